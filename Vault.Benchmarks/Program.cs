@@ -1,0 +1,2 @@
+// Benchmarks are added per capability; see README.
+Console.WriteLine("Vault benchmarks: pass a benchmark name.");

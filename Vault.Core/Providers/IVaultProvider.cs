@@ -1,0 +1,105 @@
+namespace Vault.Core.Providers;
+
+/// <summary>
+/// One password-manager kind ("bitwarden", "1password"). Providers speak the real wire protocol;
+/// the sync engine, the cache and the HTTP layer know nothing of it.
+/// </summary>
+public interface IVaultProvider
+{
+    /// <summary>The contract's provider name, e.g. <c>bitwarden</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>
+    /// Validates the connect input without any network call and turns it into stored credentials.
+    /// Throws <see cref="Vault.Core.Errors.InvalidRequestException"/> naming the offending field.
+    /// </summary>
+    ProviderCredentials ParseCredentials(ConnectInput input);
+
+    /// <summary>
+    /// Logs in with the stored credentials and reads the vault's login items.
+    /// Throws <see cref="ProviderRejectedCredentialsException"/> when the provider refuses the credentials
+    /// (or the master password does not decrypt the vault) and <see cref="ProviderUnavailableException"/>
+    /// on provider failures, timeouts, throttling and malformed answers.
+    /// </summary>
+    Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads one item's secrets live, for providers whose secrets are not cached at sync
+    /// (<see cref="VaultSnapshot.SecretsIncluded"/> false). Same exceptions as <see cref="ReadVaultAsync"/>.
+    /// </summary>
+    Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken);
+}
+
+/// <summary>The raw connect request body, as the contract names its fields.</summary>
+public sealed record ConnectInput(
+    string Provider,
+    string? Token,
+    string? ClientId,
+    string? ClientSecret,
+    string? MasterPassword,
+    string? ServerUrl,
+    string? Region,
+    string? ServerCaCertificate);
+
+/// <summary>
+/// What a connection stores. <see cref="Identity"/> decides re-connect in place (same identity, same connection);
+/// it is not secret but is compared only, never shown. <see cref="Secret"/> goes to the secret store only.
+/// </summary>
+public sealed record ProviderCredentials(string Identity, string? ServerUrl, string Secret);
+
+/// <summary>Everything a provider call needs for one connection.</summary>
+public sealed record ProviderContext(string AccountId, string ConnectionId, ProviderCredentials Credentials);
+
+/// <summary>The result of reading a vault.</summary>
+/// <param name="Label">Shown as the connection's label (Bitwarden: the account e-mail).</param>
+/// <param name="Items">Login items (not trashed/archived) with their URLs; the sync engine keeps those with a website URL.</param>
+/// <param name="SecretsIncluded">False when item secrets must be read live through <see cref="IVaultProvider.ReadItemSecretsAsync"/>.</param>
+/// <param name="RefreshedSecret">A new credential payload to store (e.g. a provider session token to reuse), or null.</param>
+public sealed record VaultSnapshot(
+    string Label,
+    IReadOnlyList<ProviderItem> Items,
+    bool SecretsIncluded,
+    string? RefreshedSecret = null);
+
+/// <summary>A login item as the provider reads it.</summary>
+public sealed record ProviderItem(
+    string VaultId,
+    string VaultName,
+    string ProviderItemId,
+    string Label,
+    string? Username,
+    IReadOnlyList<ProviderUri> Uris,
+    ItemSecrets? Secrets,
+    bool HasTotp,
+    DateTimeOffset? UpdatedAt);
+
+/// <summary>One URI of an item, with how the password manager matches it to a site.</summary>
+public sealed record ProviderUri(string Uri, UriMatch Match = UriMatch.Default);
+
+/// <summary>Bitwarden's URI match detection; 1Password URLs map to Default (registrable domain), Host or Never.</summary>
+public enum UriMatch
+{
+    Default = 0,
+    Domain,
+    Host,
+    StartsWith,
+    Exact,
+    RegularExpression,
+    Never,
+}
+
+/// <summary>An item's secrets. Only ever held in memory, encrypted at rest, shown only on the run-credential route.</summary>
+public sealed record ItemSecrets(string? Password, string? Totp)
+{
+    public override string ToString() => "ItemSecrets { *** }";
+}
+
+/// <summary>The provider refused the stored credentials (or the master password does not decrypt the vault).</summary>
+public sealed class ProviderRejectedCredentialsException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The provider failed, timed out, throttled us, or answered something we could not read.</summary>
+public sealed class ProviderUnavailableException(string message, TimeSpan? retryAfter = null, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>How long the provider asked us to wait (429 Retry-After), if it said.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
