@@ -51,7 +51,11 @@ azurite_start() {
 azurite_stop() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$AZURITE_PID" 2>/dev/null || return 0
+      sleep 0.1
+    done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
   fi
 }
 
