@@ -11,6 +11,7 @@ using Vault.Core.Connections;
 using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
+using Vault.Core.Runs;
 using Vault.Core.Storage;
 
 namespace Vault.Core;
@@ -62,6 +63,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<RunService>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProviderHttpClients>();
         return services;

@@ -11,4 +11,5 @@ namespace Vault.Core.Common;
 [JsonSerializable(typeof(ItemSecrets))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(Connections.ConnectionError))]
+[JsonSerializable(typeof(List<Runs.GrantedCredential>))]
 internal sealed partial class CoreJson : JsonSerializerContext;

@@ -21,3 +21,9 @@ public static class RegistrableDomain
 {
     public static string? FromHostOrUrl(string? input) => WebsiteAddress.TryParse(input, out var a) ? a.RegistrableDomain : null;
 }
+
+public static class SiteMatcher
+{
+    public static bool Matches(string itemUri, Vault.Core.Providers.UriMatch match, string siteUrlOrHost) =>
+        match != Vault.Core.Providers.UriMatch.Never && RegistrableDomain.FromHostOrUrl(itemUri) is { } d && d == RegistrableDomain.FromHostOrUrl(siteUrlOrHost);
+}

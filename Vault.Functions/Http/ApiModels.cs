@@ -105,6 +105,39 @@ public sealed record UsageDayBody(string Date, long Calls, IReadOnlyDictionary<s
 
 public sealed record UsageBody(IReadOnlyList<UsageDayBody> Days);
 
+public sealed class CreateRunRequest
+{
+    public string? Url { get; set; }
+    public string? Goal { get; set; }
+
+    [JsonPropertyName("use_vault")]
+    public bool? UseVault { get; set; }
+
+    [JsonPropertyName("credential_item_ids")]
+    public List<string>? CredentialItemIds { get; set; }
+}
+
+public sealed record RunCredentialSummaryBody(string ItemId, string Label, string? Username, IReadOnlyList<string> Domains);
+
+public sealed class RunBody
+{
+    public required string RunId { get; init; }
+    public required string Status { get; init; }
+    public string? Url { get; init; }
+    public required IReadOnlyList<RunCredentialSummaryBody> Credentials { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RunToken { get; init; }
+
+    public DateTime ExpiresAt { get; init; }
+}
+
+public sealed record TotpBody(string Code, DateTime ExpiresAt);
+
+public sealed record RunCredentialBody(string ItemId, string Label, string? Username, string? Password, IReadOnlyList<string> Urls, TotpBody? Totp);
+
+public sealed record RunCredentialsBody(IReadOnlyList<RunCredentialBody> Credentials);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never, AllowTrailingCommas = false)]
 [JsonSerializable(typeof(ErrorBody))]
@@ -121,4 +154,7 @@ public sealed record UsageBody(IReadOnlyList<UsageDayBody> Days);
 [JsonSerializable(typeof(SyncRequest))]
 [JsonSerializable(typeof(SyncBody))]
 [JsonSerializable(typeof(UsageBody))]
+[JsonSerializable(typeof(CreateRunRequest))]
+[JsonSerializable(typeof(RunBody))]
+[JsonSerializable(typeof(RunCredentialsBody))]
 public sealed partial class ApiJson : JsonSerializerContext;
