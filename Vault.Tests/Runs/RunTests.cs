@@ -75,7 +75,7 @@ public sealed class RunTests : ApiTestBase
         Assert.Empty((await HttpAssert.Status(await CredentialsAsync(run["runId"]!.GetValue<string>(), token, "?domain=gitlab.com"), 200))!["credentials"]!.AsArray());
 
         // The whole run flow logged nothing secret.
-        Assert.Empty(Host.Logs.Leaked("gh-password", TotpSeed, token, totp["code"]!.GetValue<string>()));
+        Assert.Empty(Host.Logs.Leaked("gh-password", TotpSeed, token));
         Assert.Contains(Host.Logs.Lines, l => l.Contains("read 1 credentials", StringComparison.Ordinal));
     }
 
