@@ -11,6 +11,7 @@ using Vault.Core.Connections;
 using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
+using Vault.Core.Resync;
 using Vault.Core.Runs;
 using Vault.Core.Storage;
 
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddVaultCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section));
+        services.AddOptions<ResyncOptions>().Bind(configuration.GetSection(ResyncOptions.Section));
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
@@ -66,6 +68,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<ResyncQueue>();
+        services.AddSingleton<SyncBudgets>();
+        services.AddSingleton<ResyncPlanner>();
+        services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProviderHttpClients>();
         return services;

@@ -12,4 +12,5 @@ namespace Vault.Core.Common;
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(Connections.ConnectionError))]
 [JsonSerializable(typeof(List<Runs.GrantedCredential>))]
+[JsonSerializable(typeof(Resync.ResyncMessage))]
 internal sealed partial class CoreJson : JsonSerializerContext;

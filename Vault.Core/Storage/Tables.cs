@@ -19,6 +19,7 @@ public sealed class Tables(TableServiceClient service, IOptions<VaultOptions> op
     public Task<TableClient> LeasesAsync(CancellationToken ct = default) => GetAsync("leases", ct);
     public Task<TableClient> RunsAsync(CancellationToken ct = default) => GetAsync("runs", ct);
     public Task<TableClient> AuditAsync(CancellationToken ct = default) => GetAsync("audit", ct);
+    public Task<TableClient> BudgetsAsync(CancellationToken ct = default) => GetAsync("budgets", ct);
     public Task<TableClient> LocalSecretsAsync(CancellationToken ct = default) => GetAsync("localsecrets", ct);
 
     private async Task<TableClient> GetAsync(string name, CancellationToken ct)

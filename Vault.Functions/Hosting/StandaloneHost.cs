@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vault.Core.Errors;
@@ -36,6 +37,12 @@ public static class StandaloneHost
             builder.Services.AddScoped(type);
         }
 
+        builder.Services.AddScoped<Functions.ResyncFunctions>();
+        builder.Services.AddSingleton<StandaloneResync>();
+        if (builder.Configuration.GetValue("Vault:Resync:RunInStandalone", true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StandaloneResync>());
+        }
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         foreach (var route in FunctionRoutes.All)

@@ -20,6 +20,7 @@ public sealed class ScriptedAccount
     public List<ProviderItem> Items { get; } = [];
     public ScriptedMode Mode { get; set; } = ScriptedMode.Ok;
     public string Label { get; set; } = "alice@example.com";
+    public TimeSpan Delay { get; set; }
     public int Reads;
     public int SecretReads;
 }
@@ -67,13 +68,18 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
         return new ProviderCredentials(input.ClientId.ToLowerInvariant() + "|" + server, server, input.ClientId.ToLowerInvariant() + "\n" + input.ClientSecret + "\n" + input.MasterPassword);
     }
 
-    public Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken)
+    public async Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken)
     {
         var account = Account(IdentityOf(context.Credentials.Secret));
         Interlocked.Increment(ref account.Reads);
+        if (account.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(account.Delay, cancellationToken);
+        }
+
         Fail(account);
         var items = account.Items.Select(i => secretsIncluded ? i : i with { Secrets = null }).ToList();
-        return Task.FromResult(new VaultSnapshot(account.Label, items, secretsIncluded));
+        return new VaultSnapshot(account.Label, items, secretsIncluded);
     }
 
     public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)

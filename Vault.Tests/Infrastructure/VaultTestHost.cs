@@ -59,6 +59,8 @@ public sealed class VaultTestHost : IAsyncDisposable
             ["Vault:TablePrefix"] = tablePrefix,
             ["Vault:Network:AllowPrivateProviderHosts"] = "true",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Vault:Resync:RunInStandalone"] = "false",
+            ["Vault:Resync:QueueName"] = tablePrefix + "-resync",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
