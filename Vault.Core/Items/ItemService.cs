@@ -12,12 +12,15 @@ public sealed class ItemService(ItemCache cache, ConnectionStore connections)
 
     public async Task<ItemPage> ListAsync(string accountId, ItemQuery query, CancellationToken ct)
     {
-        if (!await connections.AnyAsync(accountId, ct).ConfigureAwait(false))
+        var page = await cache.QueryAsync(accountId, query, ct).ConfigureAwait(false);
+
+        // Items imply a connection; only an empty answer needs the second look-up.
+        if (page.Items.Count == 0 && !await connections.AnyAsync(accountId, ct).ConfigureAwait(false))
         {
             throw ApiErrors.NoConnections();
         }
 
-        return await cache.QueryAsync(accountId, query, ct).ConfigureAwait(false);
+        return page;
     }
 
     /// <summary>Turns a user's <c>domain</c> parameter (a host or URL) into the registrable domain to look up.</summary>
