@@ -33,7 +33,7 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.PatchItemRequest).ConfigureAwait(false);
             var enabled = body.Enabled ?? throw new InvalidRequestException("enabled", "is required (true or false).");
-            var item = await items.SetEnabledAsync(call.Account, Uri.UnescapeDataString(itemId), enabled, call.Aborted).ConfigureAwait(false);
+            var item = await items.SetEnabledAsync(call.Account, itemId, enabled, call.Aborted).ConfigureAwait(false);
             return ApiResult.Json(200, ApiMapping.ToBody(item), ApiJson.Default.ItemBody);
         });
 
