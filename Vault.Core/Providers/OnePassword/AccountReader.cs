@@ -1,0 +1,80 @@
+using Vault.Core.Providers.OnePassword.Api;
+using Vault.Core.Providers.OnePassword.Crypto;
+using Vault.Core.Providers.OnePassword.Items;
+
+namespace Vault.Core.Providers.OnePassword;
+
+/// <summary>
+/// The read requests after sign-in, in the SDK's order (ONEPASSWORD.md §5): vault list (with access), keysets, then one
+/// overview list per vault; a single item's details need the vault (with access), keysets and the item.
+/// </summary>
+internal sealed class AccountReader(OnePasswordSession session, Keychain keychain)
+{
+    public async Task<(List<ProviderItem> Items, int VaultCount)> ReadLoginsAsync(CancellationToken ct)
+    {
+        var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Default.ListVaultDto, "vault list", ct)
+            .ConfigureAwait(false);
+        for (var i = 0; i < vaults.Count; i++)
+        {
+            if (vaults[i].CombinedAccess is null && vaults[i].Uuid is { } id)
+            {
+                // As the SDK does when the list lacks a vault's access record.
+                vaults[i] = await GetVaultAsync(id, ct).ConfigureAwait(false);
+            }
+        }
+
+        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Default.KeysetsResponse, "keysets", ct)
+            .ConfigureAwait(false));
+
+        var items = new List<ProviderItem>();
+        foreach (var vault in vaults.OrderBy(v => v.Uuid, StringComparer.Ordinal))
+        {
+            var vaultId = vault.Uuid ?? throw new OnePasswordProtocolException("A vault has no id.");
+            var vaultKey = keychain.VaultKey(vault);
+            var attrs = Keychain.Open(vaultKey, vault.EncAttrs, OnePasswordJson.Default.VaultAttrs, "vault attributes");
+            var overviews = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/items/overviews",
+                OnePasswordJson.Default.OverviewsResponse, "item overviews", ct).ConfigureAwait(false);
+            if (overviews.ContentVersion is null || overviews.BatchComplete is null)
+            {
+                throw new OnePasswordProtocolException("The item overviews answer is incomplete.");
+            }
+
+            foreach (var item in overviews.Items ?? [])
+            {
+                if (!ItemMapper.IsCandidate(item))
+                {
+                    continue;
+                }
+
+                var overview = Keychain.Open(vaultKey, item.EncOverview, OnePasswordJson.Default.ItemOverview, "item overview");
+                if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is { } login)
+                {
+                    items.Add(login);
+                }
+            }
+        }
+
+        return (items, vaults.Count);
+    }
+
+    public async Task<(string? Username, ItemSecrets Secrets)> ReadItemAsync(string vaultId, string itemId, CancellationToken ct)
+    {
+        var vault = await GetVaultAsync(vaultId, ct).ConfigureAwait(false);
+        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Default.KeysetsResponse, "keysets", ct)
+            .ConfigureAwait(false));
+        var vaultKey = keychain.VaultKey(vault);
+        var answer = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/item/{Uri.EscapeDataString(itemId)}",
+            OnePasswordJson.Default.ItemResponse, "item", ct).ConfigureAwait(false);
+        var item = answer.Item ?? throw new OnePasswordProtocolException("The item answer has no item.");
+        if (item.Trashed == "Y")
+        {
+            throw new OnePasswordNotFoundException("item (it is archived)");
+        }
+
+        var details = Keychain.Open(vaultKey, item.EncDetails, OnePasswordJson.Default.ItemDetails, "item details");
+        return ItemMapper.FromDetails(item.TemplateUuid, details);
+    }
+
+    private Task<VaultDto> GetVaultAsync(string vaultId, CancellationToken ct) =>
+        session.GetAsync($"/api/v3/vault/{Uri.EscapeDataString(vaultId)}?attrs=combined-access", OnePasswordJson.Default.VaultDto, "vault", ct);
+}
