@@ -213,7 +213,8 @@ internal sealed partial class ServiceAccountToken
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^A3-(?<skid>[A-Z0-9]{6})-[A-Z0-9]{6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}$")]
+    // 1Password's secret-key alphabet has no 0, 1, I, O or U; the official SDK refuses tokens with them.
+    [GeneratedRegex(@"^A3-(?<skid>[2-9A-HJ-NP-TV-Z]{6})-[2-9A-HJ-NP-TV-Z]{6}-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}$")]
     private static partial Regex SecretKeyPattern();
 
     [GeneratedRegex("^[a-z2-7]{26}$")]
