@@ -108,7 +108,8 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         var path = request.Path.Value ?? "/";
         var pathAndQuery = path + request.QueryString.Value;
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-        _requests.Enqueue(new RecordedRequest(request.Method, pathAndQuery, headers, body.Length));
+        var recorded = new RecordedRequest(request.Method, pathAndQuery, headers, body.Length) { Body = Encoding.UTF8.GetString(body) };
+        _requests.Enqueue(recorded);
 
         FakeFault? fault;
         lock (_faults)
@@ -145,7 +146,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 
         try
         {
-            await RouteAsync(context, path, body, fault?.Corruption ?? Corruption.None).ConfigureAwait(false);
+            await RouteAsync(context, path, body, fault?.Corruption ?? Corruption.None, recorded).ConfigureAwait(false);
         }
         catch (FakeError error)
         {
@@ -153,7 +154,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         }
     }
 
-    private async Task RouteAsync(HttpContext context, string path, byte[] body, Corruption corruption)
+    private async Task RouteAsync(HttpContext context, string path, byte[] body, Corruption corruption, RecordedRequest recorded)
     {
         var method = context.Request.Method;
         switch (method, path)
@@ -192,6 +193,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         {
             var opened = FakeCrypto.Open(session.Key, Json(body));
             plaintext = opened is null ? throw new FakeError(400) : JsonNode.Parse(opened);
+            recorded.Plaintext = Encoding.UTF8.GetString(opened);
         }
 
         var account = session.Account;
@@ -447,7 +449,14 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 }
 
 /// <summary>One request as the fake received it (header names lower case).</summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, int BodyLength);
+public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, int BodyLength)
+{
+    /// <summary>The body as sent (an envelope for session requests).</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>The decrypted body of a session request, if it had one.</summary>
+    public string? Plaintext { get; set; }
+}
 
 public enum Corruption
 {

@@ -12,7 +12,7 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
 {
     public async Task<(List<ProviderItem> Items, int VaultCount)> ReadLoginsAsync(CancellationToken ct)
     {
-        var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Default.ListVaultDto, "vault list", ct)
+        var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Wire.ListVaultDto, "vault list", ct)
             .ConfigureAwait(false);
         for (var i = 0; i < vaults.Count; i++)
         {
@@ -23,7 +23,7 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
             }
         }
 
-        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Default.KeysetsResponse, "keysets", ct)
+        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
             .ConfigureAwait(false));
 
         var items = new List<ProviderItem>();
@@ -31,9 +31,9 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
         {
             var vaultId = vault.Uuid ?? throw new OnePasswordProtocolException("A vault has no id.");
             var vaultKey = keychain.VaultKey(vault);
-            var attrs = Keychain.Open(vaultKey, vault.EncAttrs, OnePasswordJson.Default.VaultAttrs, "vault attributes");
+            var attrs = Keychain.Open(vaultKey, vault.EncAttrs, OnePasswordJson.Wire.VaultAttrs, "vault attributes");
             var overviews = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/items/overviews",
-                OnePasswordJson.Default.OverviewsResponse, "item overviews", ct).ConfigureAwait(false);
+                OnePasswordJson.Wire.OverviewsResponse, "item overviews", ct).ConfigureAwait(false);
             if (overviews.ContentVersion is null || overviews.BatchComplete is null)
             {
                 throw new OnePasswordProtocolException("The item overviews answer is incomplete.");
@@ -46,7 +46,7 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
                     continue;
                 }
 
-                var overview = Keychain.Open(vaultKey, item.EncOverview, OnePasswordJson.Default.ItemOverview, "item overview");
+                var overview = Keychain.Open(vaultKey, item.EncOverview, OnePasswordJson.Wire.ItemOverview, "item overview");
                 if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is { } login)
                 {
                     items.Add(login);
@@ -60,21 +60,21 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
     public async Task<(string? Username, ItemSecrets Secrets)> ReadItemAsync(string vaultId, string itemId, CancellationToken ct)
     {
         var vault = await GetVaultAsync(vaultId, ct).ConfigureAwait(false);
-        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Default.KeysetsResponse, "keysets", ct)
+        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
             .ConfigureAwait(false));
         var vaultKey = keychain.VaultKey(vault);
         var answer = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/item/{Uri.EscapeDataString(itemId)}",
-            OnePasswordJson.Default.ItemResponse, "item", ct).ConfigureAwait(false);
+            OnePasswordJson.Wire.ItemResponse, "item", ct).ConfigureAwait(false);
         var item = answer.Item ?? throw new OnePasswordProtocolException("The item answer has no item.");
         if (item.Trashed == "Y")
         {
             throw new OnePasswordNotFoundException("item (it is archived)");
         }
 
-        var details = Keychain.Open(vaultKey, item.EncDetails, OnePasswordJson.Default.ItemDetails, "item details");
+        var details = Keychain.Open(vaultKey, item.EncDetails, OnePasswordJson.Wire.ItemDetails, "item details");
         return ItemMapper.FromDetails(item.TemplateUuid, details);
     }
 
     private Task<VaultDto> GetVaultAsync(string vaultId, CancellationToken ct) =>
-        session.GetAsync($"/api/v3/vault/{Uri.EscapeDataString(vaultId)}?attrs=combined-access", OnePasswordJson.Default.VaultDto, "vault", ct);
+        session.GetAsync($"/api/v3/vault/{Uri.EscapeDataString(vaultId)}?attrs=combined-access", OnePasswordJson.Wire.VaultDto, "vault", ct);
 }

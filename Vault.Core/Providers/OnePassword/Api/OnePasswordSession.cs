@@ -70,11 +70,11 @@ internal sealed class OnePasswordSession
         if (body is not null)
         {
             var envelope = Envelopes.Encrypt(key, _sessionId!, JsonSerializer.SerializeToUtf8Bytes(body, requestType));
-            content = JsonSerializer.SerializeToUtf8Bytes(envelope, OnePasswordJson.Default.Envelope);
+            content = JsonSerializer.SerializeToUtf8Bytes(envelope, OnePasswordJson.Wire.Envelope);
         }
 
         var bytes = await SendAsync(method, path, content, what, ct).ConfigureAwait(false);
-        var answer = Deserialize(bytes, OnePasswordJson.Default.Envelope, what);
+        var answer = Deserialize(bytes, OnePasswordJson.Wire.Envelope, what);
         if (answer.Kid is not null && answer.Kid != _sessionId)
         {
             throw new OnePasswordProtocolException($"The {what} answer is encrypted for another session.");
@@ -85,7 +85,7 @@ internal sealed class OnePasswordSession
 
     public Task<TResponse> GetAsync<TResponse>(string path, JsonTypeInfo<TResponse> responseType, string what, CancellationToken ct)
         where TResponse : class =>
-        SendEncryptedAsync(HttpMethod.Get, path, null, OnePasswordJson.Default.AnyAnswer, responseType, what, ct);
+        SendEncryptedAsync(HttpMethod.Get, path, null, OnePasswordJson.Wire.AnyAnswer, responseType, what, ct);
 
     private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? content, string what, CancellationToken ct)
     {
@@ -139,6 +139,10 @@ internal sealed class OnePasswordSession
         headers.TryAddWithoutValidation("OP-Data-Consistency", "eventual");
         headers.TryAddWithoutValidation("OP-Throttling-Token", _throttling.Current());
         headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
+
+        // Node's fetch, which carries the SDK's requests, adds these two; the service sees them on every SDK request.
+        headers.TryAddWithoutValidation("Accept-Language", "*");
+        headers.TryAddWithoutValidation("Sec-Fetch-Mode", "cors");
         if (_sessionId is not null)
         {
             headers.TryAddWithoutValidation("X-AgileBits-Session-ID", _sessionId);

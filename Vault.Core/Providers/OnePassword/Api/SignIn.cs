@@ -41,13 +41,13 @@ internal static class SignIn
 
         var srp = new SrpClient(token.SrpX);
         var exchange = await session.SendPlainAsync(HttpMethod.Post, "/api/v2/auth", new AuthRequest { UserA = srp.UserAHex },
-            OnePasswordJson.Default.AuthRequest, OnePasswordJson.Default.AuthResponse, "SRP exchange", ct).ConfigureAwait(false);
+            OnePasswordJson.Wire.AuthRequest, OnePasswordJson.Wire.AuthResponse, "SRP exchange", ct).ConfigureAwait(false);
         var b = SrpGroup.ParseHex(exchange.UserB) ?? throw new OnePasswordProtocolException("The SRP exchange returned no valid B.");
         var proof = srp.Complete(b, salt, token.SecretKeyId, token.Email);
 
         var confirm = await session.SendPlainAsync(HttpMethod.Post, "/api/v2/auth/confirm-key",
             new ConfirmKeyRequest { ClientVerifyHash = Base64Url.Encode(proof.ClientProof) },
-            OnePasswordJson.Default.ConfirmKeyRequest, OnePasswordJson.Default.ConfirmKeyResponse, "key confirmation", ct).ConfigureAwait(false);
+            OnePasswordJson.Wire.ConfirmKeyRequest, OnePasswordJson.Wire.ConfirmKeyResponse, "key confirmation", ct).ConfigureAwait(false);
         var serverProof = Base64Url.TryDecode(confirm.ServerVerifyHash);
         if (serverProof is null || !proof.VerifyServer(serverProof))
         {
@@ -58,7 +58,7 @@ internal static class SignIn
         session.Establish(proof.SessionKey);
         var complete = await session.SendEncryptedAsync(HttpMethod.Post, "/api/v2/auth/complete",
             new AuthCompleteRequest { Client = SdkIdentity.AgileBitsClient, Device = null },
-            OnePasswordJson.Default.AuthCompleteRequest, OnePasswordJson.Default.AuthCompleteResponse, "sign-in completion", ct).ConfigureAwait(false);
+            OnePasswordJson.Wire.AuthCompleteRequest, OnePasswordJson.Wire.AuthCompleteResponse, "sign-in completion", ct).ConfigureAwait(false);
         return string.IsNullOrEmpty(complete.UserUuid)
             ? throw new OnePasswordProtocolException("The sign-in completion returned no user id.")
             : complete.UserUuid;
@@ -67,14 +67,14 @@ internal static class SignIn
     private static Task<AuthStartResponse> StartAsync(OnePasswordSession session, ServiceAccountToken token, CancellationToken ct) =>
         session.SendPlainAsync(HttpMethod.Post, "/api/v3/auth/start",
             new AuthStartRequest { Email = token.Email, SkFormat = "A3", Skid = token.SecretKeyId, DeviceUuid = token.DeviceUuid },
-            OnePasswordJson.Default.AuthStartRequest, OnePasswordJson.Default.AuthStartResponse, "sign-in lookup", ct);
+            OnePasswordJson.Wire.AuthStartRequest, OnePasswordJson.Wire.AuthStartResponse, "sign-in lookup", ct);
 
     private static async Task HandleDeviceAsync(OnePasswordSession session, ServiceAccountToken token, string status, CancellationToken ct)
     {
         if (status == "device-deleted")
         {
             await session.SendPlainAsync(HttpMethod.Put, $"/api/v1/device/{token.DeviceUuid}/reauthorize", null,
-                OnePasswordJson.Default.AnyAnswer, OnePasswordJson.Default.AnyAnswer, "device reauthorization", ct).ConfigureAwait(false);
+                OnePasswordJson.Wire.AnyAnswer, OnePasswordJson.Wire.AnyAnswer, "device reauthorization", ct).ConfigureAwait(false);
             return;
         }
 
@@ -90,6 +90,6 @@ internal static class SignIn
             UserAgent = SdkIdentity.UserAgent,
         };
         await session.SendPlainAsync(HttpMethod.Post, "/api/v1/device", registration,
-            OnePasswordJson.Default.DeviceRegistration, OnePasswordJson.Default.AnyAnswer, "device registration", ct).ConfigureAwait(false);
+            OnePasswordJson.Wire.DeviceRegistration, OnePasswordJson.Wire.AnyAnswer, "device registration", ct).ConfigureAwait(false);
     }
 }

@@ -122,9 +122,10 @@ internal sealed class DeviceRegistration
 /// <summary>An encrypted envelope: AES-256-GCM (iv + data = ciphertext ‖ tag) or RSA-OAEP (data only).</summary>
 internal sealed class Envelope
 {
+    // Declared in the order the SDK writes them.
+    public string? Cty { get; set; }
     public string? Kid { get; set; }
     public string? Enc { get; set; }
-    public string? Cty { get; set; }
     public string? Iv { get; set; }
     public string? Data { get; set; }
     public string? Alg { get; set; }
@@ -299,4 +300,17 @@ internal sealed class ErrorBody
 [JsonSerializable(typeof(ItemDetails))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(AnyAnswer))]
-internal sealed partial class OnePasswordJson : JsonSerializerContext;
+internal sealed partial class OnePasswordJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The context used on the wire: like the SDK (serde), it writes <c>+</c> and non-ASCII as they are, so bodies have
+    /// the SDK's bytes (the default encoder would write <c>b5\u002Bjwk\u002Bjson</c>).
+    /// </summary>
+    public static OnePasswordJson Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -11,7 +11,7 @@ internal static class Keys
     {
         try
         {
-            return JsonSerializer.Deserialize(plaintext, OnePasswordJson.Default.Jwk)
+            return JsonSerializer.Deserialize(plaintext, OnePasswordJson.Wire.Jwk)
                 ?? throw new OnePasswordCryptoException($"The {what} is not a JSON web key.");
         }
         catch (JsonException ex)

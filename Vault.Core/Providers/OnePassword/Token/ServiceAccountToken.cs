@@ -91,7 +91,7 @@ internal sealed partial class ServiceAccountToken
         TokenPayload? payload;
         try
         {
-            payload = JsonSerializer.Deserialize(json, OnePasswordJson.Default.TokenPayload);
+            payload = JsonSerializer.Deserialize(json, OnePasswordJson.Wire.TokenPayload);
         }
         catch (JsonException)
         {
