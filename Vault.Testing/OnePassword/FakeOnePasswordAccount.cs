@@ -11,9 +11,10 @@ namespace Vault.Testing.OnePassword;
 /// </summary>
 public sealed class FakeOnePasswordAccount
 {
-    private readonly FakeOnePasswordServer _server;
+    private readonly FakeOnePasswordServer? _server;
 
-    internal FakeOnePasswordAccount(FakeOnePasswordServer server)
+    /// <summary>An account of <paramref name="server"/>, or a detached one (only for minting tokens) when null.</summary>
+    internal FakeOnePasswordAccount(FakeOnePasswordServer? server)
     {
         _server = server;
         Email = $"{FakeCrypto.NewId(false)[..13]}@1passwordserviceaccounts.com";
@@ -83,7 +84,7 @@ public sealed class FakeOnePasswordAccount
     {
         var payload = new JsonObject
         {
-            ["signInAddress"] = signInAddress ?? _server.Address,
+            ["signInAddress"] = signInAddress ?? _server?.Address ?? "my.1password.com",
             ["userAuth"] = new JsonObject { ["method"] = "SRPg-4096", ["alg"] = "PBES2g-HS256", ["iterations"] = 650000, ["salt"] = FakeCrypto.B64u(Salt) },
             ["email"] = Email,
             ["srpX"] = Convert.ToHexStringLower(SrpX),
