@@ -1,2 +1,17 @@
-// Benchmarks are added per capability; see README.
-Console.WriteLine("Vault benchmarks: pass a benchmark name.");
+using Vault.Benchmarks;
+
+// Plain console benchmarks (figures, not assertions): dotnet run -c Release --project Vault.Benchmarks -- <name>
+// Storage: AzureWebJobsStorage (scripts/bench.sh starts an in-memory Azurite and sets it).
+var name = args.FirstOrDefault() ?? "help";
+switch (name)
+{
+    case "items":
+        await ItemsBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
+    case "resync-timer":
+        await ResyncTimerBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
+    default:
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount]");
+        break;
+}

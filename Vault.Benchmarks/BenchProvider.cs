@@ -1,0 +1,30 @@
+using Vault.Core.Providers;
+
+namespace Vault.Benchmarks;
+
+/// <summary>A provider that answers a generated vault of a given size, so the benchmark measures our side only.</summary>
+public sealed class BenchProvider(int itemCount, int domainCount) : IVaultProvider
+{
+    public string Kind => "bitwarden";
+
+    public ProviderCredentials ParseCredentials(ConnectInput input) => new(input.ClientId ?? "bench", null, input.ClientId ?? "bench");
+
+    public Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken)
+    {
+        var updated = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var items = Enumerable.Range(0, itemCount).Select(i => new ProviderItem(
+            i % 10 == 0 ? "org" : "personal",
+            i % 10 == 0 ? "Acme Corp" : "My Vault",
+            $"item{i:D6}",
+            $"Login {i:D6}",
+            $"user{i}@example.com",
+            [new ProviderUri($"https://login.site{i % domainCount}.example.com/signin"), new ProviderUri($"https://www.shop{i % domainCount}.com/")],
+            new ItemSecrets($"password-{i}", i % 3 == 0 ? "JBSWY3DPEHPK3PXP" : null),
+            i % 3 == 0,
+            updated)).ToList();
+        return Task.FromResult(new VaultSnapshot("bench@example.com", items, true));
+    }
+
+    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+}

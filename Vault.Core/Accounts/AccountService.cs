@@ -1,0 +1,93 @@
+using Azure;
+using Azure.Data.Tables;
+using Vault.Core.Common;
+using Vault.Core.Errors;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Accounts;
+
+public sealed record CreatedAccount(string AccountId, string KeyId, string ApiKey);
+
+public sealed record CreatedApiKey(string KeyId, string ApiKey);
+
+/// <summary>
+/// Accounts and their API keys. A key is 256 random bits shown once; only its SHA-256 is stored, as the partition key
+/// of its own entity, so authenticating is one point read. A second entity under the account maps key id → hash for revocation.
+/// </summary>
+public sealed class AccountService(Tables tables, DataKeys dataKeys, TimeProvider clock)
+{
+    private const string AccountPartition = "account";
+    private const string KeyRow = "key";
+    private const string ApiKeyPrefix = "vk_";
+
+    public async Task<CreatedAccount> CreateAccountAsync(string name, CancellationToken ct)
+    {
+        var accountId = Ids.New("acct");
+        var accounts = await tables.AccountsAsync(ct).ConfigureAwait(false);
+        await accounts.AddEntityAsync(new TableEntity(AccountPartition, accountId)
+        {
+            ["Name"] = name,
+            ["CreatedAt"] = clock.GetUtcNow(),
+        }, ct).ConfigureAwait(false);
+
+        // The data key exists before anything is encrypted under it.
+        await dataKeys.CreateAsync(accountId, ct).ConfigureAwait(false);
+        var key = await CreateKeyAsync(accountId, ct).ConfigureAwait(false);
+        return new CreatedAccount(accountId, key.KeyId, key.ApiKey);
+    }
+
+    public async Task<CreatedApiKey> CreateKeyAsync(string accountId, CancellationToken ct)
+    {
+        await EnsureAccountExistsAsync(accountId, ct).ConfigureAwait(false);
+        var keyId = Ids.New("key");
+        var apiKey = Ids.NewSecret(ApiKeyPrefix);
+        var hash = Ids.HashSecret(apiKey);
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        await keys.AddEntityAsync(new TableEntity(hash, KeyRow) { ["AccountId"] = accountId, ["KeyId"] = keyId, ["CreatedAt"] = now }, ct).ConfigureAwait(false);
+        await keys.AddEntityAsync(new TableEntity(accountId, KeyIndexRow(keyId)) { ["Hash"] = hash, ["CreatedAt"] = now }, ct).ConfigureAwait(false);
+        return new CreatedApiKey(keyId, apiKey);
+    }
+
+    public async Task RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)
+    {
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        var index = await keys.GetEntityIfExistsAsync<TableEntity>(accountId, KeyIndexRow(keyId), cancellationToken: ct).ConfigureAwait(false);
+        if (!index.HasValue)
+        {
+            throw ApiErrors.NotFound("key");
+        }
+
+        await keys.DeleteEntityAsync(index.Value!.GetString("Hash"), KeyRow, ETag.All, ct).ConfigureAwait(false);
+        await keys.DeleteEntityAsync(accountId, KeyIndexRow(keyId), ETag.All, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The account an API key belongs to, or null for a missing, malformed, unknown or revoked key.</summary>
+    public async Task<string?> AuthenticateAsync(string? apiKey, CancellationToken ct)
+    {
+        if (apiKey is null || !apiKey.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) || apiKey.Length > 100)
+        {
+            return null;
+        }
+
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        var entity = await keys.GetEntityIfExistsAsync<TableEntity>(Ids.HashSecret(apiKey), KeyRow, ["AccountId"], ct).ConfigureAwait(false);
+        return entity.HasValue ? entity.Value!.GetString("AccountId") : null;
+    }
+
+    private async Task EnsureAccountExistsAsync(string accountId, CancellationToken ct)
+    {
+        var accounts = await tables.AccountsAsync(ct).ConfigureAwait(false);
+        if (!IsWellFormedId(accountId, "acct") ||
+            !(await accounts.GetEntityIfExistsAsync<TableEntity>(AccountPartition, accountId, ["PartitionKey"], ct).ConfigureAwait(false)).HasValue)
+        {
+            throw ApiErrors.NotFound("account");
+        }
+    }
+
+    private static string KeyIndexRow(string keyId) => "key|" + TableKeys.Escape(keyId);
+
+    internal static bool IsWellFormedId(string id, string prefix) =>
+        id.Length == prefix.Length + 27 && id.StartsWith(prefix + "-", StringComparison.Ordinal) &&
+        id.AsSpan(prefix.Length + 1).IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz234567") < 0;
+}

@@ -1,0 +1,30 @@
+namespace Vault.Core.Connections;
+
+public static class ConnectionStatus
+{
+    public const string Active = "active";
+    public const string ReconnectRequired = "reconnect_required";
+}
+
+/// <summary>A connection's last error, as the contract shows it.</summary>
+public sealed record ConnectionError(string Code, string Message, DateTimeOffset At);
+
+/// <summary>A connected password manager.</summary>
+public sealed record Connection(
+    string AccountId,
+    string ConnectionId,
+    string Provider,
+    string Status,
+    string Label,
+    string? ServerUrl,
+    int ItemCount,
+    IReadOnlyList<string> Vaults,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSyncedAt,
+    ConnectionError? LastError,
+    string IdentityHash,
+    int Slot)
+{
+    /// <summary>Name of the secret holding this connection's provider credentials.</summary>
+    public string SecretName => "cred-" + ConnectionId;
+}

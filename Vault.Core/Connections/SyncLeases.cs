@@ -1,0 +1,66 @@
+using Azure;
+using Azure.Data.Tables;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Connections;
+
+/// <summary>
+/// One sync per connection at a time, across instances: a lease row with an expiry, taken with insert-if-absent or an
+/// ETag-conditional update of an expired lease, so a crashed holder blocks the connection only until its lease expires.
+/// </summary>
+public sealed class SyncLeases(Tables tables, TimeProvider clock)
+{
+    private const string Partition = "sync";
+
+    public async Task<string?> TryAcquireAsync(string connectionId, TimeSpan duration, CancellationToken ct)
+    {
+        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
+        var holder = Guid.NewGuid().ToString("N");
+        var lease = new TableEntity(Partition, connectionId) { ["Holder"] = holder, ["ExpiresAt"] = clock.GetUtcNow() + duration };
+        try
+        {
+            await table.AddEntityAsync(lease, ct).ConfigureAwait(false);
+            return holder;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
+        if (!current.HasValue)
+        {
+            return null;
+        }
+
+        if (current.Value!.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt > clock.GetUtcNow())
+        {
+            return null;
+        }
+
+        try
+        {
+            await table.UpdateEntityAsync(lease, current.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return holder;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task ReleaseAsync(string connectionId, string holder, CancellationToken ct)
+    {
+        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
+        if (current.HasValue && current.Value!.GetString("Holder") == holder)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(Partition, connectionId, current.Value.ETag, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vault.Core.Accounts;
+using Vault.Core.Errors;
+using Vault.Core.Items;
+using Vault.Core.Providers;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Connections;
+
+/// <summary>How one connection fared in a sync.</summary>
+public sealed record ConnectionSyncOutcome(Connection Connection, SyncSummary Summary, ConnectionError? Error, TimeSpan? RetryAfter)
+{
+    public bool Synced => Error is null;
+}
+
+public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes, SyncSummary Summary, IReadOnlyList<CachedItem> Items);
+
+/// <summary>
+/// The one sync code path (HTTP, timer, queue): re-reads a connection's vault and applies it to the cache under a lease.
+/// A failed sync never touches cached items; rejected credentials mark the connection <c>reconnect_required</c>.
+/// </summary>
+public sealed class SyncService(
+    ProviderRegistry providers,
+    ConnectionStore store,
+    ItemCache cache,
+    SyncEngine engine,
+    ISecretStore secrets,
+    DataKeys dataKeys,
+    SyncLeases leases,
+    TimeProvider clock,
+    IOptions<VaultOptions> options,
+    ILogger<SyncService> logger)
+{
+    /// <summary>POST /v1/vault/items/sync: every connection of the account, or one.</summary>
+    public async Task<SyncAllResult> SyncAccountAsync(string accountId, string? connectionId, CancellationToken ct)
+    {
+        List<Connection> connections;
+        if (connectionId is not null)
+        {
+            var one = await store.GetAsync(accountId, connectionId, ct).ConfigureAwait(false);
+            if (one is null)
+            {
+                throw await store.AnyAsync(accountId, ct).ConfigureAwait(false) ? ApiErrors.NotFound("connection") : ApiErrors.NoConnections();
+            }
+
+            connections = [one];
+        }
+        else
+        {
+            connections = await store.ListAsync(accountId, ct).ConfigureAwait(false);
+            if (connections.Count == 0)
+            {
+                throw ApiErrors.NoConnections();
+            }
+        }
+
+        var outcomes = new List<ConnectionSyncOutcome>();
+        foreach (var connection in connections)
+        {
+            outcomes.Add(await SyncConnectionAsync(connection, ct).ConfigureAwait(false));
+        }
+
+        if (!outcomes.Any(o => o.Synced))
+        {
+            if (outcomes.All(o => o.Error!.Code == ErrorCodes.ReconnectRequired))
+            {
+                throw ApiErrors.ReconnectRequired();
+            }
+
+            var wait = outcomes.Where(o => o.RetryAfter is not null).Select(o => o.RetryAfter!.Value).DefaultIfEmpty().Max();
+            throw ApiErrors.VaultUnavailable("No connection could be synced: the vault provider or a backing service failed; retry later.",
+                wait > TimeSpan.Zero ? wait : null);
+        }
+
+        var summary = outcomes.Aggregate(SyncSummary.Empty, (sum, o) => sum.Plus(o.Summary));
+        var items = await cache.ListAllAsync(accountId, ct).ConfigureAwait(false);
+        return new SyncAllResult(outcomes, summary, items);
+    }
+
+    /// <summary>Syncs one connection; provider and storage failures are recorded on the connection, not thrown.</summary>
+    public async Task<ConnectionSyncOutcome> SyncConnectionAsync(Connection connection, CancellationToken ct)
+    {
+        if (connection.Status == ConnectionStatus.ReconnectRequired)
+        {
+            // The stored credentials were rejected; trying them again would only spend the provider's budget.
+            return new ConnectionSyncOutcome(connection, SyncSummary.Empty, connection.LastError
+                ?? new ConnectionError(ErrorCodes.ReconnectRequired, ReconnectMessage, clock.GetUtcNow()), null);
+        }
+
+        var waitStarted = clock.GetUtcNow();
+        var holder = await WaitForLeaseAsync(connection.ConnectionId, ct).ConfigureAwait(false);
+        if (holder is null)
+        {
+            return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
+                new ConnectionError(ErrorCodes.VaultUnavailable, "Another sync of this connection is still running.", clock.GetUtcNow()), TimeSpan.FromSeconds(10));
+        }
+
+        try
+        {
+            // Re-read under the lease: the connection may have been synced, re-connected or deleted meanwhile.
+            var current = await store.GetAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+            if (current is null)
+            {
+                return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
+                    new ConnectionError(ErrorCodes.NotFound, "The connection was deleted.", clock.GetUtcNow()), null);
+            }
+
+            if (current.LastSyncedAt > waitStarted && current.LastError is null)
+            {
+                return new ConnectionSyncOutcome(current, SyncSummary.Empty, null, null);
+            }
+
+            return await SyncUnderLeaseAsync(current, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await leases.ReleaseAsync(connection.ConnectionId, holder, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+            {
+                // It expires by itself.
+            }
+        }
+    }
+
+    private const string ReconnectMessage = "The provider rejected the stored credentials; connect again with fresh credentials.";
+
+    private async Task<ConnectionSyncOutcome> SyncUnderLeaseAsync(Connection connection, CancellationToken ct)
+    {
+        var provider = providers.Get(connection.Provider);
+        try
+        {
+            var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false);
+            if (secret is null)
+            {
+                return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, "The stored credentials are missing; connect again.", null, true, ct).ConfigureAwait(false);
+            }
+
+            var credentials = new ProviderCredentials(string.Empty, connection.ServerUrl, secret);
+            var snapshot = await provider.ReadVaultAsync(new ProviderContext(connection.AccountId, connection.ConnectionId, credentials), ct).ConfigureAwait(false);
+            if (snapshot.RefreshedSecret is not null && snapshot.RefreshedSecret != secret)
+            {
+                await secrets.SetAsync(connection.SecretName, snapshot.RefreshedSecret, ct).ConfigureAwait(false);
+            }
+
+            var dataKey = await dataKeys.GetAsync(connection.AccountId, ct).ConfigureAwait(false);
+            var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct).ConfigureAwait(false);
+            var updated = connection with
+            {
+                Status = ConnectionStatus.Active,
+                Label = snapshot.Label,
+                ItemCount = result.ItemCount,
+                Vaults = result.Vaults,
+                LastSyncedAt = clock.GetUtcNow(),
+                LastError = null,
+            };
+            await store.SaveAsync(updated, ct).ConfigureAwait(false);
+            logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
+                result.Summary.Added, result.Summary.Updated, result.Summary.Removed);
+            return new ConnectionSyncOutcome(updated, result.Summary, null, null);
+        }
+        catch (ProviderRejectedCredentialsException)
+        {
+            return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, ReconnectMessage, null, true, ct).ConfigureAwait(false);
+        }
+        catch (ProviderUnavailableException ex)
+        {
+            logger.LogWarning("Sync of connection {ConnectionId} failed: provider unavailable", connection.ConnectionId);
+            return await RecordFailureAsync(connection, ErrorCodes.VaultUnavailable,
+                "The vault provider is unavailable or returned an error; a later sync will retry.", ex.RetryAfter, false, ct).ConfigureAwait(false);
+        }
+        catch (InvalidRequestException ex)
+        {
+            // Stored settings the provider now refuses (e.g. a server that resolves to a private address).
+            return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, ex.Message, null, true, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            logger.LogWarning("Sync of connection {ConnectionId} failed: backing service {ErrorType}", connection.ConnectionId, ex.GetType().Name);
+            return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
+                new ConnectionError(ErrorCodes.VaultUnavailable, "A backing service failed; a later sync will retry.", clock.GetUtcNow()), null);
+        }
+    }
+
+    private async Task<ConnectionSyncOutcome> RecordFailureAsync(
+        Connection connection, string code, string message, TimeSpan? retryAfter, bool reconnect, CancellationToken ct)
+    {
+        var error = new ConnectionError(code, message, clock.GetUtcNow());
+        var updated = connection with { Status = reconnect ? ConnectionStatus.ReconnectRequired : connection.Status, LastError = error };
+        try
+        {
+            await store.SaveAsync(updated, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            logger.LogWarning("Could not record the sync failure of connection {ConnectionId}", connection.ConnectionId);
+        }
+
+        return new ConnectionSyncOutcome(updated, SyncSummary.Empty, error, retryAfter);
+    }
+
+    private async Task<string?> WaitForLeaseAsync(string connectionId, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + options.Value.SyncLeaseWait;
+        while (true)
+        {
+            var holder = await leases.TryAcquireAsync(connectionId, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
+            if (holder is not null || clock.GetUtcNow() >= deadline)
+            {
+                return holder;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Vault.Core.Common;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Items;
+
+/// <summary>An item row as stored: the item, its sealed secrets (id row only) and its fingerprint.</summary>
+public sealed record StoredItem(CachedItem Item, string Fingerprint, byte[]? SealedSecrets)
+{
+    public string SortKey => ItemKeys.SortKey(Item.Data.VaultName, Item.Data.Label, Item.ItemId);
+}
+
+public sealed record ItemQuery(string? Domain, string? ConnectionId, string? Vault, bool? Enabled, int Limit, string? PageToken);
+
+public sealed record ItemPage(IReadOnlyList<CachedItem> Items, string? NextPageToken);
+
+/// <summary>The item cache in Table Storage (see <see cref="ItemKeys"/> for the layout).</summary>
+public sealed class ItemCache(Tables tables)
+{
+    private const int BatchSize = 100;
+    private static readonly string[] ListColumns = ["RowKey", "ItemId", "ConnectionId", "Enabled", "Data"];
+
+    public async Task<List<StoredItem>> LoadConnectionAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var result = new List<StoredItem>();
+        var filter = TableKeys.PrefixFilter(accountId, ItemKeys.ConnectionIdPrefix(connectionId));
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add(ToStored(entity));
+        }
+
+        return result;
+    }
+
+    public async Task<StoredItem?> GetAsync(string accountId, string itemId, CancellationToken ct)
+    {
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(accountId, ItemKeys.IdRow(itemId), cancellationToken: ct).ConfigureAwait(false);
+        return entity.HasValue ? ToStored(entity.Value!) : null;
+    }
+
+    /// <summary>One page of the cache, as one range query in list order.</summary>
+    public async Task<ItemPage> QueryAsync(string accountId, ItemQuery query, CancellationToken ct)
+    {
+        var prefix = query.Domain is null ? ItemKeys.OrderPrefix : ItemKeys.DomainRangePrefix(query.Domain);
+        if (query.Vault is not null)
+        {
+            prefix += ItemKeys.VaultSortPrefix(query.Vault);
+        }
+
+        var lowerBound = "RowKey ge '" + Escape(prefix) + "'";
+        if (query.PageToken is not null)
+        {
+            var after = DecodePageToken(query.PageToken, prefix);
+            lowerBound = "RowKey gt '" + Escape(after) + "'";
+        }
+
+        var filter = $"PartitionKey eq '{Escape(accountId)}' and {lowerBound} and RowKey lt '{Escape(TableKeys.PrefixEnd(prefix))}'";
+        if (query.ConnectionId is not null)
+        {
+            filter += $" and ConnectionId eq '{Escape(query.ConnectionId)}'";
+        }
+
+        if (query.Enabled is { } enabled)
+        {
+            filter += enabled ? " and Enabled eq true" : " and Enabled eq false";
+        }
+
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var items = new List<CachedItem>(query.Limit);
+        string? lastKey = null;
+        var hasMore = false;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, query.Limit + 1), select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
+        {
+            var item = ToItem(entity);
+            if (query.Vault is not null && item.Data.VaultName != query.Vault)
+            {
+                continue;
+            }
+
+            if (items.Count == query.Limit)
+            {
+                hasMore = true;
+                break;
+            }
+
+            items.Add(item);
+            lastKey = entity.RowKey;
+        }
+
+        return new ItemPage(items, hasMore && lastKey is not null ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(lastKey)) : null);
+    }
+
+    /// <summary>Every item of the account in list order.</summary>
+    public async Task<List<CachedItem>> ListAllAsync(string accountId, CancellationToken ct)
+    {
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var items = new List<CachedItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ItemKeys.OrderPrefix), maxPerPage: 1000, select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
+        {
+            items.Add(ToItem(entity));
+        }
+
+        return items;
+    }
+
+    /// <summary>Writes items (all their rows) and removes rows, in entity-group transactions of 100; upserts before deletes.</summary>
+    public async Task WriteAsync(string accountId, IReadOnlyList<StoredItem> upserts, IReadOnlyList<string> rowDeletes, CancellationToken ct)
+    {
+        var actions = new List<TableTransactionAction>();
+        foreach (var stored in upserts)
+        {
+            foreach (var entity in ToEntities(accountId, stored))
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            }
+        }
+
+        var upsertedKeys = actions.Select(a => a.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var rowKey in rowDeletes.Distinct(StringComparer.Ordinal).Where(k => !upsertedKeys.Contains(k)))
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, rowKey), ETag.All));
+        }
+
+        await SubmitAsync(actions, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every row key an item occupies.</summary>
+    public static IEnumerable<string> RowKeysOf(StoredItem stored)
+    {
+        yield return ItemKeys.IdRow(stored.Item.ItemId);
+        yield return ItemKeys.OrderRow(stored.SortKey);
+        foreach (var domain in stored.Item.Data.Domains)
+        {
+            yield return ItemKeys.DomainRow(domain, stored.SortKey);
+        }
+    }
+
+    private async Task SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
+    {
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        for (var i = 0; i < actions.Count; i += BatchSize)
+        {
+            var batch = actions.GetRange(i, Math.Min(BatchSize, actions.Count - i));
+            try
+            {
+                await table.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                // A delete of a row that is already gone fails the whole batch: repeat it without deletes of missing rows.
+                foreach (var action in batch)
+                {
+                    if (action.ActionType == TableTransactionActionType.Delete)
+                    {
+                        await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await table.UpsertEntityAsync((TableEntity)action.Entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<TableEntity> ToEntities(string accountId, StoredItem stored)
+    {
+        var data = JsonSerializer.Serialize(stored.Item.Data, CoreJson.Default.ItemData);
+        TableEntity Row(string rowKey) => new(accountId, rowKey)
+        {
+            ["ConnectionId"] = stored.Item.ConnectionId,
+            ["VaultName"] = stored.Item.Data.VaultName,
+            ["Enabled"] = stored.Item.Enabled,
+            ["Data"] = data,
+        };
+
+        var idRow = Row(ItemKeys.IdRow(stored.Item.ItemId));
+        idRow["ItemId"] = stored.Item.ItemId;
+        idRow["Fingerprint"] = stored.Fingerprint;
+        if (stored.SealedSecrets is not null)
+        {
+            idRow["Secrets"] = stored.SealedSecrets;
+        }
+
+        yield return idRow;
+        var ordRow = Row(ItemKeys.OrderRow(stored.SortKey));
+        ordRow["ItemId"] = stored.Item.ItemId;
+        yield return ordRow;
+        foreach (var domain in stored.Item.Data.Domains)
+        {
+            var domRow = Row(ItemKeys.DomainRow(domain, stored.SortKey));
+            domRow["ItemId"] = stored.Item.ItemId;
+            yield return domRow;
+        }
+    }
+
+    private static StoredItem ToStored(TableEntity entity) =>
+        new(ToItem(entity), entity.GetString("Fingerprint") ?? string.Empty, entity.GetBinary("Secrets"));
+
+    private static CachedItem ToItem(TableEntity entity)
+    {
+        var data = JsonSerializer.Deserialize(entity.GetString("Data"), CoreJson.Default.ItemData)
+            ?? throw new InvalidOperationException("Item row without data.");
+        var itemId = entity.GetString("ItemId") ?? ItemKeys.ItemId(entity.GetString("ConnectionId"), data.VaultId, data.ProviderItemId);
+        return new CachedItem(itemId, entity.GetString("ConnectionId"), entity.GetBoolean("Enabled") ?? true, data);
+    }
+
+    private static string DecodePageToken(string token, string prefix)
+    {
+        var bytes = Base64Url.TryDecode(token);
+        var key = bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
+        if (key is null || !key.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new Errors.InvalidRequestException("pageToken", "is not a page token of this query.");
+        }
+
+        return key;
+    }
+
+    private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+}

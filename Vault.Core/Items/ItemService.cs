@@ -1,0 +1,44 @@
+using Vault.Core.Connections;
+using Vault.Core.Domains;
+using Vault.Core.Errors;
+
+namespace Vault.Core.Items;
+
+/// <summary>Reads of the cache (never a provider call) and enabling / disabling items.</summary>
+public sealed class ItemService(ItemCache cache, ConnectionStore connections)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public async Task<ItemPage> ListAsync(string accountId, ItemQuery query, CancellationToken ct)
+    {
+        var page = await cache.QueryAsync(accountId, query, ct).ConfigureAwait(false);
+
+        // Items imply a connection; only an empty answer needs the second look-up.
+        if (page.Items.Count == 0 && !await connections.AnyAsync(accountId, ct).ConfigureAwait(false))
+        {
+            throw ApiErrors.NoConnections();
+        }
+
+        return page;
+    }
+
+    /// <summary>Turns a user's <c>domain</c> parameter (a host or URL) into the registrable domain to look up.</summary>
+    public static string ParseDomainParameter(string value) =>
+        value.Length <= 2048 && RegistrableDomain.FromHostOrUrl(value) is { } domain
+            ? domain
+            : throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
+
+    public async Task<CachedItem> SetEnabledAsync(string accountId, string itemId, bool enabled, CancellationToken ct)
+    {
+        var stored = await cache.GetAsync(accountId, itemId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
+        if (stored.Item.Enabled == enabled)
+        {
+            return stored.Item;
+        }
+
+        var changed = stored with { Item = stored.Item with { Enabled = enabled } };
+        await cache.WriteAsync(accountId, [changed], [], ct).ConfigureAwait(false);
+        return changed.Item;
+    }
+}

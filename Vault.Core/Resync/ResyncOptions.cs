@@ -1,0 +1,35 @@
+namespace Vault.Core.Resync;
+
+/// <summary>Background resync settings (section <c>Vault:Resync</c>; the interval is <c>Vault__ResyncInterval</c>).</summary>
+public sealed class ResyncOptions
+{
+    public const string Section = "Vault:Resync";
+
+    /// <summary>The queue the Functions queue trigger listens on; failures past the last try go to <c>vault-resync-poison</c>.</summary>
+    public const string DefaultQueueName = "vault-resync";
+
+    /// <summary>Only for isolating tests that share one storage account: the Functions trigger always uses <see cref="DefaultQueueName"/>.</summary>
+    public string QueueName { get; set; } = DefaultQueueName;
+
+    /// <summary>A connection is due this much later than the interval at most, by a fixed per-connection fraction, so
+    /// connections made together spread out.</summary>
+    public double JitterFraction { get; set; } = 0.25;
+
+    /// <summary>Share of Bitwarden's identity budget (about 10 token requests a minute per client IP) resync may spend.</summary>
+    public int BitwardenSyncsPerMinute { get; set; } = 5;
+
+    /// <summary>Resyncs of one 1Password connection a day (each costs a handful of requests of a quota as small as 1,000).</summary>
+    public int OnePasswordSyncsPerConnectionPerDay { get; set; } = 8;
+
+    /// <summary>Tries of a transiently failing resync before its message goes to the poison queue (host.json maxDequeueCount).</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Standalone mode only: first retry delay of a failed message, doubled per try.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Standalone mode runs the timer and queue work in-process unless this is false.</summary>
+    public bool RunInStandalone { get; set; } = true;
+}
+
+/// <summary>One connection to resync.</summary>
+public sealed record ResyncMessage(string AccountId, string ConnectionId);

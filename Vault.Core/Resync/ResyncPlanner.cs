@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vault.Core.Connections;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Resync;
+
+/// <summary>
+/// What the timer does: finds the active connections that are due and enqueues one message each. It never syncs:
+/// the queue spreads that work over instances.
+/// </summary>
+public sealed class ResyncPlanner(
+    Tables tables, ResyncQueue queue, IOptions<VaultOptions> vaultOptions, IOptions<ResyncOptions> options, TimeProvider clock, ILogger<ResyncPlanner> logger)
+{
+    private const int SendConcurrency = 16;
+
+    public async Task<int> EnqueueDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"conn|"} and RowKey lt {"conn|\uffff"} and Status eq {ConnectionStatus.Active}");
+        var due = new List<ResyncMessage>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            var connectionId = entity.GetString("ConnectionId");
+            var last = entity.GetDateTimeOffset("LastSyncedAt") ?? entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+            if (IsDue(connectionId, last, now))
+            {
+                due.Add(new ResyncMessage(entity.PartitionKey, connectionId));
+            }
+        }
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = ct },
+            async (message, token) => await queue.SendAsync(message, null, token).ConfigureAwait(false)).ConfigureAwait(false);
+        logger.LogInformation("Resync timer enqueued {Count} due connections", due.Count);
+        return due.Count;
+    }
+
+    /// <summary>Due once the interval, stretched by the connection's fixed jitter, has passed since its last sync.</summary>
+    public bool IsDue(string connectionId, DateTimeOffset lastSyncedAt, DateTimeOffset now) =>
+        now - lastSyncedAt >= DueAfter(connectionId);
+
+    public TimeSpan DueAfter(string connectionId) =>
+        vaultOptions.Value.ResyncInterval * (1 + options.Value.JitterFraction * JitterOf(connectionId));
+
+    /// <summary>A stable fraction in [0, 1) per connection, so its place in the spread does not move between timer runs.</summary>
+    public static double JitterOf(string connectionId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(connectionId), hash);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) >> 11) / (double)(1UL << 53);
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vault.Core.Connections;
+using Vault.Core.Errors;
+
+namespace Vault.Core.Resync;
+
+/// <summary>What happened to one resync message.</summary>
+public enum ResyncOutcome
+{
+    Synced,
+    SkippedDeleted,
+    SkippedReconnectRequired,
+    SkippedNotDue,
+    Deferred,
+    ReconnectRequired,
+}
+
+/// <summary>A transient failure: the queue makes the message visible again later and counts the try.</summary>
+public sealed class ResyncRetryException(string message) : Exception(message);
+
+/// <summary>
+/// What the queue trigger does with one message: the same sync as <c>POST /v1/vault/items/sync</c>, within the provider
+/// budgets; deferred when the budget or the provider says wait; retried by the queue on transient failures; never
+/// retried on rejected credentials.
+/// </summary>
+public sealed class ResyncWorker(
+    ConnectionStore connections,
+    SyncService sync,
+    SyncBudgets budgets,
+    ResyncQueue queue,
+    ResyncPlanner planner,
+    IOptions<ResyncOptions> options,
+    TimeProvider clock,
+    ILogger<ResyncWorker> logger)
+{
+    public async Task<ResyncOutcome> ProcessAsync(ResyncMessage message, long dequeueCount, CancellationToken ct)
+    {
+        var connection = await connections.GetAsync(message.AccountId, message.ConnectionId, ct).ConfigureAwait(false);
+        if (connection is null)
+        {
+            logger.LogDebug("Resync of {ConnectionId} skipped: the connection was deleted", message.ConnectionId);
+            return ResyncOutcome.SkippedDeleted;
+        }
+
+        if (connection.Status == ConnectionStatus.ReconnectRequired)
+        {
+            return ResyncOutcome.SkippedReconnectRequired;
+        }
+
+        var last = connection.LastSyncedAt ?? connection.CreatedAt;
+        if (connection.LastError is null && !planner.IsDue(connection.ConnectionId, last, clock.GetUtcNow()))
+        {
+            // Synced since it was enqueued (by the user, or a duplicate message).
+            return ResyncOutcome.SkippedNotDue;
+        }
+
+        if (await budgets.TryTakeAsync(connection, ct).ConfigureAwait(false) is { } nextWindow)
+        {
+            await queue.SendAsync(message, nextWindow - clock.GetUtcNow() + TimeSpan.FromSeconds(Random.Shared.Next(1, 30)), ct).ConfigureAwait(false);
+            logger.LogInformation("Resync of {ConnectionId} put off until {NextWindow}: provider budget spent", connection.ConnectionId, nextWindow);
+            return ResyncOutcome.Deferred;
+        }
+
+        var outcome = await sync.SyncConnectionAsync(connection, ct).ConfigureAwait(false);
+        switch (outcome.Error?.Code)
+        {
+            case null:
+                return ResyncOutcome.Synced;
+            case ErrorCodes.ReconnectRequired:
+                return ResyncOutcome.ReconnectRequired;
+            case ErrorCodes.NotFound:
+                return ResyncOutcome.SkippedDeleted;
+        }
+
+        if (outcome.RetryAfter is { } wait)
+        {
+            // The provider asked us to wait: do, without spending a try.
+            await queue.SendAsync(message, wait, ct).ConfigureAwait(false);
+            return ResyncOutcome.Deferred;
+        }
+
+        if (dequeueCount >= options.Value.MaxDequeueCount)
+        {
+            await connections.SaveAsync(outcome.Connection with
+            {
+                LastError = outcome.Error! with
+                {
+                    Message = $"Background resync gave up after {dequeueCount} tries: {outcome.Error.Message}",
+                },
+            }, ct).ConfigureAwait(false);
+        }
+
+        throw new ResyncRetryException($"Resync of {connection.ConnectionId} failed ({outcome.Error!.Code}); try {dequeueCount} of {options.Value.MaxDequeueCount}.");
+    }
+}

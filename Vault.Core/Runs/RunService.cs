@@ -1,0 +1,212 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vault.Core.Accounts;
+using Vault.Core.Common;
+using Vault.Core.Connections;
+using Vault.Core.Domains;
+using Vault.Core.Errors;
+using Vault.Core.Items;
+using Vault.Core.Providers;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Runs;
+
+/// <summary>
+/// Runs and the credentials granted to them: the grant is fixed at creation, the run token is shown once and stored
+/// hashed, and every credential read is audited before any secret leaves.
+/// </summary>
+public sealed class RunService(
+    RunStore runs,
+    AuditLog audit,
+    ItemCache cache,
+    ConnectionStore connections,
+    ProviderRegistry providers,
+    ISecretStore secrets,
+    DataKeys dataKeys,
+    TimeProvider clock,
+    IOptions<VaultOptions> options,
+    ILogger<RunService> logger)
+{
+    public const int MaxExplicitItems = 100;
+    private const string RunTokenPrefix = "rt_";
+
+    public async Task<CreatedRun> CreateAsync(string accountId, RunRequest request, CancellationToken ct)
+    {
+        var url = ValidateUrl(request.Url);
+        if (request.Goal is { Length: > 10_000 })
+        {
+            throw new InvalidRequestException("goal", "must be at most 10000 characters.");
+        }
+
+        var ids = request.CredentialItemIds;
+        if (ids is not null && ids.Count > 0 && request.UseVault == false)
+        {
+            throw new InvalidRequestException("use_vault", "must not be false when credential_item_ids are given.");
+        }
+
+        if (ids is not null && (ids.Count > MaxExplicitItems || ids.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > 512)))
+        {
+            throw new InvalidRequestException("credential_item_ids", $"must be at most {MaxExplicitItems} non-empty item ids.");
+        }
+
+        List<GrantedCredential> granted;
+        var grantAll = false;
+        if (ids is { Count: > 0 })
+        {
+            granted = await ResolveExplicitAsync(accountId, ids.Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
+        }
+        else if (request.UseVault == true)
+        {
+            grantAll = true;
+            granted = (await cache.ListAllAsync(accountId, ct).ConfigureAwait(false)).Where(i => i.Enabled).Select(ToGranted).ToList();
+        }
+        else
+        {
+            granted = [];
+        }
+
+        var now = clock.GetUtcNow();
+        var run = new Run(Ids.New("run"), accountId, "created", url, grantAll, granted, now, now + options.Value.RunTokenLifetime);
+        var token = Ids.NewSecret(RunTokenPrefix);
+        await runs.AddAsync(run, Ids.HashSecret(token), ct).ConfigureAwait(false);
+        logger.LogInformation("Run {RunId} created with {Count} granted credentials", run.RunId, granted.Count);
+        return new CreatedRun(run, token);
+    }
+
+    public async Task<Run> GetAsync(string accountId, string runId, CancellationToken ct)
+    {
+        var found = await runs.GetAsync(runId, ct).ConfigureAwait(false);
+        return found is { } f && f.Run.AccountId == accountId ? f.Run : throw ApiErrors.NotFound("run");
+    }
+
+    /// <summary>The run whose token this is; 401 for anything else (another run's token, an API key, an expired token).</summary>
+    public async Task<Run> AuthenticateAsync(string runId, string? bearerToken, CancellationToken ct)
+    {
+        if (bearerToken is null || !bearerToken.StartsWith(RunTokenPrefix, StringComparison.Ordinal) || bearerToken.Length > 100)
+        {
+            throw ApiErrors.Unauthorized();
+        }
+
+        var found = await runs.GetAsync(runId, ct).ConfigureAwait(false);
+        if (found is not { } f || !ConstantTime.Equals(f.TokenHash, Ids.HashSecret(bearerToken)) || f.Run.ExpiresAt <= clock.GetUtcNow())
+        {
+            throw ApiErrors.Unauthorized();
+        }
+
+        return f.Run;
+    }
+
+    /// <summary>
+    /// The granted credentials (narrowed to <paramref name="domain"/>), with secrets. The audit row is written first;
+    /// if it cannot be, the call fails with 503 and nothing secret is read.
+    /// </summary>
+    public async Task<IReadOnlyList<RunCredential>> GetCredentialsAsync(Run run, string? domain, RunCaller caller, CancellationToken ct)
+    {
+        if (run.GrantAll && domain is null)
+        {
+            throw new InvalidRequestException("domain", "is required for a run granted the whole vault (use_vault without credential_item_ids).");
+        }
+
+        if (domain is not null && RegistrableDomain.FromHostOrUrl(domain) is null)
+        {
+            throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
+        }
+
+        // Current state: deleted or disabled items are no longer handed out.
+        var items = new List<StoredItem>();
+        foreach (var granted in run.Credentials)
+        {
+            var stored = await cache.GetAsync(run.AccountId, granted.ItemId, ct).ConfigureAwait(false);
+            if (stored is { Item.Enabled: true } && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
+            {
+                items.Add(stored);
+            }
+        }
+
+        try
+        {
+            await audit.RecordAsync(run, items.Select(i => i.Item.ItemId).ToList(), domain, caller, clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            logger.LogError("Audit record for run {RunId} could not be written; no credentials returned", run.RunId);
+            throw ApiErrors.VaultUnavailable("The access could not be audited, so no credentials were returned; retry later.");
+        }
+
+        var result = new List<RunCredential>(items.Count);
+        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
+        foreach (var stored in items)
+        {
+            var itemSecrets = stored.SealedSecrets is not null
+                ? ItemSecretsCipher.Decrypt(dataKey, run.AccountId, stored.Item.ItemId, stored.SealedSecrets)
+                : await ReadLiveAsync(run.AccountId, stored.Item, ct).ConfigureAwait(false);
+            result.Add(new RunCredential(stored.Item.ItemId, stored.Item.Data.Label, stored.Item.Data.Username, itemSecrets.Password,
+                stored.Item.Data.Uris.Select(u => u.Uri).ToList(), TotpGenerator.Compute(itemSecrets.Totp, clock.GetUtcNow())));
+        }
+
+        logger.LogInformation("Run {RunId} read {Count} credentials", run.RunId, result.Count);
+        return result;
+    }
+
+    private async Task<ItemSecrets> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
+    {
+        var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
+        var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false)
+            ?? throw ApiErrors.VaultUnavailable("The connection's credentials are missing; reconnect it.");
+        try
+        {
+            var context = new ProviderContext(accountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret));
+            return await providers.Get(connection.Provider).ReadItemSecretsAsync(context, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
+        }
+        catch (ProviderRejectedCredentialsException)
+        {
+            throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                "The provider rejected the connection's stored credentials; reconnect it.");
+        }
+        catch (ProviderUnavailableException ex)
+        {
+            throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
+        }
+    }
+
+    private async Task<List<GrantedCredential>> ResolveExplicitAsync(string accountId, List<string> ids, CancellationToken ct)
+    {
+        var granted = new List<GrantedCredential>();
+        var offenders = new List<string>();
+        foreach (var id in ids)
+        {
+            var stored = await cache.GetAsync(accountId, id, ct).ConfigureAwait(false);
+            if (stored is { Item.Enabled: true })
+            {
+                granted.Add(ToGranted(stored.Item));
+            }
+            else
+            {
+                offenders.Add(id);
+            }
+        }
+
+        if (offenders.Count > 0)
+        {
+            throw new ApiException(HttpStatusCode.BadRequest, ErrorCodes.UnknownCredentialItem,
+                "Unknown or disabled credential items: " + string.Join(", ", offenders.Select(o => o.Length > 120 ? o[..120] + "…" : o)));
+        }
+
+        return granted;
+    }
+
+    private static GrantedCredential ToGranted(CachedItem item) => new(item.ItemId, item.Data.Label, item.Data.Username, item.Data.Domains);
+
+    private static string? ValidateUrl(string? url)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        return url.Length <= 2048 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? url
+            : throw new InvalidRequestException("url", "must be an absolute http(s) URL.");
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Vault.Core.Connections;
+using Vault.Core.Errors;
+using Vault.Core.Items;
+using Vault.Functions.Http;
+
+namespace Vault.Functions.Functions;
+
+public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService sync)
+{
+    [Function(nameof(ListItems))]
+    public Task<IActionResult> ListItems([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/vault/items")] HttpRequest req) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var query = new ItemQuery(
+                Domain: Query.Optional(req, "domain") is { } domain ? ItemService.ParseDomainParameter(domain) : null,
+                ConnectionId: Query.Optional(req, "connectionId"),
+                Vault: Query.Optional(req, "vault"),
+                Enabled: Query.OptionalBool(req, "enabled"),
+                Limit: Query.OptionalInt(req, "limit", 1, ItemService.MaxLimit) ?? ItemService.DefaultLimit,
+                PageToken: Query.Optional(req, "pageToken"));
+            var page = await items.ListAsync(call.Account, query, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, new ItemListBody(page.Items.Select(ApiMapping.ToBody).ToList(), page.NextPageToken), ApiJson.Default.ItemListBody);
+        });
+
+    [Function(nameof(UpdateItem))]
+    public Task<IActionResult> UpdateItem(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/vault/items/{itemId}")] HttpRequest req, string itemId) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var body = await RequestBody.ReadAsync(req, ApiJson.Default.PatchItemRequest).ConfigureAwait(false);
+            var enabled = body.Enabled ?? throw new InvalidRequestException("enabled", "is required (true or false).");
+            var item = await items.SetEnabledAsync(call.Account, itemId, enabled, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, ApiMapping.ToBody(item), ApiJson.Default.ItemBody);
+        });
+
+    [Function(nameof(SyncItems))]
+    public Task<IActionResult> SyncItems([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vault/items/sync")] HttpRequest req) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var body = await RequestBody.ReadAsync(req, ApiJson.Default.SyncRequest, allowEmpty: true).ConfigureAwait(false);
+            var result = await sync.SyncAccountAsync(call.Account, body.ConnectionId, call.Aborted).ConfigureAwait(false);
+            var response = new SyncBody
+            {
+                Items = result.Items.Select(ApiMapping.ToBody).ToList(),
+                SyncSummary = new SyncSummaryBody(result.Summary.Added, result.Summary.Updated, result.Summary.Removed, result.Summary.SkippedDisabled),
+                Connections = result.Outcomes.Select(o => new SyncConnectionBody(
+                    o.Connection.ConnectionId, o.Connection.Status, o.Connection.ItemCount, ApiMapping.ToBody(o.Error))).ToList(),
+            };
+            return ApiResult.Json(200, response, ApiJson.Default.SyncBody);
+        });
+}
+
+/// <summary>Query-string parameters with the contract's validation messages.</summary>
+internal static class Query
+{
+    public static string? Optional(HttpRequest req, string name)
+    {
+        if (!req.Query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]) || values[0]!.Length > 2048)
+        {
+            throw new InvalidRequestException(name, "must be given once, non-empty.");
+        }
+
+        return values[0]!.Trim();
+    }
+
+    public static bool? OptionalBool(HttpRequest req, string name) => Optional(req, name) switch
+    {
+        null => null,
+        var v when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+        var v when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+        _ => throw new InvalidRequestException(name, "must be true or false."),
+    };
+
+    public static int? OptionalInt(HttpRequest req, string name, int min, int max) => Optional(req, name) switch
+    {
+        null => null,
+        var v when int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max => n,
+        _ => throw new InvalidRequestException(name, $"must be an integer from {min} to {max}."),
+    };
+
+    public static DateOnly? OptionalDate(HttpRequest req, string name) => Optional(req, name) switch
+    {
+        null => null,
+        var v when DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) => d,
+        _ => throw new InvalidRequestException(name, "must be a date YYYY-MM-DD."),
+    };
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Vault.Core.Errors;
+using Vault.Core.Runs;
+using Vault.Functions.Http;
+
+namespace Vault.Functions.Functions;
+
+/// <summary>Runs: created with the API key; their credentials read by the agent runtime with the run's own token.</summary>
+public sealed class RunFunctions(ApiGate gate, RunService runs)
+{
+    [Function(nameof(CreateRun))]
+    public Task<IActionResult> CreateRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/runs")] HttpRequest req) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var body = await RequestBody.ReadAsync(req, ApiJson.Default.CreateRunRequest).ConfigureAwait(false);
+            var created = await runs.CreateAsync(call.Account, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(201, ToBody(created.Run, created.RunToken), ApiJson.Default.RunBody);
+        });
+
+    [Function(nameof(GetRun))]
+    public Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}")] HttpRequest req, string runId) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var run = await runs.GetAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, ToBody(run, null), ApiJson.Default.RunBody);
+        });
+
+    [Function(nameof(GetRunCredentials))]
+    public Task<IActionResult> GetRunCredentials(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}/credentials")] HttpRequest req, string runId) =>
+        gate.HandleAsync(req, Access.Custom, async call =>
+        {
+            var run = await runs.AuthenticateAsync(runId, BearerToken(req), call.Aborted).ConfigureAwait(false);
+            call.AccountId = run.AccountId;
+            var caller = new RunCaller(req.HttpContext.Connection.RemoteIpAddress?.ToString(), req.Headers.UserAgent.ToString());
+            var credentials = await runs.GetCredentialsAsync(run, Query.Optional(req, "domain"), caller, call.Aborted).ConfigureAwait(false);
+            var body = new RunCredentialsBody(credentials.Select(c => new RunCredentialBody(
+                c.ItemId, c.Label, c.Username, c.Password, c.Urls, c.Totp is { } t ? new TotpBody(t.Code, t.ExpiresAt.UtcDateTime) : null)).ToList());
+            return ApiResult.Json(200, body, ApiJson.Default.RunCredentialsBody);
+        });
+
+    private static RunBody ToBody(Run run, string? token) => new()
+    {
+        RunId = run.RunId,
+        Status = run.Status,
+        Url = run.Url,
+        Credentials = run.Credentials.Select(c => new RunCredentialSummaryBody(c.ItemId, c.Label, c.Username, c.Domains)).ToList(),
+        RunToken = token,
+        ExpiresAt = run.ExpiresAt.UtcDateTime,
+    };
+
+    private static string? BearerToken(HttpRequest req)
+    {
+        if (req.Headers.Authorization.Count != 1)
+        {
+            return null;
+        }
+
+        var value = req.Headers.Authorization[0];
+        return value is not null && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : null;
+    }
+}

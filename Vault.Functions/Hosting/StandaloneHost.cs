@@ -1,0 +1,91 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Vault.Core.Errors;
+using Vault.Functions.Http;
+
+namespace Vault.Functions.Hosting;
+
+/// <summary>
+/// Standalone mode: the same HTTP functions served by Kestrel, with routes and methods taken from their trigger
+/// attributes (<see cref="FunctionRoutes"/>), so there is one route table. Used by <c>./run</c> and the tests.
+/// </summary>
+public static class StandaloneHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        Vault.Core.ServiceCollectionExtensions.ValidateSecretStoreSettings(builder.Configuration);
+        builder.Services.AddVaultApp(builder.Configuration);
+        foreach (var type in FunctionRoutes.All.Select(r => r.Handler.DeclaringType!).Distinct())
+        {
+            builder.Services.AddScoped(type);
+        }
+
+        builder.Services.AddScoped<Functions.ResyncFunctions>();
+        builder.Services.AddSingleton<StandaloneResync>();
+        if (builder.Configuration.GetValue("Vault:Resync:RunInStandalone", true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StandaloneResync>());
+        }
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        foreach (var route in FunctionRoutes.All)
+        {
+            app.MapMethods("/" + route.Template, [route.Method], context => InvokeAsync(context, route));
+        }
+
+        app.MapFallback(context => WriteNotFoundAsync(context));
+        return app;
+    }
+
+    private static async Task InvokeAsync(HttpContext context, FunctionRoute route)
+    {
+        var target = context.RequestServices.GetRequiredService(route.Handler.DeclaringType!);
+        var parameters = route.Handler.GetParameters();
+        var arguments = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            arguments[i] = parameters[i].ParameterType switch
+            {
+                var t when t == typeof(HttpRequest) => context.Request,
+                var t when t == typeof(CancellationToken) => context.RequestAborted,
+                var t when t == typeof(string) => context.GetRouteValue(parameters[i].Name!)?.ToString(),
+                _ => throw new InvalidOperationException($"Standalone mode cannot bind parameter {parameters[i].Name} of {route.Name}."),
+            };
+        }
+
+        IActionResult result;
+        try
+        {
+            result = await ((Task<IActionResult>)route.Handler.Invoke(target, arguments)!).ConfigureAwait(false);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            throw ex.InnerException;
+        }
+
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+    }
+
+    private static Task WriteNotFoundAsync(HttpContext context)
+    {
+        var call = new ApiCall(context.Request, "req_" + Vault.Core.Common.Ids.RandomBase32(10), "unknown");
+        return ApiGate.Error(call, ApiErrors.NotFound("route")).ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vault.Core;
+using Vault.Core.Accounts;
+using Vault.Core.Common;
+using Vault.Core.Errors;
+using Vault.Core.Storage;
+
+namespace Vault.Functions.Http;
+
+/// <summary>Who may call a route.</summary>
+public enum Access
+{
+    /// <summary>No key (health, OpenAPI).</summary>
+    Public,
+
+    /// <summary><c>X-Admin-Key</c> equal to <c>Vault__AdminKey</c>.</summary>
+    Admin,
+
+    /// <summary><c>X-API-Key</c> of an account.</summary>
+    ApiKey,
+
+    /// <summary>The handler authenticates itself (run token) and sets <see cref="ApiCall.AccountId"/> for metering.</summary>
+    Custom,
+}
+
+/// <summary>One API call in progress.</summary>
+public sealed class ApiCall(HttpRequest request, string requestId, string route)
+{
+    public HttpRequest Request { get; } = request;
+    public string RequestId { get; } = requestId;
+    public string Route { get; } = route;
+    public CancellationToken Aborted => Request.HttpContext.RequestAborted;
+
+    /// <summary>The calling account once authenticated; billed calls are counted against it.</summary>
+    public string? AccountId { get; set; }
+
+    public string Account => AccountId ?? throw new InvalidOperationException("Not authenticated.");
+}
+
+/// <summary>
+/// What every HTTP function runs through, identically under the Functions host and in standalone mode: request id,
+/// authentication, the per-account rate limit, mapping of Core errors to the contract's error body, and metering of
+/// billable calls (authenticated, status below 500, not 429).
+/// </summary>
+public sealed class ApiGate(
+    AccountService accounts,
+    AccountRateLimiter rateLimiter,
+    Metering metering,
+    IOptions<VaultOptions> options,
+    ILogger<ApiGate> logger)
+{
+    public const string ApiKeyHeader = "X-API-Key";
+    public const string AdminKeyHeader = "X-Admin-Key";
+
+    public async Task<IActionResult> HandleAsync(
+        HttpRequest request, Access access, Func<ApiCall, Task<ApiResult>> handler, [CallerMemberName] string function = "")
+    {
+        var route = FunctionRoutes.ByFunctionName(function).Key;
+        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route);
+        ApiResult result;
+        try
+        {
+            await AuthorizeAsync(call, access).ConfigureAwait(false);
+            result = await handler(call).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            result = Error(call, ex);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            logger.LogWarning("{Route} failed on a backing service: {ErrorType} (request {RequestId})", route, ex.GetType().Name, call.RequestId);
+            result = Error(call, StorageFailures.ToApiException(ex));
+        }
+        catch (OperationCanceledException) when (call.Aborted.IsCancellationRequested)
+        {
+            // The caller went away; nothing is billed.
+            return Error(call, ApiErrors.VaultUnavailable("The request was cancelled."));
+        }
+        catch (Exception ex)
+        {
+            // Only the type: exception messages of third-party code are not trusted to be free of secrets.
+            logger.LogError("{Route} failed unexpectedly: {ErrorType} at {Site} (request {RequestId})", route, ex.GetType().FullName,
+                ex.TargetSite?.Name, call.RequestId);
+            result = Error(call, new ApiException(HttpStatusCode.InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred."));
+        }
+
+        result.Headers["X-Request-Id"] = call.RequestId;
+        await MeterAsync(call, result.Status).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task AuthorizeAsync(ApiCall call, Access access)
+    {
+        switch (access)
+        {
+            case Access.Admin:
+                var adminKey = options.Value.AdminKey;
+                if (string.IsNullOrEmpty(adminKey))
+                {
+                    throw ApiErrors.NotFound("route");
+                }
+
+                if (!ConstantTime.Equals(SingleHeader(call.Request, AdminKeyHeader), adminKey))
+                {
+                    throw ApiErrors.Unauthorized();
+                }
+
+                break;
+            case Access.ApiKey:
+                call.AccountId = await accounts.AuthenticateAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
+                    ?? throw ApiErrors.Unauthorized();
+                if (rateLimiter.TryAcquire(call.AccountId) is { } retryAfter)
+                {
+                    throw ApiErrors.RateLimited(retryAfter);
+                }
+
+                break;
+        }
+    }
+
+    private async Task MeterAsync(ApiCall call, int status)
+    {
+        if (call.AccountId is null || status >= 500 || status == StatusCodes.Status429TooManyRequests)
+        {
+            return;
+        }
+
+        try
+        {
+            await metering.CountAsync(call.AccountId, call.Route, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("Billable call on {Route} could not be counted: {ErrorType} (request {RequestId})", call.Route, ex.GetType().Name, call.RequestId);
+        }
+    }
+
+    private static string? SingleHeader(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0]?.Trim() : null;
+
+    public static ApiResult Error(ApiCall call, ApiException ex)
+    {
+        var body = new ErrorBody { Error = new ErrorDetail(ex.Code, ex.Message, call.RequestId) };
+        var result = ApiResult.Json((int)ex.Status, body, ApiJson.Default.ErrorBody);
+        if (ex.RetryAfterSeconds is { } seconds)
+        {
+            result.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        result.Headers["X-Request-Id"] = call.RequestId;
+        return result;
+    }
+}

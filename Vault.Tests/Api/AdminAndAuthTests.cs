@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Vault.Tests.Infrastructure;
+
+namespace Vault.Tests.Api;
+
+public sealed class AdminAndAuthTests : ApiTestBase
+{
+    [Fact]
+    public async Task Health_and_openapi_need_no_key()
+    {
+        var health = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/health", null), 200);
+        Assert.Equal("ok", health!["status"]!.GetValue<string>());
+        var doc = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/openapi.json", null), 200);
+        Assert.StartsWith("3.", doc!["openapi"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Admin_routes_require_the_admin_key()
+    {
+        var body = new JsonObject { ["name"] = "acme" };
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/admin/accounts", null, body), 401, "unauthorized");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, body.ToJsonString(),
+            new Dictionary<string, string> { ["X-Admin-Key"] = "wrong" }), 401, "unauthorized");
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, body.ToJsonString(),
+            new Dictionary<string, string> { ["X-Admin-Key"] = apiKey }), 401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Account_keys_can_be_added_and_revoked_at_once()
+    {
+        var (accountId, firstKey) = await Host.CreateAccountAsync();
+        var admin = new Dictionary<string, string> { ["X-Admin-Key"] = VaultTestHost.AdminKey };
+        var created = await HttpAssert.Status(await Host.SendRawAsync(HttpMethod.Post, $"/v1/admin/accounts/{accountId}/keys", null, null, admin), 201);
+        var secondKey = created!["apiKey"]!.GetValue<string>();
+        var keyId = created["keyId"]!.GetValue<string>();
+        Assert.NotEqual(firstKey, secondKey);
+        Assert.True(Convert.FromBase64String(Pad(secondKey[3..])).Length >= 32, "API keys carry at least 256 random bits");
+
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", secondKey), 200);
+        await HttpAssert.Status(await Host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{keyId}", null, null, admin), 204);
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", secondKey), 401, "unauthorized");
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", firstKey), 200);
+
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{keyId}", null, null, admin), 404, "not_found");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts/acct-unknown/keys", null, null, admin), 404, "not_found");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, "{\"name\":\"\"}", admin), 400, "invalid_request");
+    }
+
+    [Fact]
+    public async Task Api_key_is_stored_only_as_a_hash()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var tables = new Azure.Data.Tables.TableServiceClient(AzuriteStorage.ConnectionString);
+        await foreach (var table in tables.QueryAsync())
+        {
+            if (!table.Name.StartsWith(Host.TablePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            await foreach (var entity in tables.GetTableClient(table.Name).QueryAsync<Azure.Data.Tables.TableEntity>())
+            {
+                Assert.DoesNotContain(apiKey, string.Join("|", entity.Select(p => $"{p.Key}={p.Value}")));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("vk_not-a-real-key")]
+    [InlineData("Bearer something")]
+    [InlineData("vk_%%%//..")]
+    public async Task Missing_or_unknown_api_keys_are_401(string? key)
+    {
+        var headers = new Dictionary<string, string>();
+        if (key is not null)
+        {
+            headers["X-API-Key"] = key;
+        }
+
+        foreach (var (method, path) in new[] { ("GET", "/v1/vault/connections"), ("GET", "/v1/vault/items"), ("POST", "/v1/vault/items/sync"), ("GET", "/v1/usage"), ("DELETE", "/v1/vault/connections/conn-x") })
+        {
+            await HttpAssert.Error(await Host.SendRawAsync(new HttpMethod(method), path, null, null, headers), 401, "unauthorized");
+        }
+    }
+
+    [Fact]
+    public async Task A_repeated_api_key_header_is_refused()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/vault/connections");
+        request.Headers.TryAddWithoutValidation("X-API-Key", new[] { apiKey, apiKey });
+        var response = await Host.Client.SendAsync(request);
+        await HttpAssert.Error(response, 401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Unknown_routes_answer_the_error_body()
+    {
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/nothing-here", null), 404, "not_found");
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Put, "/v1/health", null)).StatusCode);
+    }
+
+    private static string Pad(string base64Url)
+    {
+        var s = base64Url.Replace('-', '+').Replace('_', '/');
+        return s + new string('=', (4 - s.Length % 4) % 4);
+    }
+}
+
+public sealed class AdminDisabledTests : IAsyncLifetime
+{
+    private VaultTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await VaultTestHost.StartAsync(new Dictionary<string, string> { ["Vault:AdminKey"] = "" });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Without_an_admin_key_configured_admin_routes_are_404()
+    {
+        var response = await _host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, "{\"name\":\"x\"}",
+            new Dictionary<string, string> { ["X-Admin-Key"] = "" });
+        await HttpAssert.Error(response, 404, "not_found");
+    }
+}

@@ -1,0 +1,69 @@
+using Vault.Tests.Infrastructure;
+
+namespace Vault.Tests.Api;
+
+public sealed class MeteringTests : ApiTestBase
+{
+    [Fact]
+    public async Task Concurrent_calls_are_each_counted_once_per_route()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var calls = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey)
+            : Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey));
+        var responses = await Task.WhenAll(calls);
+        Assert.Equal(20, responses.Count(r => (int)r.StatusCode == 200));
+        Assert.Equal(20, responses.Count(r => (int)r.StatusCode == 404));
+
+        // Unauthenticated calls and health are never billed.
+        await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", "vk_unknown");
+        await Host.SendAsync(HttpMethod.Get, "/v1/health", apiKey);
+
+        var usage = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/usage", apiKey), 200))!;
+        var day = usage["days"]!.AsArray().Single()!;
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd"), day["date"]!.GetValue<string>());
+        Assert.Equal(40, day["calls"]!.GetValue<long>());
+        Assert.Equal(20, day["byRoute"]!["GET /v1/vault/connections"]!.GetValue<long>());
+        Assert.Equal(20, day["byRoute"]!["GET /v1/vault/items"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Usage_range_is_validated()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        Assert.Empty((await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/usage?from=2020-01-01&to=2020-01-31", apiKey), 200))!["days"]!.AsArray());
+        foreach (var bad in new[] { "from=2020-13-01", "from=yesterday", "from=2020-02-01&to=2020-01-01", "from=2020-01-01&to=2022-01-01" })
+        {
+            await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/usage?" + bad, apiKey), 400, "invalid_request");
+        }
+    }
+}
+
+public sealed class RateLimitTests : ApiTestBase
+{
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "5" };
+
+    [Fact]
+    public async Task Over_the_rate_is_429_with_retry_after_and_not_billed_and_per_account()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync("busy");
+        var (_, other) = await Host.CreateAccountAsync("quiet");
+        for (var i = 0; i < 5; i++)
+        {
+            await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
+        }
+
+        var limited = await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey);
+        Assert.NotNull(limited.Headers.RetryAfter?.Delta);
+        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        await HttpAssert.Error(limited, 429, "rate_limited");
+
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", other), 200);
+        var metering = (Vault.Core.Accounts.Metering)Host.Services.GetService(typeof(Vault.Core.Accounts.Metering))!;
+        var accountService = (Vault.Core.Accounts.AccountService)Host.Services.GetService(typeof(Vault.Core.Accounts.AccountService))!;
+        var accountId = await accountService.AuthenticateAsync(apiKey, CancellationToken.None);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var days = await metering.ReadAsync(accountId!, today, today, CancellationToken.None);
+        Assert.Equal(5, days.Single().Calls);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vault.Core.Common;
+using Vault.Core.Providers;
+using Vault.Functions.Hosting;
+
+namespace Vault.Tests.Infrastructure;
+
+/// <summary>
+/// The standalone host on a free loopback port against Azurite, with its own tables (a random prefix), scripted
+/// providers registered over the real ones, and every log line captured. Driven over real HTTP.
+/// </summary>
+public sealed class VaultTestHost : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    private readonly WebApplication _app;
+
+    private VaultTestHost(WebApplication app, ScriptedProvider bitwarden, ScriptedProvider onePassword, CapturedLogs logs, string tablePrefix)
+    {
+        _app = app;
+        Bitwarden = bitwarden;
+        OnePassword = onePassword;
+        Logs = logs;
+        TablePrefix = tablePrefix;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public ScriptedProvider Bitwarden { get; }
+    public ScriptedProvider OnePassword { get; }
+    public CapturedLogs Logs { get; }
+    public string TablePrefix { get; }
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="settings">Extra settings as configuration keys (e.g. <c>Vault:RateLimit:PerMinute</c>).</param>
+    /// <param name="useScriptedProviders">False keeps the real providers (for provider end-to-end tests).</param>
+    public static async Task<VaultTestHost> StartAsync(
+        IDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null, bool useScriptedProviders = true)
+    {
+        var tablePrefix = "t" + Ids.RandomBase32(8);
+        var values = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = AzuriteStorage.ConnectionString,
+            ["Vault:AdminKey"] = AdminKey,
+            ["Vault:AllowLocalSecretStore"] = "true",
+            ["Vault:LocalSecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Vault:TablePrefix"] = tablePrefix,
+            ["Vault:Network:AllowPrivateProviderHosts"] = "true",
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Vault:Resync:RunInStandalone"] = "false",
+            ["Vault:Resync:QueueName"] = tablePrefix + "-resync",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            values[key] = value;
+        }
+
+        var bitwarden = new ScriptedProvider("bitwarden");
+        var onePassword = new ScriptedProvider("1password", secretsIncluded: false);
+        var logs = new CapturedLogs();
+        var args = values.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        var app = StandaloneHost.Build(args, services =>
+        {
+            if (useScriptedProviders)
+            {
+                services.AddSingleton<IVaultProvider>(bitwarden);
+                services.AddSingleton<IVaultProvider>(onePassword);
+            }
+
+            services.AddLogging(logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+            configureServices?.Invoke(services);
+        });
+        await app.StartAsync();
+        return new VaultTestHost(app, bitwarden, onePassword, logs, tablePrefix);
+    }
+
+    /// <summary>Creates an account through the admin route; returns its id and API key.</summary>
+    public async Task<(string AccountId, string ApiKey)> CreateAccountAsync(string name = "acme")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/accounts") { Content = Json(new JsonObject { ["name"] = name }) };
+        request.Headers.Add("X-Admin-Key", AdminKey);
+        using var response = await Client.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (body!["accountId"]!.GetValue<string>(), body["apiKey"]!.GetValue<string>());
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? apiKey, JsonNode? body = null) =>
+        SendRawAsync(method, path, apiKey, body?.ToJsonString());
+
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? apiKey, string? body, IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-API-Key", apiKey);
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    public static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public static class HttpAssert
+{
+    /// <summary>Asserts the status and returns the JSON body (null for an empty body).</summary>
+    public static async Task<JsonNode?> Status(HttpResponseMessage response, int expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expected, $"Expected {expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>Asserts the contract's error body with the given status and code; returns the message.</summary>
+    public static async Task<string> Error(HttpResponseMessage response, int expectedStatus, string expectedCode)
+    {
+        var body = await Status(response, expectedStatus);
+        var error = body?["error"];
+        Assert.NotNull(error);
+        Assert.Equal(expectedCode, error!["code"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(error["message"]!.GetValue<string>()));
+        Assert.StartsWith("req_", error["requestId"]!.GetValue<string>());
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return error["message"]!.GetValue<string>();
+    }
+}

@@ -1,0 +1,217 @@
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Vault.Core.Connections;
+using Vault.Core.Resync;
+using Vault.Functions.Hosting;
+using Vault.Tests.Api;
+using Vault.Tests.Infrastructure;
+using static Vault.Tests.Infrastructure.ScriptedItems;
+
+namespace Vault.Tests.Resync;
+
+/// <summary>Background resync on Azurite: real Table Storage and Storage queues, the standalone queue pump.</summary>
+public sealed class ResyncTests : IAsyncLifetime
+{
+    private VaultTestHost _host = null!;
+
+    private static readonly Dictionary<string, string> FastRetries = new()
+    {
+        ["Vault:ResyncInterval"] = "00:00:01",
+        ["Vault:Resync:RetryBaseDelay"] = "00:00:00.050",
+        ["Vault:Resync:BitwardenSyncsPerMinute"] = "100",
+        ["Vault:SyncLeaseWait"] = "00:00:10",
+    };
+
+    public async Task InitializeAsync() => _host = await VaultTestHost.StartAsync(FastRetries);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    private async Task<(string AccountId, string ConnectionId, ScriptedAccount Vault)> ConnectAsync()
+    {
+        var (accountId, apiKey) = await _host.CreateAccountAsync();
+        var clientId = "user." + Guid.NewGuid();
+        var vault = _host.Bitwarden.Account(clientId);
+        vault.Items.Add(Login("1", "GitHub", "github.com"));
+        var response = await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new System.Text.Json.Nodes.JsonObject
+        {
+            ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "s", ["masterPassword"] = "m",
+        });
+        var connection = (await HttpAssert.Status(response, 201))!;
+        await Task.Delay(TimeSpan.FromSeconds(1.3)); // past the 1 s interval with its jitter
+        return (accountId, connection["connectionId"]!.GetValue<string>(), vault);
+    }
+
+    private async Task<int> PoisonCountAsync()
+    {
+        var poison = await Get<ResyncQueue>().PoisonAsync();
+        return (await poison.PeekMessagesAsync(32)).Value.Length;
+    }
+
+    [Fact]
+    public async Task Two_concurrent_workers_sync_a_connection_once()
+    {
+        var (accountId, connectionId, vault) = await ConnectAsync();
+        vault.Delay = TimeSpan.FromMilliseconds(800);
+        var reads = vault.Reads;
+        var worker = Get<ResyncWorker>();
+        var message = new ResyncMessage(accountId, connectionId);
+
+        var outcomes = await Task.WhenAll(worker.ProcessAsync(message, 1, default), worker.ProcessAsync(message, 1, default));
+
+        Assert.Equal(reads + 1, vault.Reads);
+        Assert.All(outcomes, o => Assert.Equal(ResyncOutcome.Synced, o));
+    }
+
+    [Fact]
+    public async Task Transient_failures_retry_through_the_queue_then_land_in_poison()
+    {
+        var (accountId, connectionId, vault) = await ConnectAsync();
+        vault.Mode = ScriptedMode.Unavailable;
+        var reads = vault.Reads;
+        await Get<ResyncQueue>().SendAsync(new ResyncMessage(accountId, connectionId), null, default);
+        var pump = Get<StandaloneResync>();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await PoisonCountAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await pump.PumpOnceAsync(default);
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, await PoisonCountAsync());
+        Assert.Equal(reads + 5, vault.Reads);
+        var connection = await Get<ConnectionStore>().GetAsync(accountId, connectionId, default);
+        Assert.Equal("active", connection!.Status);
+        Assert.Contains("gave up after 5 tries", connection.LastError!.Message);
+        Assert.Equal(["GitHub"], (await Get<Vault.Core.Items.ItemCache>().ListAllAsync(accountId, default)).Select(i => i.Data.Label));
+    }
+
+    [Fact]
+    public async Task Rejected_credentials_mark_reconnect_and_stop_trying()
+    {
+        var (accountId, connectionId, vault) = await ConnectAsync();
+        vault.Mode = ScriptedMode.RejectCredentials;
+        var worker = Get<ResyncWorker>();
+        Assert.Equal(ResyncOutcome.ReconnectRequired, await worker.ProcessAsync(new ResyncMessage(accountId, connectionId), 1, default));
+        var reads = vault.Reads;
+        Assert.Equal(ResyncOutcome.SkippedReconnectRequired, await worker.ProcessAsync(new ResyncMessage(accountId, connectionId), 1, default));
+        Assert.Equal(reads, vault.Reads);
+        await Get<ResyncPlanner>().EnqueueDueAsync(default);
+        var queued = (await (await Get<ResyncQueue>().QueueAsync()).PeekMessagesAsync(32)).Value;
+        Assert.DoesNotContain(queued, m => m.Body.ToString().Contains(connectionId, StringComparison.Ordinal));
+        Assert.Equal("reconnect_required", (await Get<ConnectionStore>().GetAsync(accountId, connectionId, default))!.Status);
+    }
+
+    [Fact]
+    public async Task A_deleted_connection_is_skipped_quietly()
+    {
+        var (accountId, connectionId, vault) = await ConnectAsync();
+        await Get<ConnectionService>().DeleteAsync(accountId, connectionId, default);
+        var reads = vault.Reads;
+        Assert.Equal(ResyncOutcome.SkippedDeleted, await Get<ResyncWorker>().ProcessAsync(new ResyncMessage(accountId, connectionId), 1, default));
+        Assert.Equal(reads, vault.Reads);
+    }
+
+    [Fact]
+    public async Task Provider_retry_after_defers_without_spending_a_try()
+    {
+        var (accountId, connectionId, vault) = await ConnectAsync();
+        vault.Mode = ScriptedMode.Throttled;
+        var queue = await Get<ResyncQueue>().QueueAsync();
+        var before = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        Assert.Equal(ResyncOutcome.Deferred, await Get<ResyncWorker>().ProcessAsync(new ResyncMessage(accountId, connectionId), 1, default));
+        Assert.Equal(before + 1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value); // not visible before the provider's 42 s
+        var connection = await Get<ConnectionStore>().GetAsync(accountId, connectionId, default);
+        Assert.Equal("active", connection!.Status);
+        Assert.Equal("vault_unavailable", connection.LastError!.Code);
+    }
+}
+
+/// <summary>Due selection, jitter and budgets with a controllable clock.</summary>
+public sealed class ResyncScheduleTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private VaultTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await VaultTestHost.StartAsync(
+        new Dictionary<string, string> { ["Vault:ResyncInterval"] = "06:00:00", ["Vault:Resync:BitwardenSyncsPerMinute"] = "1" },
+        services => services.AddSingleton<TimeProvider>(_clock));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    [Fact]
+    public async Task Only_connections_past_their_interval_are_enqueued_once_each()
+    {
+        var (accountId, apiKey) = await _host.CreateAccountAsync();
+        var ids = new List<string>();
+        foreach (var clientId in new[] { "user." + Guid.NewGuid(), "user." + Guid.NewGuid() })
+        {
+            _host.Bitwarden.Account(clientId).Items.Add(Login("1", "GitHub", "github.com"));
+            var response = await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new System.Text.Json.Nodes.JsonObject
+            {
+                ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "s", ["masterPassword"] = "m",
+            });
+            ids.Add((await HttpAssert.Status(response, 201))!["connectionId"]!.GetValue<string>());
+        }
+
+        var planner = Get<ResyncPlanner>();
+        var queue = await Get<ResyncQueue>().QueueAsync();
+        _clock.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(0, await planner.EnqueueDueAsync(default));
+
+        _clock.Advance(TimeSpan.FromHours(2.6)); // 7.6 h: past 6 h × 1.25, the largest jitter
+        Assert.Equal(2, await planner.EnqueueDueAsync(default));
+        var messages = (await queue.ReceiveMessagesAsync(32)).Value.Select(m => ResyncQueue.Parse(m.Body.ToString())!).ToList();
+        Assert.Equal(ids.Order(), messages.Select(m => m.ConnectionId).Order());
+        Assert.All(messages, m => Assert.Equal(accountId, m.AccountId));
+
+        // The budget allows one Bitwarden sync a minute: the second is put off to the next minute.
+        var worker = Get<ResyncWorker>();
+        var outcomes = new List<ResyncOutcome>();
+        foreach (var message in messages)
+        {
+            outcomes.Add(await worker.ProcessAsync(message, 1, default));
+        }
+
+        Assert.Equal([ResyncOutcome.Synced, ResyncOutcome.Deferred], outcomes.Order());
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var deferred = messages.Single(m => Get<ConnectionStore>().GetAsync(m.AccountId, m.ConnectionId, default).Result!.LastSyncedAt < _clock.GetUtcNow().AddMinutes(-2));
+        Assert.Equal(ResyncOutcome.Synced, await worker.ProcessAsync(deferred, 1, default));
+        Assert.Equal(0, await planner.EnqueueDueAsync(default));
+    }
+
+    [Fact]
+    public void Jitter_spreads_connections_over_a_quarter_of_the_interval()
+    {
+        var planner = Get<ResyncPlanner>();
+        var interval = TimeSpan.FromHours(6);
+        var dueAfter = Enumerable.Range(0, 400).Select(_ => planner.DueAfter(Vault.Core.Common.Ids.New("conn"))).ToList();
+        Assert.All(dueAfter, d => Assert.InRange(d, interval, interval * 1.25));
+        var buckets = dueAfter.GroupBy(d => (int)((d - interval) / (interval * 0.25) * 8)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(8, buckets.Count);
+        Assert.All(buckets.Values, count => Assert.InRange(count, 20, 80));
+        Assert.Equal(planner.DueAfter("conn-stable"), planner.DueAfter("conn-stable"));
+    }
+
+    [Fact]
+    public async Task A_crashed_lease_holder_blocks_only_until_expiry()
+    {
+        var leases = Get<SyncLeases>();
+        var connectionId = Vault.Core.Common.Ids.New("conn");
+        Assert.NotNull(await leases.TryAcquireAsync(connectionId, TimeSpan.FromMinutes(2), default)); // never released: a crash
+        Assert.Null(await leases.TryAcquireAsync(connectionId, TimeSpan.FromMinutes(2), default));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await leases.TryAcquireAsync(connectionId, TimeSpan.FromMinutes(2), default));
+        _clock.Advance(TimeSpan.FromMinutes(1.5));
+        var holder = await leases.TryAcquireAsync(connectionId, TimeSpan.FromMinutes(2), default);
+        Assert.NotNull(holder);
+        await leases.ReleaseAsync(connectionId, holder!, default);
+        Assert.NotNull(await leases.TryAcquireAsync(connectionId, TimeSpan.FromMinutes(2), default));
+    }
+}
