@@ -155,3 +155,21 @@ public sealed class OnePasswordTokenTests
         Assert.True(SignatureAlgorithm.Ed25519.Verify(key.PublicKey, m2, body[^64..]));
     }
 }
+
+public sealed class OnePasswordSignInAddressTests
+{
+    [Theory]
+    [InlineData("my.1password.com", false, true)]
+    [InlineData("1password.eu", false, true)]
+    [InlineData("acme.1password.ca", false, true)]
+    [InlineData("my.1password.com:444", false, false)]
+    [InlineData("x1password.com", false, false)]
+    [InlineData("1password.com.example.org", false, false)]
+    [InlineData("127.0.0.1:8443", false, false)]
+    [InlineData("localhost:8443", false, false)]
+    [InlineData("127.0.0.1:8443", true, true)]
+    [InlineData("localhost:8443", true, true)]
+    [InlineData("evil.example.com", true, false)]
+    public void Only_1password_domains_and_with_private_hosts_loopback_literals(string address, bool allowPrivate, bool allowed) =>
+        Assert.Equal(allowed, Vault.Core.Providers.OnePassword.SignInAddress.IsAllowed(address, allowPrivate));
+}
