@@ -53,6 +53,15 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 
     public void ClearRequests() => _requests.Clear();
 
+    /// <summary>Forgets registered devices (so the next sign-in with <c>device-not-registered</c> registers again).</summary>
+    public void ForgetDevices()
+    {
+        lock (_registeredDevices)
+        {
+            _registeredDevices.Clear();
+        }
+    }
+
     public static async Task<FakeOnePasswordServer> StartAsync(TestCertificateAuthority? ca = null)
     {
         ca ??= new TestCertificateAuthority();
@@ -171,6 +180,11 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
                 await WriteJsonAsync(context, new JsonObject { ["success"] = 1 }, corruption).ConfigureAwait(false);
                 return;
             case ("PUT", _) when path.StartsWith("/api/v1/device/", StringComparison.Ordinal) && path.EndsWith("/reauthorize", StringComparison.Ordinal):
+                lock (_registeredDevices)
+                {
+                    _registeredDevices.Add(path["/api/v1/device/".Length..^"/reauthorize".Length]);
+                }
+
                 await WriteJsonAsync(context, new JsonObject { ["success"] = 1 }, corruption).ConfigureAwait(false);
                 return;
             case ("POST", "/api/v2/auth"):
@@ -235,7 +249,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         string status;
         lock (_registeredDevices)
         {
-            status = DeviceStatus == "device-not-registered" && _registeredDevices.Contains(device) ? "ok" : DeviceStatus;
+            status = DeviceStatus is "device-not-registered" or "device-deleted" && _registeredDevices.Contains(device) ? "ok" : DeviceStatus;
         }
 
         return new JsonObject

@@ -94,6 +94,24 @@ public sealed class OnePasswordRequestShapeTests
         Assert.Equal(7, kit.Server.Requests.Count);
     }
 
+    [Theory]
+    [InlineData("device-not-registered", "/api/v1/device")]
+    [InlineData("device-deleted", "/reauthorize")]
+    public async Task Device_registration_and_vaults_without_access_records_go_as_the_sdk_goes(string deviceStatus, string devicePath)
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.DeviceStatus = deviceStatus;
+        kit.Server.ListWithoutAccess = true;
+        kit.Server.ClearRequests();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "list");
+        var sdk = kit.Server.Requests;
+        kit.Server.ForgetDevices();
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Contains(sdk, r => r.PathAndQuery.EndsWith(devicePath, StringComparison.Ordinal));
+        AssertSameShape(sdk, kit.Server.Requests);
+    }
+
     [Fact]
     public async Task The_throttling_token_is_byte_for_byte_the_sdks()
     {

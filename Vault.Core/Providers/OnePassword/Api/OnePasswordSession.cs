@@ -41,7 +41,8 @@ internal sealed class OnePasswordSession
 
     public string? SessionId => _sessionId;
 
-    public void SetSessionId(string sessionId) => _sessionId = sessionId;
+    /// <summary>The session the next requests name (null: none, as on the sign-in lookup).</summary>
+    public void SetSessionId(string? sessionId) => _sessionId = sessionId;
 
     /// <summary>From here on requests carry a MAC and bodies travel encrypted under K.</summary>
     public void Establish(byte[] sessionKey)

@@ -15,8 +15,14 @@ internal static class SignIn
         var start = await StartAsync(session, token, ct).ConfigureAwait(false);
         if (start.Status is "device-not-registered" or "device-deleted")
         {
-            // The SDK registers (or reauthorizes) the device once and starts again; so do we, once.
+            // The SDK registers (or reauthorizes) the device once, within the looked-up session, and starts again.
+            if (!string.IsNullOrEmpty(start.SessionId))
+            {
+                session.SetSessionId(start.SessionId);
+            }
+
             await HandleDeviceAsync(session, token, start.Status, ct).ConfigureAwait(false);
+            session.SetSessionId(null);
             start = await StartAsync(session, token, ct).ConfigureAwait(false);
         }
 
