@@ -83,6 +83,23 @@ public sealed class OnePasswordProviderTests
     }
 
     [Fact]
+    public async Task With_details_at_sync_secrets_and_totp_presence_are_read_for_one_request_per_item()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync(readDetailsAtSync: true);
+        kit.Server.ClearRequests();
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.True(snapshot.SecretsIncluded);
+        Assert.Equal(6 + kit.Account.Vaults.Count + snapshot.Items.Count, kit.Server.Requests.Count);
+        var github = snapshot.Items.Single(i => i.ProviderItemId == kit.Data.GitHub.Uuid);
+        Assert.Equal(("octo-alice", StandardData.GitHubPassword, StandardData.GitHubTotp, true),
+            (github.Username, github.Secrets!.Password, github.Secrets.Totp, github.HasTotp));
+        var aws = snapshot.Items.Single(i => i.ProviderItemId == kit.Data.Aws.Uuid);
+        Assert.Equal((StandardData.AwsPassword, false), (aws.Secrets!.Password, aws.HasTotp));
+        Assert.Equal("router-pw-3322", snapshot.Items.Single(i => i.ProviderItemId == kit.Data.WifiPassword.Uuid).Secrets!.Password);
+        OnePasswordFailureTests.AssertNoLeak(kit);
+    }
+
+    [Fact]
     public async Task An_unregistered_device_is_registered_once_like_the_sdk_does()
     {
         await using var kit = await OnePasswordTestKit.StartAsync();

@@ -10,7 +10,8 @@ namespace Vault.Core.Providers.OnePassword;
 /// </summary>
 internal sealed class AccountReader(OnePasswordSession session, Keychain keychain)
 {
-    public async Task<(List<ProviderItem> Items, int VaultCount)> ReadLoginsAsync(CancellationToken ct)
+    /// <param name="withDetails">Also read each login's details (username, password, TOTP): one request per item.</param>
+    public async Task<(List<ProviderItem> Items, int VaultCount)> ReadLoginsAsync(bool withDetails, CancellationToken ct)
     {
         var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Wire.ListVaultDto, "vault list", ct)
             .ConfigureAwait(false);
@@ -47,10 +48,18 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
                 }
 
                 var overview = Keychain.Open(vaultKey, item.EncOverview, OnePasswordJson.Wire.ItemOverview, "item overview");
-                if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is { } login)
+                if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is not { } login)
                 {
-                    items.Add(login);
+                    continue;
                 }
+
+                if (withDetails)
+                {
+                    var (username, secrets) = await ReadDetailsAsync(vaultId, vaultKey, item.Uuid!, ct).ConfigureAwait(false);
+                    login = login with { Username = username, Secrets = secrets, HasTotp = secrets.Totp is not null };
+                }
+
+                items.Add(login);
             }
         }
 
@@ -62,7 +71,11 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
         var vault = await GetVaultAsync(vaultId, ct).ConfigureAwait(false);
         keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
             .ConfigureAwait(false));
-        var vaultKey = keychain.VaultKey(vault);
+        return await ReadDetailsAsync(vaultId, keychain.VaultKey(vault), itemId, ct).ConfigureAwait(false);
+    }
+
+    private async Task<(string? Username, ItemSecrets Secrets)> ReadDetailsAsync(string vaultId, byte[] vaultKey, string itemId, CancellationToken ct)
+    {
         var answer = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/item/{Uri.EscapeDataString(itemId)}",
             OnePasswordJson.Wire.ItemResponse, "item", ct).ConfigureAwait(false);
         var item = answer.Item ?? throw new OnePasswordProtocolException("The item answer has no item.");

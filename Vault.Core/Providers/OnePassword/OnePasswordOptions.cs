@@ -10,4 +10,12 @@ public sealed class OnePasswordOptions
     /// only when <c>Vault:Network:AllowPrivateProviderHosts</c> is true; the real service needs no private CA.
     /// </summary>
     public string? PrivateCaPem { get; set; }
+
+    /// <summary>
+    /// Read every login's details at sync (one more request per item: 6 + vaults + items per sync) so passwords and
+    /// one-time-password secrets are cached and <c>hasTotp</c> is known. Off by default: with the default, a sync costs
+    /// 6 + vaults requests whatever the item count, and a run reads an item's secrets live (7 requests). Worth turning
+    /// on only for accounts with a large daily quota (Business: 50,000) and many runs.
+    /// </summary>
+    public bool ReadDetailsAtSync { get; set; }
 }

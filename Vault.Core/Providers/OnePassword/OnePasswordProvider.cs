@@ -13,7 +13,8 @@ namespace Vault.Core.Providers.OnePassword;
 /// <c>provider: "1password"</c>: signs in with a service account token and reads the vaults it can see, the way the
 /// official SDK does (ONEPASSWORD.md). A sync costs 4 sign-in requests + vault list + keysets + one overview list per
 /// vault; item details are not read at sync (one request per item against a quota as small as 1,000 a day), so
-/// secrets are read live per item through <see cref="ReadItemSecretsAsync"/> (7 requests).
+/// secrets are read live per item through <see cref="ReadItemSecretsAsync"/> (7 requests), unless
+/// <see cref="OnePasswordOptions.ReadDetailsAtSync"/> is on.
 /// </summary>
 public sealed class OnePasswordProvider : IVaultProvider
 {
@@ -54,10 +55,10 @@ public sealed class OnePasswordProvider : IVaultProvider
         RunAsync(context, "sync", async (session, keychain, ct) =>
         {
             var reader = new AccountReader(session, keychain);
-            var (items, vaultCount) = await reader.ReadLoginsAsync(ct).ConfigureAwait(false);
+            var (items, vaultCount) = await reader.ReadLoginsAsync(_options.ReadDetailsAtSync, ct).ConfigureAwait(false);
             _logger.LogInformation("1Password read {Items} login items from {Vaults} vaults with {Requests} requests",
                 items.Count, vaultCount, session.RequestCount);
-            return new VaultSnapshot(TokenOf(context).Email, items, SecretsIncluded: false);
+            return new VaultSnapshot(TokenOf(context).Email, items, SecretsIncluded: _options.ReadDetailsAtSync);
         }, cancellationToken);
 
     public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
