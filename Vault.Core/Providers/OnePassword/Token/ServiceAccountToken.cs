@@ -62,7 +62,7 @@ internal sealed partial class ServiceAccountToken
     public string ThrottleKeyId { get; }
 
     /// <summary>Who the token signs in as: decides re-connect in place. Not secret.</summary>
-    public string Identity => $"{Email}|{SignInAddress}";
+    public string Identity => $"{Email.ToLowerInvariant()}|{SignInAddress}";
 
     public Uri BaseUri => new($"https://{SignInAddress}");
 
