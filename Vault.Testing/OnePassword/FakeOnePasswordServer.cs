@@ -53,6 +53,9 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 
     public void ClearRequests() => _requests.Clear();
 
+    /// <summary>Ends every session (as a server-side expiry would): their next request answers 401.</summary>
+    public void ExpireSessions() => _sessions.Clear();
+
     /// <summary>Forgets registered devices (so the next sign-in with <c>device-not-registered</c> registers again).</summary>
     public void ForgetDevices()
     {
@@ -197,7 +200,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 
         // Everything else is a session request: MAC verified, body and answer encrypted under K.
         var session = SessionOf(context);
-        if (session.Key is null || !MacVerifies(context, session))
+        if (session.Key is null || session.Account.Revoked || !MacVerifies(context, session))
         {
             throw new FakeError(401);
         }

@@ -56,14 +56,15 @@ public sealed class OnePasswordProviderTests
     }
 
     /// <summary>
-    /// The measurement behind SecretsIncluded=false: a sync costs 6 + V requests whatever the number of items N;
-    /// reading details at sync would cost 6 + V + N. A live secret read costs 7.
+    /// The measurement behind SecretsIncluded=false: a sync costs 6 + V requests whatever the number of items N
+    /// (reading details at sync would cost 6 + V + N); while the session is kept, a further sync costs 1 + V and a
+    /// live secret read 1. A live read in a fresh session costs 7.
     /// </summary>
     [Theory]
     [InlineData(0)]
     [InlineData(10)]
     [InlineData(100)]
-    public async Task A_sync_costs_six_requests_plus_one_per_vault_whatever_the_item_count(int extraItems)
+    public async Task Request_counts_per_sync_and_per_secret_read_do_not_grow_with_the_item_count(int extraItems)
     {
         await using var kit = await OnePasswordTestKit.StartAsync();
         for (var i = 0; i < extraItems; i++)
@@ -71,21 +72,85 @@ public sealed class OnePasswordProviderTests
             kit.Data.Acme.AddLogin($"Site {i}", $"user{i}", $"pw-{i}", [($"https://site{i}.example.com", "website", null)]);
         }
 
+        var vaults = kit.Account.Vaults.Count;
         kit.Server.ClearRequests();
         var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
         Assert.Equal(6 + extraItems, snapshot.Items.Count);
-        Assert.Equal(6 + kit.Account.Vaults.Count, kit.Server.Requests.Count);
+        Assert.Equal(6 + vaults, kit.Server.Requests.Count);
         Assert.Equal(kit.Server.Requests.Count, kit.Provider.LastRequestCount);
 
         kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(["/api/v1/vaults?attrs=combined-access"], kit.Server.Requests.Take(1).Select(r => r.PathAndQuery));
+        Assert.Equal(1 + vaults, kit.Server.Requests.Count);
+
+        kit.Server.ClearRequests();
         await kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid, default);
-        Assert.Equal(7, kit.Server.Requests.Count);
+        Assert.Single(kit.Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_kept_session_that_expired_is_replaced_by_one_new_sign_in()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        kit.Server.ExpireSessions();
+        kit.Server.ClearRequests();
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(6, snapshot.Items.Count);
+        Assert.Equal(["/api/v1/vaults?attrs=combined-access", "/api/v3/auth/start", "/api/v2/auth", "/api/v2/auth/confirm-key",
+            "/api/v2/auth/complete", "/api/v1/vaults?attrs=combined-access", "/api/v2/account/keysets"],
+            kit.Server.Requests.Take(7).Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task A_token_revoked_while_its_session_is_kept_is_rejected_after_one_new_sign_in_attempt()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        kit.Account.Revoked = true;
+        kit.Server.ClearRequests();
+        await Assert.ThrowsAsync<ProviderRejectedCredentialsException>(() =>
+            kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid, default));
+        Assert.Equal(["/api/v1/vault/" + kit.Data.Personal.Uuid + "/item/" + kit.Data.GitHub.Uuid, "/api/v3/auth/start"],
+            kit.Server.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task Sessions_are_dropped_after_their_idle_time_or_never_kept_with_zero()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock);
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        clock.Advance(TimeSpan.FromMinutes(11));
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(6 + kit.Account.Vaults.Count, kit.Server.Requests.Count);
+
+        await using var uncached = await OnePasswordTestKit.StartAsync(sessionIdleTime: TimeSpan.Zero);
+        await uncached.Provider.ReadVaultAsync(uncached.Context(), default);
+        uncached.Server.ClearRequests();
+        await uncached.Provider.ReadItemSecretsAsync(uncached.Context(), uncached.Data.Personal.Uuid, uncached.Data.GitHub.Uuid, default);
+        Assert.Equal(7, uncached.Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_failure_drops_the_kept_session()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        kit.Server.Fail(new Vault.Testing.OnePassword.FakeFault { PathContains = "/items/overviews", Status = 500, Remaining = 1 });
+        await Assert.ThrowsAsync<ProviderUnavailableException>(() => kit.Provider.ReadVaultAsync(kit.Context(), default));
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal("/api/v3/auth/start", kit.Server.Requests[0].PathAndQuery);
     }
 
     [Fact]
     public async Task With_details_at_sync_secrets_and_totp_presence_are_read_for_one_request_per_item()
     {
         await using var kit = await OnePasswordTestKit.StartAsync(readDetailsAtSync: true);
+        kit.Data.Acme.AddLogin("Second", "bob", "pw-second", [("https://second.example.com", null, null)]);
         kit.Server.ClearRequests();
         var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
         Assert.True(snapshot.SecretsIncluded);

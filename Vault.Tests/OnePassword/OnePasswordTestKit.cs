@@ -13,7 +13,8 @@ namespace Vault.Tests.OnePassword;
 /// <summary>A fake server, an account with the standard test data, and a provider that trusts the fake's CA.</summary>
 internal sealed class OnePasswordTestKit : IAsyncDisposable
 {
-    private OnePasswordTestKit(FakeOnePasswordServer server, FakeOnePasswordAccount account, StandardData data, TimeSpan attemptTimeout, bool readDetailsAtSync)
+    private OnePasswordTestKit(FakeOnePasswordServer server, FakeOnePasswordAccount account, StandardData data, TimeSpan attemptTimeout, bool readDetailsAtSync,
+        TimeSpan sessionIdleTime, TimeProvider clock)
     {
         Server = server;
         Account = account;
@@ -25,8 +26,8 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
         });
         Clients = new ProviderHttpClients(network);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        Provider = new OnePasswordProvider(Clients, network, Options.Create(new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, ReadDetailsAtSync = readDetailsAtSync }),
-            LoggerFactory.CreateLogger<OnePasswordProvider>(), TimeProvider.System);
+        Provider = new OnePasswordProvider(Clients, network, Options.Create(new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, ReadDetailsAtSync = readDetailsAtSync, SessionIdleTime = sessionIdleTime }),
+            LoggerFactory.CreateLogger<OnePasswordProvider>(), clock);
         Token = account.MintToken();
     }
 
@@ -39,12 +40,14 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
     public OnePasswordProvider Provider { get; }
     public string Token { get; }
 
-    public static async Task<OnePasswordTestKit> StartAsync(TimeSpan? attemptTimeout = null, bool readDetailsAtSync = false)
+    public static async Task<OnePasswordTestKit> StartAsync(TimeSpan? attemptTimeout = null, bool readDetailsAtSync = false,
+        TimeSpan? sessionIdleTime = null, TimeProvider? clock = null)
     {
         var server = await FakeOnePasswordServer.StartAsync();
         var account = server.CreateAccount();
         var data = StandardData.Seed(account);
-        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(15), readDetailsAtSync);
+        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(15), readDetailsAtSync,
+            sessionIdleTime ?? TimeSpan.FromMinutes(10), clock ?? TimeProvider.System);
     }
 
     public ProviderContext Context(string? token = null)

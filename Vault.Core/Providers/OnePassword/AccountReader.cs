@@ -24,8 +24,7 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
             }
         }
 
-        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
-            .ConfigureAwait(false));
+        await EnsureKeysetsAsync(vaults, ct).ConfigureAwait(false);
 
         var items = new List<ProviderItem>();
         foreach (var vault in vaults.OrderBy(v => v.Uuid, StringComparer.Ordinal))
@@ -68,10 +67,14 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
 
     public async Task<(string? Username, ItemSecrets Secrets)> ReadItemAsync(string vaultId, string itemId, CancellationToken ct)
     {
-        var vault = await GetVaultAsync(vaultId, ct).ConfigureAwait(false);
-        keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
-            .ConfigureAwait(false));
-        return await ReadDetailsAsync(vaultId, keychain.VaultKey(vault), itemId, ct).ConfigureAwait(false);
+        if (!keychain.TryGetVaultKey(vaultId, out var vaultKey))
+        {
+            var vault = await GetVaultAsync(vaultId, ct).ConfigureAwait(false);
+            await EnsureKeysetsAsync([vault], ct).ConfigureAwait(false);
+            vaultKey = keychain.VaultKey(vault);
+        }
+
+        return await ReadDetailsAsync(vaultId, vaultKey, itemId, ct).ConfigureAwait(false);
     }
 
     private async Task<(string? Username, ItemSecrets Secrets)> ReadDetailsAsync(string vaultId, byte[] vaultKey, string itemId, CancellationToken ct)
@@ -86,6 +89,16 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
 
         var details = Keychain.Open(vaultKey, item.EncDetails, OnePasswordJson.Wire.ItemDetails, "item details");
         return ItemMapper.FromDetails(item.TemplateUuid, details);
+    }
+
+    /// <summary>Reads the keysets unless this session already has every keyset the vaults name.</summary>
+    private async Task EnsureKeysetsAsync(IReadOnlyCollection<VaultDto> vaults, CancellationToken ct)
+    {
+        if (!keychain.HasKeysets || vaults.Any(v => !keychain.KnowsKeysetOf(v)))
+        {
+            keychain.AddKeysets(await session.GetAsync("/api/v2/account/keysets", OnePasswordJson.Wire.KeysetsResponse, "keysets", ct)
+                .ConfigureAwait(false));
+        }
     }
 
     private Task<VaultDto> GetVaultAsync(string vaultId, CancellationToken ct) =>

@@ -18,4 +18,11 @@ public sealed class OnePasswordOptions
     /// on only for accounts with a large daily quota (Business: 50,000) and many runs.
     /// </summary>
     public bool ReadDetailsAtSync { get; set; }
+
+    /// <summary>
+    /// How long a signed-in session (session key, unlocked keysets and vault keys) is kept in memory after its last use,
+    /// so the next sync or secret read of the same token skips sign-in (4 requests), keysets and vault requests. A
+    /// session the server has expired meanwhile answers 401 and is replaced by one new sign-in. Zero turns keeping off.
+    /// </summary>
+    public TimeSpan SessionIdleTime { get; set; } = TimeSpan.FromMinutes(10);
 }

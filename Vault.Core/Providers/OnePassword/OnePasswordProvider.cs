@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Core.Errors;
@@ -12,7 +14,7 @@ namespace Vault.Core.Providers.OnePassword;
 /// <summary>
 /// <c>provider: "1password"</c>: signs in with a service account token and reads the vaults it can see, the way the
 /// official SDK does (ONEPASSWORD.md). A sync costs 4 sign-in requests + vault list + keysets + one overview list per
-/// vault; item details are not read at sync (one request per item against a quota as small as 1,000 a day), so
+/// vault (only vault list + overviews while a kept session is alive, see <see cref="OnePasswordOptions.SessionIdleTime"/>); item details are not read at sync (one request per item against a quota as small as 1,000 a day), so
 /// secrets are read live per item through <see cref="ReadItemSecretsAsync"/> (7 requests), unless
 /// <see cref="OnePasswordOptions.ReadDetailsAtSync"/> is on.
 /// </summary>
@@ -24,6 +26,7 @@ public sealed class OnePasswordProvider : IVaultProvider
     private readonly OnePasswordOptions _options;
     private readonly ILogger<OnePasswordProvider> _logger;
     private readonly TimeProvider _clock;
+    private readonly SessionCache _sessions;
 
     public OnePasswordProvider(ProviderHttpClients clients, IOptions<NetworkOptions> network, IOptions<OnePasswordOptions> options,
         ILogger<OnePasswordProvider> logger, TimeProvider clock)
@@ -33,6 +36,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         _options = options.Value;
         _logger = logger;
         _clock = clock;
+        _sessions = new SessionCache(clock, _options.SessionIdleTime, logger);
     }
 
     public string Kind => ProviderKind;
@@ -97,26 +101,71 @@ public sealed class OnePasswordProvider : IVaultProvider
         Func<OnePasswordSession, Keychain, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var token = TokenOf(context);
-        var http = _clients.Create(_network.AllowPrivateProviderHosts ? _options.PrivateCaPem : null);
-        var session = new OnePasswordSession(http, token, new ThrottlingToken(token.ThrottleSeed, token.ThrottleKeyId, _clock), _logger);
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context.Credentials.Secret)));
+        var entry = _sessions.Acquire(key, () => new SignedInAccount(() => NewSession(token), token));
+        await entry.Gate.WaitAsync(ct).ConfigureAwait(false);
+        var before = entry.TotalRequests;
         try
         {
-            await SignIn.RunAsync(session, token, ct).ConfigureAwait(false);
-            using var keychain = new Keychain(token.MasterUnlockKey);
-            return await work(session, keychain, ct).ConfigureAwait(false);
+            if (entry.SignedIn && _clock.GetUtcNow() - entry.LastUsed > _sessions.IdleTime)
+            {
+                entry.Reset();
+            }
+
+            var reused = entry.SignedIn;
+            T result;
+            try
+            {
+                if (!entry.SignedIn)
+                {
+                    await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                    entry.SignedIn = true;
+                }
+
+                result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
+            }
+            catch (OnePasswordAuthException auth) when (reused && auth.Status == 401)
+            {
+                // The kept session expired on the server: sign in again once and repeat, as the SDK does.
+                _logger.LogInformation("1Password session for connection {ConnectionId} expired; signing in again", context.ConnectionId);
+                entry.Reset();
+                await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                entry.SignedIn = true;
+                result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
+            }
+
+            entry.LastUsed = _clock.GetUtcNow();
+            if (_sessions.IdleTime <= TimeSpan.Zero)
+            {
+                entry.Reset();
+            }
+
+            return result;
         }
-        catch (Exception ex) when (Translate(ex, session.SessionId is null) is { } translated)
+        catch (Exception ex)
         {
-            _logger.LogWarning("1Password {Operation} for connection {ConnectionId} failed after {Requests} requests: {Reason}",
-                operation, context.ConnectionId, session.RequestCount, translated.Message);
-            throw translated;
+            // After any failure the next call starts from a fresh sign-in.
+            var beforeSession = entry.Session.SessionId is null;
+            entry.Reset();
+            if (Translate(ex, beforeSession) is { } translated)
+            {
+                _logger.LogWarning("1Password {Operation} for connection {ConnectionId} failed after {Requests} requests: {Reason}",
+                    operation, context.ConnectionId, entry.TotalRequests - before, translated.Message);
+                throw translated;
+            }
+
+            throw;
         }
         finally
         {
-            LastRequestCount = session.RequestCount;
-            http.Dispose();
+            LastRequestCount = entry.TotalRequests - before;
+            entry.Gate.Release();
         }
     }
+
+    private OnePasswordSession NewSession(ServiceAccountToken token) =>
+        new(_clients.Create(_network.AllowPrivateProviderHosts ? _options.PrivateCaPem : null), token,
+            new ThrottlingToken(token.ThrottleSeed, token.ThrottleKeyId, _clock), _logger);
 
     /// <summary>
     /// Maps internal failures to the seam's exceptions. 401 anywhere (every operation signs in fresh, so it is never a

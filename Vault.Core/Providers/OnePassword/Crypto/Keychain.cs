@@ -14,8 +14,19 @@ internal sealed class Keychain : IDisposable
     private readonly Dictionary<string, byte[]> _symmetric = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Keyset> _keysets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RSA> _privateKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _vaultKeys = new(StringComparer.Ordinal);
 
     public Keychain(byte[] masterUnlockKey) => _symmetric[MasterKeyId] = masterUnlockKey;
+
+    /// <summary>Whether the account's keysets have been read in this session.</summary>
+    public bool HasKeysets { get; private set; }
+
+    /// <summary>Whether the keyset a vault's key is encrypted by is known (keysets may rotate).</summary>
+    public bool KnowsKeysetOf(VaultDto vault) =>
+        (vault.CombinedAccess?.EncryptedBy ?? vault.CombinedAccess?.EncVaultKey?.Kid) is { } id && _symmetric.ContainsKey(id);
+
+    /// <summary>A vault key unlocked earlier in this session.</summary>
+    public bool TryGetVaultKey(string vaultId, out byte[] key) => _vaultKeys.TryGetValue(vaultId, out key!);
 
     public void AddKeysets(KeysetsResponse? answer)
     {
@@ -65,6 +76,8 @@ internal sealed class Keychain : IDisposable
         {
             throw new OnePasswordKeyMaterialException("No keyset is encrypted by the token's unlock key.");
         }
+
+        HasKeysets = true;
     }
 
     /// <summary>The vault key, from the vault's <c>combinedAccess.encVaultKey</c> (RSA-OAEP under a keyset's private key).</summary>
@@ -74,7 +87,13 @@ internal sealed class Keychain : IDisposable
         var keysetId = access.EncryptedBy ?? access.EncVaultKey?.Kid ?? throw new OnePasswordProtocolException("A vault key names no keyset.");
         var rsa = PrivateKey(keysetId);
         var plaintext = Envelopes.DecryptRsa(rsa, access.EncVaultKey, "vault key");
-        return Keys.SymmetricKey(Keys.ParseJwk(plaintext, "vault key"), "vault key");
+        var key = Keys.SymmetricKey(Keys.ParseJwk(plaintext, "vault key"), "vault key");
+        if (vault.Uuid is { } vaultId)
+        {
+            _vaultKeys[vaultId] = key;
+        }
+
+        return key;
     }
 
     public static T Open<T>(byte[] key, Envelope? envelope, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what)
@@ -126,6 +145,11 @@ internal sealed class Keychain : IDisposable
             {
                 CryptographicOperations.ZeroMemory(key);
             }
+        }
+
+        foreach (var key in _vaultKeys.Values)
+        {
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 }
