@@ -61,10 +61,10 @@ public sealed class ConnectionTests : ApiTestBase
     public async Task At_most_two_connections_per_account()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "a.example.com"));
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "b.example.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "site-a.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "site-b.com"));
         var third = NewClientId();
-        Host.Bitwarden.Account(third).Items.Add(Login("c", "C", "c.example.com"));
+        Host.Bitwarden.Account(third).Items.Add(Login("c", "C", "site-c.com"));
         var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(third)), 409, "max_connections");
         Assert.Contains("2", message);
         Assert.Equal(0, Host.Bitwarden.Account(third).Reads);
@@ -87,18 +87,18 @@ public sealed class ConnectionTests : ApiTestBase
     public async Task Delete_removes_credentials_items_and_frees_the_slot()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        var a = await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "a.example.com"));
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "b.example.com"));
+        var a = await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "site-a.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "site-b.com"));
         var id = a["connectionId"]!.GetValue<string>();
 
         Assert.Null(await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 204));
         Assert.Equal(["B"], Labels(await ListItemsAsync(apiKey)));
-        Assert.Empty(await ListItemsAsync(apiKey, "?domain=a.example.com"));
+        Assert.Empty(await ListItemsAsync(apiKey, "?domain=site-a.com"));
         var secrets = Host.Services.GetService(typeof(Vault.Core.Storage.ISecretStore)) as Vault.Core.Storage.ISecretStore;
         Assert.Null(await secrets!.GetAsync("cred-" + id, CancellationToken.None));
         await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 404, "not_found");
 
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("c", "C", "c.example.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("c", "C", "site-c.com"));
     }
 
     [Fact]
@@ -144,8 +144,8 @@ public sealed class ConnectionTests : ApiTestBase
         Assert.Empty(list!["connections"]!.AsArray());
 
         // Both slots are still free.
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "a.example.com"));
-        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "b.example.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("a", "A", "site-a.com"));
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "site-b.com"));
     }
 
     [Fact]

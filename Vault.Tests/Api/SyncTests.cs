@@ -11,7 +11,7 @@ public sealed class SyncTests : ApiTestBase
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
         var clientId = NewClientId();
-        await ConnectBitwardenAsync(apiKey, clientId, Login("1", "GitHub", "github.com"), Login("2", "Old", "old.example.com"), Login("3", "Same", "same.example.com"));
+        await ConnectBitwardenAsync(apiKey, clientId, Login("1", "GitHub", "github.com"), Login("2", "Old", "old-site.com"), Login("3", "Same", "same-site.com"));
 
         var unchanged = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
         AssertSummary(unchanged!, 0, 0, 0, 0);
@@ -19,7 +19,7 @@ public sealed class SyncTests : ApiTestBase
         var vault = Host.Bitwarden.Account(clientId.ToLowerInvariant());
         vault.Items.RemoveAll(i => i.ProviderItemId is "1" or "2");
         vault.Items.Add(Login("1", "GitHub", "github.com", password: "changed-password"));
-        vault.Items.Add(Login("4", "New", "new.example.com"));
+        vault.Items.Add(Login("4", "New", "new-site.com"));
         var sync = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
         AssertSummary(sync!, added: 1, updated: 1, removed: 1, skipped: 0);
         Assert.Equal(["GitHub", "New", "Same"], Labels(sync!["items"]!.AsArray()));
@@ -27,7 +27,7 @@ public sealed class SyncTests : ApiTestBase
         Assert.Equal("active", connection["status"]!.GetValue<string>());
         Assert.Equal(3, connection["itemCount"]!.GetValue<int>());
         Assert.Null(connection["error"]);
-        Assert.Empty(await ListItemsAsync(apiKey, "?domain=old.example.com"));
+        Assert.Empty(await ListItemsAsync(apiKey, "?domain=old-site.com"));
     }
 
     [Fact]
@@ -35,13 +35,13 @@ public sealed class SyncTests : ApiTestBase
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
         var clientId = NewClientId();
-        await ConnectBitwardenAsync(apiKey, clientId, Login("1", "Zed", "first.example.com"), Login("2", "Middle", "m.example.com"));
+        await ConnectBitwardenAsync(apiKey, clientId, Login("1", "Zed", "first-site.com"), Login("2", "Middle", "middle-site.com"));
         var vault = Host.Bitwarden.Account(clientId.ToLowerInvariant());
         vault.Items.Clear();
-        vault.Items.AddRange([Login("1", "Aaron", "second.example.org"), Login("2", "Middle", "m.example.com")]);
+        vault.Items.AddRange([Login("1", "Aaron", "second.example.org"), Login("2", "Middle", "middle-site.com")]);
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
         Assert.Equal(["Aaron", "Middle"], Labels(await ListItemsAsync(apiKey)));
-        Assert.Empty(await ListItemsAsync(apiKey, "?domain=first.example.com"));
+        Assert.Empty(await ListItemsAsync(apiKey, "?domain=first-site.com"));
         Assert.Equal(["Aaron"], Labels(await ListItemsAsync(apiKey, "?domain=second.example.org")));
     }
 
