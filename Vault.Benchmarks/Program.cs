@@ -11,7 +11,10 @@ switch (name)
     case "resync-timer":
         await ResyncTimerBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "onepassword":
+        await OnePasswordSyncBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...]");
         break;
 }

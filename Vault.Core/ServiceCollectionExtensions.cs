@@ -76,6 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProviderHttpClients>();
         services.AddBitwardenProvider();
+        services.AddOnePasswordProvider();
         return services;
     }
 

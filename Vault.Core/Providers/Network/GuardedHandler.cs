@@ -22,6 +22,9 @@ public static class GuardedHandler
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
             ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivateHosts, ct),
+
+            // Our distributed-trace ids (traceparent, Request-Id) are no business of a third-party provider.
+            ActivityHeadersPropagator = null,
         };
 
         if (privateCa is not null)

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Vault.Core.Providers;
+using Vault.Testing.OnePassword;
+
+namespace Vault.Tests.OnePassword;
+
+/// <summary>
+/// The official SDK (@1password/sdk 0.5.0) judges the fake server, and the C# provider must read from it exactly what
+/// the SDK reads, with the same requests and headers.
+/// </summary>
+public sealed class OnePasswordSdkJudgeTests
+{
+    [Fact]
+    public async Task Sdk_reads_the_fake_and_the_provider_reads_the_same()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        var sdk = await SdkJudge.RunAsync(kit.Server, kit.Token, "full");
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), CancellationToken.None);
+
+        var vaultNames = sdk.GetProperty("vaults").EnumerateArray().ToDictionary(v => v.GetProperty("id").GetString()!, v => v.GetProperty("title").GetString()!);
+        Assert.Equal(["Acme Corp", "Empty", "Personal"], vaultNames.Values.Order());
+
+        // What the SDK calls logins: Login items, and Password items with a website; active ones only.
+        var sdkLogins = sdk.GetProperty("details").EnumerateArray()
+            .Where(d => d.GetProperty("category").GetString() == "Login" ||
+                        (d.GetProperty("category").GetString() == "Password" && d.GetProperty("websites").GetArrayLength() > 0))
+            .ToList();
+        Assert.Equal(sdkLogins.Select(d => d.GetProperty("id").GetString()).Order(), snapshot.Items.Select(i => i.ProviderItemId).Order());
+        Assert.DoesNotContain(snapshot.Items, i => i.ProviderItemId == kit.Data.Archived.Uuid);
+
+        foreach (var details in sdkLogins)
+        {
+            var id = details.GetProperty("id").GetString()!;
+            var vaultId = details.GetProperty("vaultId").GetString()!;
+            var mine = snapshot.Items.Single(i => i.ProviderItemId == id);
+            Assert.Equal(vaultId, mine.VaultId);
+            Assert.Equal(vaultNames[vaultId], mine.VaultName);
+            Assert.Equal(details.GetProperty("title").GetString(), mine.Label);
+            var websites = details.GetProperty("websites").EnumerateArray()
+                .Select(w => (w.GetProperty("url").GetString(), w.GetProperty("autofillBehavior").GetString() switch
+                {
+                    "ExactDomain" => UriMatch.Host,
+                    "Never" => UriMatch.Never,
+                    _ => UriMatch.Default,
+                })).ToList();
+            Assert.Equal(websites, mine.Uris.Select(u => ((string?)u.Uri, u.Match)).ToList());
+            var fields = details.GetProperty("fields").EnumerateArray().ToList();
+            string? Field(string fieldId) => fields.Where(f => f.GetProperty("id").GetString() == fieldId && f.GetProperty("sectionId").ValueKind == JsonValueKind.Null)
+                .Select(f => f.GetProperty("value").GetString()).FirstOrDefault();
+            var totp = fields.Where(f => f.GetProperty("fieldType").GetString() == "Totp").Select(f => f.GetProperty("value").GetString()).FirstOrDefault();
+
+            // The sync's username comes from the overview (ainfo); it must equal the SDK's username field.
+            Assert.Equal(Field("username"), mine.Username);
+            var (username, secrets) = await kit.Provider.ReadItemDetailsAsync(kit.Context(), vaultId, id, CancellationToken.None);
+            Assert.Equal(Field("username"), username);
+            Assert.Equal(Field("password"), secrets.Password);
+            Assert.Equal(totp, secrets.Totp);
+        }
+
+        var github = snapshot.Items.Single(i => i.ProviderItemId == kit.Data.GitHub.Uuid);
+        Assert.Equal(StandardData.GitHubTotp, (await kit.Provider.ReadItemSecretsAsync(kit.Context(), github.VaultId, github.ProviderItemId, default)).Totp);
+    }
+}
+
+/// <summary>The C# client's requests against the SDK's, as the fake recorded them: same sequence, headers, body shapes.</summary>
+public sealed class OnePasswordRequestShapeTests
+{
+    /// <summary>Added by the HTTP stack, not by the protocol: the connection's and encoding's business.</summary>
+    private static readonly HashSet<string> Transport = ["host", "connection", "content-length", "accept-encoding"];
+
+    [Fact]
+    public async Task A_sync_sends_the_requests_the_sdk_sends_to_list_vaults_and_items()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.ClearRequests();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "list");
+        var sdk = kit.Server.Requests;
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        AssertSameShape(sdk, kit.Server.Requests);
+        Assert.Equal(6 + kit.Account.Vaults.Count, kit.Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_live_secret_read_sends_the_requests_the_sdk_sends_for_items_get_in_a_fresh_client()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.ClearRequests();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "get", kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid);
+        var sdk = kit.Server.Requests;
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid, default);
+        AssertSameShape(sdk, kit.Server.Requests);
+        Assert.Equal(7, kit.Server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("device-not-registered", "/api/v1/device")]
+    [InlineData("device-deleted", "/reauthorize")]
+    public async Task Device_registration_and_vaults_without_access_records_go_as_the_sdk_goes(string deviceStatus, string devicePath)
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.DeviceStatus = deviceStatus;
+        kit.Server.ListWithoutAccess = true;
+        kit.Server.ClearRequests();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "list");
+        var sdk = kit.Server.Requests;
+        kit.Server.ForgetDevices();
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Contains(sdk, r => r.PathAndQuery.EndsWith(devicePath, StringComparison.Ordinal));
+        AssertSameShape(sdk, kit.Server.Requests);
+    }
+
+    [Fact]
+    public async Task The_throttling_token_is_byte_for_byte_the_sdks()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "get", kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid);
+        var sdkToken = kit.Server.Requests[0].Headers["op-throttling-token"];
+        var claims = JsonDocument.Parse(Convert.FromBase64String(Pad(sdkToken.Split('.')[2]))[..^64]).RootElement;
+        var iat = DateTimeOffset.Parse(claims.GetProperty("iat").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var mine = Vault.Core.Providers.OnePassword.Crypto.ThrottlingToken.Create(kit.Account.ThrottleSeed, kit.Account.ThrottleUuid, iat);
+        Assert.Equal(sdkToken, mine);
+        Assert.All(kit.Server.Requests, r => Assert.Equal(sdkToken, r.Headers["op-throttling-token"]));
+    }
+
+    private static string Pad(string b64u)
+    {
+        var s = b64u.Replace('-', '+').Replace('_', '/');
+        return s + new string('=', (4 - (s.Length % 4)) % 4);
+    }
+
+    internal static void AssertSameShape(IReadOnlyList<RecordedRequest> sdk, IReadOnlyList<RecordedRequest> mine)
+    {
+        Assert.Equal(sdk.Select(r => $"{r.Method} {r.PathAndQuery}"), mine.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        for (var i = 0; i < sdk.Count; i++)
+        {
+            var expected = sdk[i].Headers.Where(h => !Transport.Contains(h.Key)).ToDictionary(h => h.Key, h => Shape(h.Key, h.Value));
+            var actual = mine[i].Headers.Where(h => !Transport.Contains(h.Key)).ToDictionary(h => h.Key, h => Shape(h.Key, h.Value));
+            Assert.Equal(expected.OrderBy(h => h.Key), actual.OrderBy(h => h.Key));
+            Assert.Equal(BodyShape(sdk[i].Body), BodyShape(mine[i].Body));
+            Assert.Equal(BodyShape(sdk[i].Plaintext), BodyShape(mine[i].Plaintext));
+        }
+    }
+
+    /// <summary>A header value with what legitimately differs (ids, counters, signatures, integration name) replaced.</summary>
+    private static string Shape(string name, string value) => name switch
+    {
+        "user-agent" => value[..value.IndexOf("SDK/0050002 ", StringComparison.Ordinal)] + "SDK/0050002 <integration>",
+        "x-agilebits-session-id" => System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Z2-7]{26}$") ? "<session>" : value,
+        "x-agilebits-mac" => System.Text.RegularExpressions.Regex.IsMatch(value, @"^v1\|\d+\|[A-Za-z0-9_-]{16}$") ? "v1|<n>|<mac>" : value,
+        "op-throttling-token" => System.Text.RegularExpressions.Regex.IsMatch(value, @"^v4\.public\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$") ? "v4.public.<token>" : value,
+        _ => value,
+    };
+
+    /// <summary>The JSON body's shape: property names (in order) and value kinds, recursively.</summary>
+    private static string BodyShape(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return "<none>";
+        }
+
+        static string Of(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => "{" + string.Join(",", e.EnumerateObject().Select(p => p.Name + ":" + Of(p.Value))) + "}",
+            JsonValueKind.Array => "[" + string.Join(",", e.EnumerateArray().Select(Of).Distinct()) + "]",
+            _ => e.ValueKind.ToString(),
+        };
+
+        return Of(JsonDocument.Parse(body).RootElement);
+    }
+}
