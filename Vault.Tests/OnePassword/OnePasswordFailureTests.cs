@@ -142,8 +142,8 @@ public sealed class OnePasswordFailureTests
     [Fact]
     public async Task A_slow_answer_times_out_as_unavailable_without_a_retry()
     {
-        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: TimeSpan.FromSeconds(1));
-        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromSeconds(5) });
+        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: TimeSpan.FromSeconds(3));
+        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromSeconds(8) });
         Assert.IsType<ProviderUnavailableException>(await FailingSync(kit));
         await Task.Delay(300);
         Assert.Single(kit.Server.Requests, r => r.PathAndQuery.Contains("keysets"));
