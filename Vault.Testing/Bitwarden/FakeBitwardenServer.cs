@@ -85,8 +85,24 @@ public sealed class FakeBitwardenAccount
         return id;
     }
 
+    /// <summary>The account's key pairs as current servers describe them (the "account cryptographic state").</summary>
+    public JsonObject AccountKeysJson() => new()
+    {
+        ["publicKeyEncryptionKeyPair"] = new JsonObject
+        {
+            ["wrappedPrivateKey"] = ProtectedPrivateKey,
+            ["publicKey"] = Convert.ToBase64String(Rsa.ExportSubjectPublicKeyInfo()),
+            ["signedPublicKey"] = null,
+            ["object"] = "publicKeyEncryptionKeyPair",
+        },
+        ["signatureKeyPair"] = null,
+        ["securityState"] = null,
+        ["object"] = "privateKeys",
+    };
+
     public JsonObject ProfileJson() => new()
     {
+        ["accountKeys"] = AccountKeysJson(),
         ["id"] = Id,
         ["email"] = Email,
         ["key"] = ProtectedUserKey,
@@ -125,20 +141,44 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     /// <summary>The next answers of an endpoint ("token" or "sync"): a status with optional Retry-After, a delay, or a body.</summary>
     public ConcurrentQueue<(string Endpoint, int Status, TimeSpan? RetryAfter, TimeSpan? Delay, string? Body)> Faults { get; } = new();
 
-    /// <summary>Newer servers also nest the KDF in UserDecryptionOptions.MasterPasswordUnlock.</summary>
+    /// <summary>Only the nested KDF settings (UserDecryptionOptions.MasterPasswordUnlock), none at the top level.</summary>
     public bool NestedKdf { get; set; }
 
-    public static async Task<FakeBitwardenServer> StartAsync()
+    /// <summary>The private CA of an HTTPS fake (PEM), to trust for this server only.</summary>
+    public string? CaPem { get; private set; }
+
+    public static async Task<FakeBitwardenServer> StartAsync(bool https = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        string? caPem = null;
+        if (https)
+        {
+            var (ca, leaf) = TestCertificates.CaAndServer();
+            caPem = ca.ExportCertificatePem();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(leaf)));
+        }
+        else
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+
         var app = builder.Build();
-        var server = new FakeBitwardenServer(app);
+        var server = new FakeBitwardenServer(app) { CaPem = caPem };
         app.MapPost("/identity/connect/token", server.TokenAsync);
         app.MapGet("/api/sync", server.SyncAsync);
+        app.MapGet("/api/config", server.ConfigAsync);
+        app.MapGet("/api/accounts/revision-date", context => Json(context, 200, JsonValue.Create(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())!));
+        app.MapMethods("/api/accounts/key-management/user-key-id", ["POST", "PUT"], context => { server.Record(context, []); context.Response.StatusCode = 200; return Task.CompletedTask; });
+        app.MapPost("/api/ciphers", server.CreateCipherAsync);
+        app.MapFallback(context =>
+        {
+            server.Record(context, new Dictionary<string, string>());
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
         await app.StartAsync();
-        server.BaseUrl = app.Urls.First();
+        server.BaseUrl = app.Urls.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
         return server;
     }
 
@@ -175,7 +215,7 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
             return;
         }
 
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var token = Jwt(account);
         _tokens[token] = account;
         var body = new JsonObject
         {
@@ -192,6 +232,14 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
             ["ResetMasterPassword"] = false,
             ["ForcePasswordReset"] = false,
             ["UserDecryptionOptions"] = new JsonObject { ["HasMasterPassword"] = true, ["Object"] = "userDecryptionOptions" },
+            ["AccountKeys"] = account.AccountKeysJson(),
+        };
+        // Current servers describe the master-password unlock in UserDecryptionOptions (the CLI requires it).
+        body["UserDecryptionOptions"]!["MasterPasswordUnlock"] = new JsonObject
+        {
+            ["Kdf"] = new JsonObject { ["KdfType"] = (int)account.Kdf.Type, ["Iterations"] = account.Kdf.Iterations, ["Memory"] = account.Kdf.MemoryMiB, ["Parallelism"] = account.Kdf.Parallelism },
+            ["MasterKeyEncryptedUserKey"] = account.ProtectedUserKey,
+            ["Salt"] = account.Email.Trim().ToLowerInvariant(),
         };
         if (NestedKdf)
         {
@@ -199,15 +247,71 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
             body.Remove("KdfIterations");
             body.Remove("KdfMemory");
             body.Remove("KdfParallelism");
-            body["UserDecryptionOptions"]!["MasterPasswordUnlock"] = new JsonObject
-            {
-                ["Kdf"] = new JsonObject { ["KdfType"] = (int)account.Kdf.Type, ["Iterations"] = account.Kdf.Iterations, ["Memory"] = account.Kdf.MemoryMiB, ["Parallelism"] = account.Kdf.Parallelism },
-                ["MasterKeyEncryptedUserKey"] = account.ProtectedUserKey,
-                ["Salt"] = account.Email,
-            };
         }
 
         await Json(context, 200, body);
+    }
+
+    private Task ConfigAsync(HttpContext context) => Json(context, 200, new JsonObject
+    {
+        ["version"] = "2026.9.0",
+        ["gitHash"] = "fake",
+        ["server"] = null,
+        ["environment"] = new JsonObject
+        {
+            ["cloudRegion"] = null, ["vault"] = BaseUrl, ["api"] = BaseUrl + "/api", ["identity"] = BaseUrl + "/identity",
+            ["notifications"] = null, ["sso"] = string.Empty,
+        },
+        ["featureStates"] = new JsonObject { ["cipher-key-encryption"] = true }, // clients then give each new item its own key
+        ["push"] = new JsonObject { ["pushTechnology"] = 0 },
+        ["settings"] = new JsonObject { ["disableUserRegistration"] = true },
+        ["object"] = "config",
+    });
+
+    /// <summary>A client creating an item: the body is the cipher as the client encrypted it; it is kept as is.</summary>
+    private async Task CreateCipherAsync(HttpContext context)
+    {
+        Record(context, []);
+        var auth = context.Request.Headers.Authorization.ToString();
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(auth[7..], out var account))
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        var cipher = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        cipher["id"] = Guid.NewGuid().ToString();
+        cipher["revisionDate"] = DateTimeOffset.UtcNow.ToString("O");
+        cipher["creationDate"] = cipher["revisionDate"]!.GetValue<string>();
+        cipher["deletedDate"] = null;
+        cipher["edit"] = true;
+        cipher["viewPassword"] = true;
+        cipher["organizationUseTotp"] = true;
+        cipher["object"] = "cipherDetails";
+        cipher["attachments"] = new JsonArray(); // requests carry a map of attachment data; answers a list
+        cipher["collectionIds"] = new JsonArray();
+        lock (account.Ciphers)
+        {
+            account.Ciphers.Add(cipher);
+        }
+
+        await Json(context, 200, cipher);
+    }
+
+    /// <summary>Access tokens are JWTs, as the real identity service issues them (the CLI reads its claims).</summary>
+    private static string Jwt(FakeBitwardenAccount account)
+    {
+        static string B64(string json) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = new JsonObject
+        {
+            ["nbf"] = now, ["exp"] = now + 3600, ["iss"] = "http://localhost", ["client_id"] = account.ClientId, ["sub"] = account.Id,
+            ["auth_time"] = now, ["idp"] = "bitwarden", ["premium"] = false, ["email"] = account.Email, ["email_verified"] = true,
+            ["name"] = "Test User", ["sstamp"] = Guid.NewGuid().ToString(), ["device"] = Guid.NewGuid().ToString(),
+            ["scope"] = new JsonArray("api"), ["amr"] = new JsonArray("Application"), ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        return B64("{\"alg\":\"RS256\",\"typ\":\"at+jwt\"}") + "." + B64(claims.ToJsonString()) + "." +
+            System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(64));
     }
 
     private async Task SyncAsync(HttpContext context)
@@ -275,5 +379,33 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A private CA and a server certificate for 127.0.0.1 signed by it, made in-process for HTTPS fakes.</summary>
+public static class TestCertificates
+{
+    public static (System.Security.Cryptography.X509Certificates.X509Certificate2 Ca, System.Security.Cryptography.X509Certificates.X509Certificate2 Server) CaAndServer()
+    {
+        using var caKey = RSA.Create(2048);
+        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Vault Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(
+            System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign | System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.CrlSign, true));
+        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+        using var serverKey = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), RandomNumberGenerator.GetBytes(8));
+        var server = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            System.Security.Cryptography.X509Certificates.RSACertificateExtensions.CopyWithPrivateKey(signed, serverKey).Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        return (ca, server);
     }
 }
