@@ -10,6 +10,7 @@ using Vault.Core.Accounts;
 using Vault.Core.Connections;
 using Vault.Core.Items;
 using Vault.Core.Providers;
+using Vault.Core.Providers.Bitwarden;
 using Vault.Core.Providers.Network;
 using Vault.Core.Resync;
 using Vault.Core.Runs;
@@ -74,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProviderHttpClients>();
+        services.AddBitwardenProvider();
         services.AddOnePasswordProvider();
         return services;
     }

@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vault.Core.Errors;
+using Vault.Core.Providers.Bitwarden.Api;
+using Vault.Core.Providers.Bitwarden.Crypto;
+using Vault.Core.Providers.Network;
+
+namespace Vault.Core.Providers.Bitwarden;
+
+/// <summary>
+/// Bitwarden through its real HTTP API: API-key login (kept for the token's lifetime), <c>/sync</c>, and client-side
+/// decryption of the vault. Secrets are returned with the items (one request reads everything).
+/// </summary>
+public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProvider clock, ILogger<BitwardenProvider> logger) : IVaultProvider
+{
+    private const int MaxSecretLength = 1024;
+    private static readonly TimeSpan TokenSafetyMargin = TimeSpan.FromMinutes(2);
+
+    public string Kind => "bitwarden";
+
+    public ProviderCredentials ParseCredentials(ConnectInput input)
+    {
+        var clientId = input.ClientId?.Trim();
+        if (clientId is null || !ClientIdPattern().IsMatch(clientId))
+        {
+            throw new InvalidRequestException("clientId", "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.");
+        }
+
+        Require("clientSecret", input.ClientSecret);
+        Require("masterPassword", input.MasterPassword);
+        var region = input.Region?.Trim().ToLowerInvariant();
+        if (region is not (null or "us" or "eu"))
+        {
+            throw new InvalidRequestException("region", "must be \"us\" or \"eu\".");
+        }
+
+        string? server = null;
+        if (input.ServerUrl is not null)
+        {
+            if (region is not null)
+            {
+                throw new InvalidRequestException("region", "cannot be combined with serverUrl.");
+            }
+
+            server = ProviderEndpoint.ParseBaseUrl("serverUrl", input.ServerUrl, http.AllowPrivateHosts).ToString().TrimEnd('/');
+        }
+
+        if (input.ServerCaCertificate is not null)
+        {
+            ValidateCa(input.ServerCaCertificate, server);
+        }
+
+        var endpoints = BitwardenEndpoints.For(server, region);
+        var secret = new BitwardenSecret
+        {
+            ClientId = clientId.ToLowerInvariant(),
+            ClientSecret = input.ClientSecret!,
+            MasterPassword = input.MasterPassword!,
+            ServerUrl = server,
+            Region = region == "eu" ? "eu" : null,
+            ServerCaCertificate = input.ServerCaCertificate,
+        };
+        return new ProviderCredentials(secret.ClientId + "|" + endpoints.Base, server, secret.Serialize());
+    }
+
+    public async Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken)
+    {
+        var secret = ParseSecret(context.Credentials.Secret);
+        var endpoints = BitwardenEndpoints.For(secret.ServerUrl, secret.Region);
+        var api = new BitwardenApiClient(http.Create(secret.ServerCaCertificate), endpoints, clock);
+        var deviceId = BitwardenApiClient.DeviceIdFor(context.AccountId, secret.ClientId, endpoints.Base);
+
+        string? protectedUserKey = null;
+        if (secret.AccessToken is null || secret.AccessTokenExpiresAt is null || secret.AccessTokenExpiresAt <= clock.GetUtcNow() + TokenSafetyMargin)
+        {
+            protectedUserKey = await LoginAsync(api, secret, deviceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        JsonObject sync;
+        try
+        {
+            sync = await api.SyncAsync(secret.AccessToken!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AccessTokenRejectedException)
+        {
+            // Revoked or expired early: one fresh login, then give up.
+            protectedUserKey = await LoginAsync(api, secret, deviceId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                sync = await api.SyncAsync(secret.AccessToken!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AccessTokenRejectedException)
+            {
+                throw new ProviderRejectedCredentialsException("Bitwarden refused a fresh access token.");
+            }
+        }
+
+        var kdf = KdfOf(secret);
+        List<ProviderItem> items;
+        string email;
+        try
+        {
+            (email, items) = new VaultDecryptor(logger).Decrypt(sync, secret.MasterPassword, kdf, protectedUserKey);
+        }
+        catch (KdfRejectedException)
+        {
+            throw new ProviderRejectedCredentialsException("The account's KDF settings are below the accepted minimums.");
+        }
+        catch (CryptographicException)
+        {
+            throw new ProviderUnavailableException("The account's keys could not be read.");
+        }
+
+        logger.LogInformation("Bitwarden vault read: {ItemCount} login items", items.Count);
+        return new VaultSnapshot(email, items, SecretsIncluded: true, RefreshedSecret: secret.Serialize());
+    }
+
+    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Bitwarden secrets are read with the vault and cached encrypted.");
+
+    private static async Task<string?> LoginAsync(BitwardenApiClient api, BitwardenSecret secret, Guid deviceId, CancellationToken ct)
+    {
+        var grant = await api.LoginAsync(secret, deviceId, ct).ConfigureAwait(false);
+        secret.AccessToken = grant.AccessToken;
+        secret.AccessTokenExpiresAt = grant.ExpiresAt;
+
+        // KDF settings come with the token (the profile has none for API-key sessions); newer servers nest them.
+        var unlock = Json.Object(Json.Object(grant.Body, "UserDecryptionOptions"), "MasterPasswordUnlock");
+        var nested = Json.Object(unlock, "Kdf");
+        secret.KdfType = Json.Int(nested, "KdfType") ?? Json.Int(grant.Body, "Kdf") ?? throw new ProviderUnavailableException("The token answer has no KDF settings.");
+        secret.KdfIterations = Json.Int(nested, "Iterations") ?? Json.Int(grant.Body, "KdfIterations");
+        secret.KdfMemory = Json.Int(nested, "Memory") ?? Json.Int(grant.Body, "KdfMemory");
+        secret.KdfParallelism = Json.Int(nested, "Parallelism") ?? Json.Int(grant.Body, "KdfParallelism");
+        return Json.String(unlock, "MasterKeyEncryptedUserKey") ?? Json.String(grant.Body, "Key");
+    }
+
+    private static KdfSettings KdfOf(BitwardenSecret secret) => new(
+        (KdfType)(secret.KdfType ?? throw new ProviderUnavailableException("No KDF settings are known for the account.")),
+        secret.KdfIterations ?? 0, secret.KdfMemory, secret.KdfParallelism);
+
+    private static BitwardenSecret ParseSecret(string json)
+    {
+        try
+        {
+            return BitwardenSecret.Parse(json);
+        }
+        catch (JsonException)
+        {
+            throw new ProviderRejectedCredentialsException("The stored Bitwarden credentials are unreadable.");
+        }
+    }
+
+    private static void Require(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxSecretLength)
+        {
+            throw new InvalidRequestException(field, $"is required (1 to {MaxSecretLength} characters).");
+        }
+    }
+
+    private static void ValidateCa(string pem, string? server)
+    {
+        if (server is null)
+        {
+            throw new InvalidRequestException("serverCaCertificate", "is only used with a self-hosted serverUrl.");
+        }
+
+        try
+        {
+            if (pem.Length > 20_000)
+            {
+                throw new CryptographicException();
+            }
+
+            using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidRequestException("serverCaCertificate", "must be one PEM-encoded CA certificate.");
+        }
+    }
+
+    [GeneratedRegex("^user\\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    private static partial Regex ClientIdPattern();
+}
+
+public static class BitwardenServiceCollectionExtensions
+{
+    public static IServiceCollection AddBitwardenProvider(this IServiceCollection services) =>
+        services.AddSingleton<IVaultProvider, BitwardenProvider>();
+}
