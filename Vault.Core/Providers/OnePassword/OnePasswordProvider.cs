@@ -118,7 +118,7 @@ public sealed class OnePasswordProvider : IVaultProvider
             {
                 if (!entry.SignedIn)
                 {
-                    await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                    entry.UserUuid = await SignIn.RunAsync(entry.Session, token, null, ct).ConfigureAwait(false);
                     entry.SignedIn = true;
                 }
 
@@ -129,7 +129,7 @@ public sealed class OnePasswordProvider : IVaultProvider
                 // The kept session expired on the server: sign in again once and repeat, as the SDK does.
                 _logger.LogInformation("1Password session for connection {ConnectionId} expired; signing in again", context.ConnectionId);
                 entry.Reset();
-                await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                entry.UserUuid = await SignIn.RunAsync(entry.Session, token, entry.UserUuid, ct).ConfigureAwait(false);
                 entry.SignedIn = true;
                 result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
             }
