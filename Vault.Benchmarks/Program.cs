@@ -11,10 +11,13 @@ switch (name)
     case "resync-timer":
         await ResyncTimerBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "bitwarden":
+        await BitwardenSyncBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     case "onepassword":
         await OnePasswordSyncBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount]");
         break;
 }

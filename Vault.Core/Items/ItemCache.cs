@@ -139,6 +139,12 @@ public sealed class ItemCache(Tables tables)
         }
     }
 
+    private const int ParallelBatches = 4;
+
+    /// <summary>
+    /// Upserts first, then deletes, each phase in entity-group batches of 100 submitted a few at a time (batches of one
+    /// partition may run concurrently), so a failure part-way never leaves an item without its rows.
+    /// </summary>
     private async Task SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
     {
         if (actions.Count == 0)
@@ -147,26 +153,31 @@ public sealed class ItemCache(Tables tables)
         }
 
         var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
-        for (var i = 0; i < actions.Count; i += BatchSize)
+        foreach (var phase in new[] { actions.Where(a => a.ActionType != TableTransactionActionType.Delete), actions.Where(a => a.ActionType == TableTransactionActionType.Delete) })
         {
-            var batch = actions.GetRange(i, Math.Min(BatchSize, actions.Count - i));
-            try
+            await Parallel.ForEachAsync(phase.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
+                async (batch, token) => await SubmitBatchAsync(table, batch, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task SubmitBatchAsync(TableClient table, TableTransactionAction[] batch, CancellationToken ct)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            // A delete of a row that is already gone fails the whole batch: repeat it row by row, tolerating the gone.
+            foreach (var action in batch)
             {
-                await table.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                // A delete of a row that is already gone fails the whole batch: repeat it without deletes of missing rows.
-                foreach (var action in batch)
+                if (action.ActionType == TableTransactionActionType.Delete)
                 {
-                    if (action.ActionType == TableTransactionActionType.Delete)
-                    {
-                        await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, ct).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await table.UpsertEntityAsync((TableEntity)action.Entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                    }
+                    await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await table.UpsertEntityAsync((TableEntity)action.Entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
                 }
             }
         }

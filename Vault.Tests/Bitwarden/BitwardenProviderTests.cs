@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Vault.Core.Providers.Bitwarden.Crypto;
+using Vault.Testing.Bitwarden;
 using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Bitwarden;

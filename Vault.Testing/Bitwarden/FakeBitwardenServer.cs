@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Vault.Core.Providers.Bitwarden.Crypto;
 
-namespace Vault.Tests.Bitwarden;
+namespace Vault.Testing.Bitwarden;
 
 /// <summary>
 /// A Bitwarden account made the way a client registers one: master key from the KDF, a random 64-byte user key

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vault.Core.Accounts;
+using Vault.Core.Items;
+using Vault.Core.Providers;
+using Vault.Core.Providers.Bitwarden;
+using Vault.Core.Providers.Bitwarden.Api;
+using Vault.Core.Providers.Bitwarden.Crypto;
+using Vault.Functions.Hosting;
+using Vault.Testing.Bitwarden;
+
+namespace Vault.Benchmarks;
+
+/// <summary>
+/// Issue 3's figures: connect-and-sync of an N-item Bitwarden vault from the fake server, split into KDF, fetch
+/// (login + /sync), decrypt and store, with peak memory; then a resync with no change (which must write nothing).
+/// </summary>
+public static class BitwardenSyncBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var itemCount = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5_000;
+        var storage = Stats.StorageOrExit();
+        await using var server = await FakeBitwardenServer.StartAsync();
+        var kdf = new KdfSettings(KdfType.Pbkdf2Sha256, 600_000, null, null);
+        var account = server.AddAccount("bench@example.com", "bench master password", kdf);
+        var org = account.AddOrganization("Acme Corp");
+        for (var i = 0; i < itemCount; i++)
+        {
+            account.AddLogin($"Login {i:D5}", $"user{i}", $"password-{i}", i % 4 == 0 ? "JBSWY3DPEHPK3PXP" : null,
+                [($"https://login.site{i}.example.com/", null)], organizationId: i % 5 == 0 ? org : null, perCipherKey: i % 2 == 0);
+        }
+
+        // Components, measured one by one against the same fake.
+        var secret = new BitwardenSecret { ClientId = account.ClientId, ClientSecret = account.ClientSecret, MasterPassword = account.MasterPassword, ServerUrl = server.BaseUrl };
+        using var http = new HttpClient();
+        var api = new BitwardenApiClient(http, BitwardenEndpoints.For(server.BaseUrl, null), TimeProvider.System);
+        var watch = Stopwatch.StartNew();
+        var grant = await api.LoginAsync(secret, Guid.NewGuid(), default);
+        var sync = await api.SyncAsync(grant.AccessToken, default);
+        var fetch = watch.Elapsed;
+        watch.Restart();
+        MasterKey.Derive(account.MasterPassword, account.Email, kdf);
+        var kdfTime = watch.Elapsed;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        watch.Restart();
+        var (_, items) = new VaultDecryptor(NullLogger.Instance).Decrypt(sync, account.MasterPassword, kdf, null);
+        var decrypt = watch.Elapsed - kdfTime;
+        var decryptAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        // The whole connect over HTTP on the standalone host, then the store on its own.
+        var app = StandaloneHost.Build(
+        [
+            "--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={storage}", "--Vault:AdminKey=bench-admin", "--Vault:AllowLocalSecretStore=true",
+            $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}", $"--Vault:TablePrefix=w{Vault.Core.Common.Ids.RandomBase32(6)}",
+            "--Vault:Network:AllowPrivateProviderHosts=true", "--Vault:Resync:RunInStandalone=false",
+        ], services => services.AddLogging(l => l.ClearProviders()));
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), Timeout = TimeSpan.FromMinutes(10) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/accounts") { Content = JsonContent.Create(new { name = "bench" }) };
+        create.Headers.Add("X-Admin-Key", "bench-admin");
+        var created = (await (await client.SendAsync(create)).Content.ReadFromJsonAsync<JsonObject>())!;
+        client.DefaultRequestHeaders.Add("X-API-Key", created["apiKey"]!.GetValue<string>());
+        watch.Restart();
+        var connect = await client.PostAsJsonAsync("/v1/vault/connections", new { provider = "bitwarden", clientId = account.ClientId, clientSecret = account.ClientSecret, masterPassword = account.MasterPassword, serverUrl = server.BaseUrl });
+        var connectTime = watch.Elapsed;
+        var connected = (await connect.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        var engine = app.Services.GetRequiredService<SyncEngine>();
+        var dataKey = await app.Services.GetRequiredService<DataKeys>().GetAsync(created["accountId"]!.GetValue<string>(), default);
+        watch.Restart();
+        await engine.ApplyAsync(created["accountId"]!.GetValue<string>(), "conn-benchstore", "bitwarden", new VaultSnapshot("x", items, true), dataKey, default);
+        var store = watch.Elapsed;
+
+        var tokensBefore = server.TokenRequests;
+        watch.Restart();
+        var resync = (await (await client.PostAsync("/v1/vault/items/sync", null)).Content.ReadFromJsonAsync<JsonObject>())!;
+        var resyncTime = watch.Elapsed;
+        await app.StopAsync();
+
+        Console.WriteLine($"Bitwarden vault of {itemCount} items (PBKDF2 600,000), {connected["itemCount"]} synced");
+        Console.WriteLine($"  KDF (master key):            {kdfTime.TotalMilliseconds,8:F0} ms");
+        Console.WriteLine($"  fetch (token + /sync):       {fetch.TotalMilliseconds,8:F0} ms");
+        Console.WriteLine($"  decrypt (keys + all items):  {decrypt.TotalMilliseconds,8:F0} ms, {decryptAllocated / 1048576.0:F0} MiB allocated");
+        Console.WriteLine($"  store (sync engine, Azurite): {store.TotalMilliseconds,7:F0} ms");
+        Console.WriteLine($"  connect over HTTP, end to end: {connectTime.TotalMilliseconds,6:F0} ms");
+        Console.WriteLine($"  peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+        Console.WriteLine($"resync with no change: {resyncTime.TotalMilliseconds:F0} ms, summary {resync["sync_summary"]!.ToJsonString()}, token requests {server.TokenRequests - tokensBefore}");
+    }
+}
