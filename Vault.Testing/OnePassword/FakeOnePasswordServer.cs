@@ -127,7 +127,12 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         lock (_faults)
         {
             fault = _faults.FirstOrDefault(f => f.Matches(request.Method, pathAndQuery) && f.Remaining != 0);
-            if (fault is not null && fault.Remaining > 0)
+            if (fault is not null && fault.Skip > 0)
+            {
+                fault.Skip--;
+                fault = null;
+            }
+            else if (fault is not null && fault.Remaining > 0)
             {
                 fault.Remaining--;
             }
@@ -500,6 +505,9 @@ public sealed class FakeFault
     public TimeSpan? Delay { get; init; }
     public Corruption Corruption { get; init; }
     public int Remaining { get; set; } = -1;
+
+    /// <summary>Matching requests to let through before the rule applies.</summary>
+    public int Skip { get; set; }
 
     internal bool Matches(string method, string pathAndQuery) =>
         (Method is null || Method == method) && pathAndQuery.Contains(PathContains, StringComparison.Ordinal);

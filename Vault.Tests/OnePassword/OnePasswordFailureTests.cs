@@ -142,11 +142,13 @@ public sealed class OnePasswordFailureTests
     [Fact]
     public async Task A_slow_answer_times_out_as_unavailable_without_a_retry()
     {
-        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: TimeSpan.FromSeconds(3));
-        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromSeconds(8) });
+        // Generous enough that the sign-in's SRP steps never hit it on a loaded machine; the keysets answer always does.
+        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: TimeSpan.FromSeconds(5));
+        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromSeconds(60) });
         Assert.IsType<ProviderUnavailableException>(await FailingSync(kit));
         await Task.Delay(300);
         Assert.Single(kit.Server.Requests, r => r.PathAndQuery.Contains("keysets"));
+        AssertEachRequestOnce(kit);
     }
 
     [Theory]

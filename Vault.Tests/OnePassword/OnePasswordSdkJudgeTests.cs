@@ -113,6 +113,28 @@ public sealed class OnePasswordRequestShapeTests
     }
 
     [Fact]
+    public async Task An_expired_session_is_renewed_as_the_sdk_renews_it()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.Fail(new FakeFault { PathContains = "/api/v1/vaults", Status = 401, Skip = 1, Remaining = 1 });
+        kit.Server.ClearRequests();
+        await SdkJudge.RunAsync(kit.Server, kit.Token, "relist");
+        var sdk = kit.Server.Requests;
+        var sdkRenewal = sdk.SkipWhile(r => r.Headers.ContainsKey("x-agilebits-mac") is false || !r.PathAndQuery.StartsWith("/api/v1/vaults", StringComparison.Ordinal))
+            .Skip(1).SkipWhile(r => !r.PathAndQuery.StartsWith("/api/v1/vaults", StringComparison.Ordinal)).Take(6).ToList();
+
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        kit.Server.Fail(new FakeFault { PathContains = "/api/v1/vaults", Status = 401, Remaining = 1 });
+        kit.Server.ClearRequests();
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        var mine = kit.Server.Requests.Take(6).ToList();
+
+        Assert.Equal("/api/v3/auth/start", sdkRenewal[1].PathAndQuery);
+        Assert.Contains("\"userUuid\"", sdkRenewal[1].Body);
+        AssertSameShape(sdkRenewal, mine);
+    }
+
+    [Fact]
     public async Task The_throttling_token_is_byte_for_byte_the_sdks()
     {
         await using var kit = await OnePasswordTestKit.StartAsync();

@@ -3,6 +3,7 @@
 //   list: createClient, vaults.list, items.list per vault (what a sync reads)
 //   full: list + items.get for every listed item
 //   get:  createClient + items.get of one item in a fresh client (what a live secret read does)
+//   relist: createClient, vaults.list twice (the test makes the second answer 401 to see the SDK sign in again)
 // Prints one JSON document on stdout; on an SDK error prints {"error": message} and exits 2.
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -35,7 +36,10 @@ const item = (i) => ({
 try {
   const client = await sdk.createClient({ auth: token, integrationName: "Vault SDK judge", integrationVersion: "v1.0.0" });
   const out = {};
-  if (mode === "get") {
+  if (mode === "relist") {
+    await client.vaults.list();
+    out.vaults = (await client.vaults.list()).map((v) => ({ id: v.id, title: v.title }));
+  } else if (mode === "get") {
     out.details = [item(await client.items.get(vaultArg, itemArg))];
   } else {
     const vaults = await client.vaults.list();

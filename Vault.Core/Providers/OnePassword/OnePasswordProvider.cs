@@ -14,9 +14,10 @@ namespace Vault.Core.Providers.OnePassword;
 /// <summary>
 /// <c>provider: "1password"</c>: signs in with a service account token and reads the vaults it can see, the way the
 /// official SDK does (ONEPASSWORD.md). A sync costs 4 sign-in requests + vault list + keysets + one overview list per
-/// vault (only vault list + overviews while a kept session is alive, see <see cref="OnePasswordOptions.SessionIdleTime"/>); item details are not read at sync (one request per item against a quota as small as 1,000 a day), so
-/// secrets are read live per item through <see cref="ReadItemSecretsAsync"/> (7 requests), unless
-/// <see cref="OnePasswordOptions.ReadDetailsAtSync"/> is on.
+/// vault (only the vault list and the overviews while a kept session is alive, see
+/// <see cref="OnePasswordOptions.SessionIdleTime"/>). Item details are not read at sync (one request per item against
+/// a quota as small as 1,000 a day), so secrets are read live per item through <see cref="ReadItemSecretsAsync"/>
+/// (7 requests, 1 in a kept session), unless <see cref="OnePasswordOptions.ReadDetailsAtSync"/> is on.
 /// </summary>
 public sealed class OnePasswordProvider : IVaultProvider
 {
@@ -41,7 +42,7 @@ public sealed class OnePasswordProvider : IVaultProvider
 
     public string Kind => ProviderKind;
 
-    /// <summary>Requests the last operation sent (for measurements and tests; not secret).</summary>
+    /// <summary>Requests the last operation sent (for measurements and tests only: not meaningful under concurrency).</summary>
     internal int LastRequestCount { get; private set; }
 
     public ProviderCredentials ParseCredentials(ConnectInput input)
@@ -60,8 +61,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         {
             var reader = new AccountReader(session, keychain);
             var (items, vaultCount) = await reader.ReadLoginsAsync(_options.ReadDetailsAtSync, ct).ConfigureAwait(false);
-            _logger.LogInformation("1Password read {Items} login items from {Vaults} vaults with {Requests} requests",
-                items.Count, vaultCount, session.RequestCount);
+            _logger.LogInformation("1Password read {Items} login items from {Vaults} vaults", items.Count, vaultCount);
             return new VaultSnapshot(TokenOf(context).Email, items, SecretsIncluded: _options.ReadDetailsAtSync);
         }, cancellationToken);
 
@@ -118,7 +118,7 @@ public sealed class OnePasswordProvider : IVaultProvider
             {
                 if (!entry.SignedIn)
                 {
-                    await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                    entry.UserUuid = await SignIn.RunAsync(entry.Session, token, null, ct).ConfigureAwait(false);
                     entry.SignedIn = true;
                 }
 
@@ -129,12 +129,14 @@ public sealed class OnePasswordProvider : IVaultProvider
                 // The kept session expired on the server: sign in again once and repeat, as the SDK does.
                 _logger.LogInformation("1Password session for connection {ConnectionId} expired; signing in again", context.ConnectionId);
                 entry.Reset();
-                await SignIn.RunAsync(entry.Session, token, ct).ConfigureAwait(false);
+                entry.UserUuid = await SignIn.RunAsync(entry.Session, token, entry.UserUuid, ct).ConfigureAwait(false);
                 entry.SignedIn = true;
                 result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
             }
 
             entry.LastUsed = _clock.GetUtcNow();
+            _logger.LogInformation("1Password {Operation} for connection {ConnectionId} sent {Requests} requests",
+                operation, context.ConnectionId, entry.TotalRequests - before);
             if (_sessions.IdleTime <= TimeSpan.Zero)
             {
                 entry.Reset();

@@ -10,9 +10,11 @@ namespace Vault.Core.Providers.OnePassword.Api;
 /// </summary>
 internal static class SignIn
 {
-    public static async Task<string> RunAsync(OnePasswordSession session, ServiceAccountToken token, CancellationToken ct)
+    /// <param name="userUuid">The user id of an earlier sign-in, when signing in again after a 401 (the SDK sends it).</param>
+    /// <returns>The user id.</returns>
+    public static async Task<string> RunAsync(OnePasswordSession session, ServiceAccountToken token, string? userUuid, CancellationToken ct)
     {
-        var start = await StartAsync(session, token, ct).ConfigureAwait(false);
+        var start = await StartAsync(session, token, userUuid, ct).ConfigureAwait(false);
         if (start.Status is "device-not-registered" or "device-deleted")
         {
             // The SDK registers (or reauthorizes) the device once, within the looked-up session, and starts again.
@@ -23,7 +25,7 @@ internal static class SignIn
 
             await HandleDeviceAsync(session, token, start.Status, ct).ConfigureAwait(false);
             session.SetSessionId(null);
-            start = await StartAsync(session, token, ct).ConfigureAwait(false);
+            start = await StartAsync(session, token, userUuid, ct).ConfigureAwait(false);
         }
 
         if (start.Status is not (null or "ok"))
@@ -70,9 +72,9 @@ internal static class SignIn
             : complete.UserUuid;
     }
 
-    private static Task<AuthStartResponse> StartAsync(OnePasswordSession session, ServiceAccountToken token, CancellationToken ct) =>
+    private static Task<AuthStartResponse> StartAsync(OnePasswordSession session, ServiceAccountToken token, string? userUuid, CancellationToken ct) =>
         session.SendPlainAsync(HttpMethod.Post, "/api/v3/auth/start",
-            new AuthStartRequest { Email = token.Email, SkFormat = "A3", Skid = token.SecretKeyId, DeviceUuid = token.DeviceUuid },
+            new AuthStartRequest { Email = token.Email, SkFormat = "A3", Skid = token.SecretKeyId, DeviceUuid = token.DeviceUuid, UserUuid = userUuid },
             OnePasswordJson.Wire.AuthStartRequest, OnePasswordJson.Wire.AuthStartResponse, "sign-in lookup", ct);
 
     private static async Task HandleDeviceAsync(OnePasswordSession session, ServiceAccountToken token, string status, CancellationToken ct)

@@ -28,6 +28,9 @@ internal sealed class SignedInAccount
     public OnePasswordSession Session { get; private set; }
     public Keychain Keychain { get; private set; }
     public bool SignedIn { get; set; }
+
+    /// <summary>The user id of the last sign-in (sent again when a session is renewed, as the SDK does).</summary>
+    public string? UserUuid { get; set; }
     public DateTimeOffset LastUsed { get; set; }
 
     /// <summary>Requests sent through this entry, across its sessions.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Vault.Core.Errors;
@@ -35,11 +34,6 @@ internal sealed partial class ServiceAccountToken
 
     /// <summary>host[:port], lower case, without scheme or trailing slash.</summary>
     public string SignInAddress { get; }
-
-    /// <summary>The host part of <see cref="SignInAddress"/> (used in request MACs, which leave the port out).</summary>
-    public string Host => SignInAddress.Contains(':', StringComparison.Ordinal) && !SignInAddress.StartsWith('[')
-        ? SignInAddress[..SignInAddress.LastIndexOf(':')]
-        : SignInAddress;
 
     public string Email { get; }
     public string SecretKey { get; }
@@ -222,6 +216,4 @@ internal sealed partial class ServiceAccountToken
 
     [GeneratedRegex("^[A-Za-z2-7]{26}$")]
     private static partial Regex ThrottleUuidPattern();
-
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }
