@@ -1,0 +1,86 @@
+// The Function App on the Flex Consumption plan, .NET 10 isolated worker, running as the user-assigned identity.
+param planName string
+param appName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param blobEndpoint string
+param tableEndpoint string
+param queueEndpoint string
+param deploymentContainerName string
+param appInsightsConnectionString string
+param keyVaultUri string
+param adminKeySecretUri string
+param resyncSchedule string
+param resyncInterval string
+param rateLimitPerMinute int
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // Identity-based host storage: no keys anywhere in settings.
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'AZURE_CLIENT_ID', value: identityClientId } // DefaultAzureCredential in the app picks this identity
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+        { name: 'Vault__KeyVaultUri', value: keyVaultUri }
+        { name: 'Vault__TableEndpoint', value: tableEndpoint }
+        { name: 'Vault__QueueEndpoint', value: queueEndpoint }
+        { name: 'Vault__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecretUri})' }
+        { name: 'Vault__ResyncSchedule', value: resyncSchedule }
+        { name: 'Vault__ResyncInterval', value: resyncInterval }
+        { name: 'Vault__RateLimit__PerMinute', value: string(rateLimitPerMinute) }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 40
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName
