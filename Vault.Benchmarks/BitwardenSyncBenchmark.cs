@@ -55,34 +55,24 @@ public static class BitwardenSyncBenchmark
         var decryptAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         // The whole connect over HTTP on the standalone host, then the store on its own.
-        var app = StandaloneHost.Build(
-        [
-            "--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={storage}", "--Vault:AdminKey=bench-admin", "--Vault:AllowLocalSecretStore=true",
-            $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}", $"--Vault:TablePrefix=w{Vault.Core.Common.Ids.RandomBase32(6)}",
-            "--Vault:Network:AllowPrivateProviderHosts=true", "--Vault:Resync:RunInStandalone=false",
-        ], services => services.AddLogging(l => l.ClearProviders()));
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), Timeout = TimeSpan.FromMinutes(10) };
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/accounts") { Content = JsonContent.Create(new { name = "bench" }) };
-        create.Headers.Add("X-Admin-Key", "bench-admin");
-        var created = (await (await client.SendAsync(create)).Content.ReadFromJsonAsync<JsonObject>())!;
-        client.DefaultRequestHeaders.Add("X-API-Key", created["apiKey"]!.GetValue<string>());
+        await using var host = await BenchHost.StartAsync(storage);
+        var app = host.App;
+        var client = host.Client;
         watch.Restart();
         var connect = await client.PostAsJsonAsync("/v1/vault/connections", new { provider = "bitwarden", clientId = account.ClientId, clientSecret = account.ClientSecret, masterPassword = account.MasterPassword, serverUrl = server.BaseUrl });
         var connectTime = watch.Elapsed;
         var connected = (await connect.Content.ReadFromJsonAsync<JsonObject>())!;
 
         var engine = app.Services.GetRequiredService<SyncEngine>();
-        var dataKey = await app.Services.GetRequiredService<DataKeys>().GetAsync(created["accountId"]!.GetValue<string>(), default);
+        var dataKey = await app.Services.GetRequiredService<DataKeys>().GetAsync(host.AccountId, default);
         watch.Restart();
-        await engine.ApplyAsync(created["accountId"]!.GetValue<string>(), "conn-benchstore", "bitwarden", new VaultSnapshot("x", items, true), dataKey, default);
+        await engine.ApplyAsync(host.AccountId, "conn-benchstore", "bitwarden", new VaultSnapshot("x", items, true), dataKey, default);
         var store = watch.Elapsed;
 
         var tokensBefore = server.TokenRequests;
         watch.Restart();
         var resync = (await (await client.PostAsync("/v1/vault/items/sync", null)).Content.ReadFromJsonAsync<JsonObject>())!;
         var resyncTime = watch.Elapsed;
-        await app.StopAsync();
 
         Console.WriteLine($"Bitwarden vault of {itemCount} items (PBKDF2 600,000), {connected["itemCount"]} synced");
         Console.WriteLine($"  KDF (master key):            {kdfTime.TotalMilliseconds,8:F0} ms");

@@ -22,27 +22,11 @@ public static class ItemsBenchmark
     {
         var itemCount = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
         var storage = Stats.StorageOrExit();
-        var prefix = "b" + Vault.Core.Common.Ids.RandomBase32(6);
-        var app = StandaloneHost.Build(
-        [
-            "--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={storage}", "--Vault:AdminKey=bench-admin", "--Vault:AllowLocalSecretStore=true",
-            $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}", $"--Vault:TablePrefix={prefix}", "--Vault:RateLimit:PerMinute=1000000",
-            "--Vault:Resync:RunInStandalone=false",
-        ], services =>
-        {
-            services.AddSingleton<IVaultProvider>(new BenchProvider(itemCount, itemCount / 5));
-            services.AddLogging(l => l.ClearProviders());
-        });
-        await app.StartAsync();
-        var baseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromMinutes(10) };
-
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/accounts") { Content = JsonContent.Create(new { name = "bench" }) };
-        create.Headers.Add("X-Admin-Key", "bench-admin");
-        var account = (await (await http.SendAsync(create)).Content.ReadFromJsonAsync<JsonObject>())!;
-        var apiKey = account["apiKey"]!.GetValue<string>();
-        var accountId = account["accountId"]!.GetValue<string>();
-        http.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        await using var host = await BenchHost.StartAsync(storage, services => services.AddSingleton<IVaultProvider>(new BenchProvider(itemCount, itemCount / 5)));
+        var http = host.Client;
+        var app = host.App;
+        var accountId = host.AccountId;
+        var prefix = host.TablePrefix;
 
         HttpResponseMessage? connect = null;
         var connectTime = await Stats.TimeAsync(async () => connect = await http.PostAsJsonAsync("/v1/vault/connections",
@@ -80,6 +64,5 @@ public static class ItemsBenchmark
         Console.WriteLine($"ratio domain query / point read (medians):      {byDomain.Median / pointRead.Median:F2}");
         Console.WriteLine($"ratio raw domain range query / point read:      {rawRange.Median / pointRead.Median:F2}");
         Console.WriteLine($"for scale, reading all {itemCount} items once:        {rangeAll.TotalMilliseconds:F0} ms");
-        await app.StopAsync();
     }
 }

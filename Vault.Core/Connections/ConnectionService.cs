@@ -39,7 +39,8 @@ public sealed class ConnectionService(
             ?? await store.TryReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false)
             ?? throw ApiErrors.MaxConnections();
 
-        var holder = await AcquireLeaseAsync(connectionId, ct).ConfigureAwait(false);
+        var holder = await leases.WaitAsync(connectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false)
+            ?? throw ApiErrors.VaultUnavailable("A sync of this connection is in progress; retry shortly.", TimeSpan.FromSeconds(5));
         var secretWritten = false;
         try
         {
@@ -73,7 +74,7 @@ public sealed class ConnectionService(
         }
         finally
         {
-            await ReleaseLeaseAsync(connectionId, holder).ConfigureAwait(false);
+            await leases.ReleaseQuietlyAsync(connectionId, holder).ConfigureAwait(false);
         }
     }
 
@@ -108,38 +109,6 @@ public sealed class ConnectionService(
         catch (Exception cleanup)
         {
             logger.LogError("Clean-up of failed connection {ConnectionId} was incomplete: {ErrorType}", connectionId, cleanup.GetType().Name);
-        }
-    }
-
-    private async Task<string> AcquireLeaseAsync(string connectionId, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + options.Value.SyncLeaseWait;
-        while (true)
-        {
-            var holder = await leases.TryAcquireAsync(connectionId, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
-            if (holder is not null)
-            {
-                return holder;
-            }
-
-            if (clock.GetUtcNow() >= deadline)
-            {
-                throw ApiErrors.VaultUnavailable("A sync of this connection is in progress; retry shortly.", TimeSpan.FromSeconds(5));
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct).ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReleaseLeaseAsync(string connectionId, string holder)
-    {
-        try
-        {
-            await leases.ReleaseAsync(connectionId, holder, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
-        {
-            // The lease expires by itself.
         }
     }
 

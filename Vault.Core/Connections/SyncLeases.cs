@@ -48,6 +48,34 @@ public sealed class SyncLeases(Tables tables, TimeProvider clock)
         }
     }
 
+    /// <summary>Polls for the lease until <paramref name="wait"/> has passed; null when another holder kept it.</summary>
+    public async Task<string?> WaitAsync(string connectionId, TimeSpan wait, TimeSpan duration, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            var holder = await TryAcquireAsync(connectionId, duration, ct).ConfigureAwait(false);
+            if (holder is not null || clock.GetUtcNow() >= deadline)
+            {
+                return holder;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases without throwing: a lease that cannot be released expires by itself.</summary>
+    public async Task ReleaseQuietlyAsync(string connectionId, string holder)
+    {
+        try
+        {
+            await ReleaseAsync(connectionId, holder, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+        }
+    }
+
     public async Task ReleaseAsync(string connectionId, string holder, CancellationToken ct)
     {
         var table = await tables.LeasesAsync(ct).ConfigureAwait(false);

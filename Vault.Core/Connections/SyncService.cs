@@ -89,7 +89,7 @@ public sealed class SyncService(
         }
 
         var waitStarted = clock.GetUtcNow();
-        var holder = await WaitForLeaseAsync(connection.ConnectionId, ct).ConfigureAwait(false);
+        var holder = await leases.WaitAsync(connection.ConnectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
         if (holder is null)
         {
             return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
@@ -115,14 +115,7 @@ public sealed class SyncService(
         }
         finally
         {
-            try
-            {
-                await leases.ReleaseAsync(connection.ConnectionId, holder, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
-            {
-                // It expires by itself.
-            }
+            await leases.ReleaseQuietlyAsync(connection.ConnectionId, holder).ConfigureAwait(false);
         }
     }
 
@@ -200,20 +193,5 @@ public sealed class SyncService(
         }
 
         return new ConnectionSyncOutcome(updated, SyncSummary.Empty, error, retryAfter);
-    }
-
-    private async Task<string?> WaitForLeaseAsync(string connectionId, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + options.Value.SyncLeaseWait;
-        while (true)
-        {
-            var holder = await leases.TryAcquireAsync(connectionId, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
-            if (holder is not null || clock.GetUtcNow() >= deadline)
-            {
-                return holder;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct).ConfigureAwait(false);
-        }
     }
 }
