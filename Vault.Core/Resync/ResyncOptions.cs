@@ -15,11 +15,13 @@ public sealed class ResyncOptions
     /// connections made together spread out.</summary>
     public double JitterFraction { get; set; } = 0.25;
 
-    /// <summary>Share of Bitwarden's identity budget (about 10 token requests a minute per client IP) resync may spend.</summary>
+    /// <summary>Resyncs a minute per Bitwarden server: a share of its identity budget (about 10 token requests a minute
+    /// per client IP; a resync makes at most one, none while the connection's access token lives).</summary>
     public int BitwardenSyncsPerMinute { get; set; } = 5;
 
-    /// <summary>Resyncs of one 1Password connection a day (each costs a handful of requests of a quota as small as 1,000).</summary>
-    public int OnePasswordSyncsPerConnectionPerDay { get; set; } = 8;
+    /// <summary>Resyncs a day per 1Password account (sign-in address), all connections to it together: each costs
+    /// 1 + vaults requests with a kept session, 6 + vaults after a new sign-in, of a daily quota as small as 1,000.</summary>
+    public int OnePasswordSyncsPerAccountPerDay { get; set; } = 16;
 
     /// <summary>Tries of a transiently failing resync before its message goes to the poison queue (host.json maxDequeueCount).</summary>
     public int MaxDequeueCount { get; set; } = 5;

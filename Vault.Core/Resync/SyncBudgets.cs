@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -6,34 +7,50 @@ using Vault.Core.Storage;
 
 namespace Vault.Core.Resync;
 
+/// <summary>One provider budget window: which limit a resync counts against, and when that window ends.</summary>
+public sealed record SyncBudgetWindow(string Key, int Limit, DateTimeOffset Start, TimeSpan Length)
+{
+    public DateTimeOffset End => Start + Length;
+}
+
 /// <summary>
 /// The share of each provider's request budget background resync may spend, counted across all instances in Table
-/// Storage (a counter per budget key and window, incremented with ETags). Bitwarden: syncs per minute for the whole
-/// service (its identity service limits token requests per client IP). 1Password: syncs per connection per day.
+/// Storage (a counter per budget and window, incremented with ETags). Budgets follow the provider's own limits:
+/// Bitwarden limits token requests per client IP at each identity service, so its budget is per server (the cloud
+/// regions share one: our egress address is the same); 1Password limits requests per 1Password account per day, and
+/// a sign-in address is one 1Password account, so connections of several users to one account share its budget.
 /// </summary>
 public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, TimeProvider clock)
 {
+    /// <summary>The budget window a resync of <paramref name="connection"/> at <paramref name="now"/> counts against.</summary>
+    public SyncBudgetWindow WindowFor(Connection connection, DateTimeOffset now)
+    {
+        var server = connection.ServerUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? uri.Authority.ToLowerInvariant()
+            : "cloud";
+        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var minute = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.Hour).AddMinutes(now.Minute), TimeSpan.Zero);
+        return connection.Provider switch
+        {
+            "1password" => new($"1password|{server}", options.Value.OnePasswordSyncsPerAccountPerDay, day, TimeSpan.FromDays(1)),
+            var provider => new($"{provider}|{server}", options.Value.BitwardenSyncsPerMinute, minute, TimeSpan.FromMinutes(1)),
+        };
+    }
+
     /// <summary>Takes one unit of the connection's budget; when none is left, says when the next window opens.</summary>
     public async Task<DateTimeOffset?> TryTakeAsync(Connection connection, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var (key, limit, windowStart, windowLength) = connection.Provider switch
-        {
-            "1password" => ($"1password|{connection.ConnectionId}", options.Value.OnePasswordSyncsPerConnectionPerDay,
-                new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero), TimeSpan.FromDays(1)),
-            var provider => ($"{provider}|all", options.Value.BitwardenSyncsPerMinute,
-                new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.Hour).AddMinutes(now.Minute), TimeSpan.Zero), TimeSpan.FromMinutes(1)),
-        };
-
+        var window = WindowFor(connection, now);
         var table = await tables.BudgetsAsync(ct).ConfigureAwait(false);
-        var rowKey = windowStart.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+        var rowKey = window.Start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(key, rowKey, cancellationToken: ct).ConfigureAwait(false);
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(window.Key, rowKey, cancellationToken: ct).ConfigureAwait(false);
             var used = current.HasValue ? current.Value!.GetInt32("Used") ?? 0 : 0;
-            if (used >= limit)
+            if (used >= window.Limit)
             {
-                return windowStart + windowLength;
+                return window.End;
             }
 
             try
@@ -45,7 +62,7 @@ public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, 
                 }
                 else
                 {
-                    await table.AddEntityAsync(new TableEntity(key, rowKey) { ["Used"] = 1 }, ct).ConfigureAwait(false);
+                    await table.AddEntityAsync(new TableEntity(window.Key, rowKey) { ["Used"] = 1 }, ct).ConfigureAwait(false);
                 }
 
                 return null;

@@ -186,6 +186,40 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
         Assert.Equal(0, await planner.EnqueueDueAsync(default));
     }
 
+    private static Connection Sample(string provider, string? serverUrl) => new(
+        "acct", Vault.Core.Common.Ids.New("conn"), provider, ConnectionStatus.Active, "label", serverUrl, 0, [],
+        DateTimeOffset.UnixEpoch, null, null, "identity", 0);
+
+    [Fact]
+    public async Task Budgets_are_shared_by_everything_that_spends_the_same_provider_limit()
+    {
+        var budgets = Get<SyncBudgets>();
+        var acme = "https://acme-" + Guid.NewGuid().ToString("N")[..8] + ".1password.com";
+
+        // 1Password counts per account (sign-in address), whoever's connection it is.
+        var first = Sample("1password", acme);
+        var second = Sample("1password", acme.ToUpperInvariant().Replace("HTTPS", "https", StringComparison.Ordinal));
+        Assert.Equal(budgets.WindowFor(first, _clock.GetUtcNow()), budgets.WindowFor(second, _clock.GetUtcNow()));
+        Assert.NotEqual(budgets.WindowFor(first, _clock.GetUtcNow()).Key, budgets.WindowFor(Sample("1password", "https://other.1password.eu"), _clock.GetUtcNow()).Key);
+        var day = budgets.WindowFor(first, _clock.GetUtcNow());
+        Assert.Equal((16, TimeSpan.FromDays(1)), (day.Limit, day.Length));
+        for (var i = 0; i < 16; i++)
+        {
+            Assert.Null(await budgets.TryTakeAsync(i % 2 == 0 ? first : second, default));
+        }
+
+        Assert.Equal(day.End, await budgets.TryTakeAsync(second, default));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-25T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), day.End);
+
+        // Bitwarden counts per server a minute: the cloud is one budget, each self-hosted server its own.
+        var cloud = budgets.WindowFor(Sample("bitwarden", null), _clock.GetUtcNow());
+        Assert.Equal(("bitwarden|cloud", 1, TimeSpan.FromMinutes(1)), (cloud.Key, cloud.Limit, cloud.Length));
+        var selfHosted = Sample("bitwarden", "https://bw-" + Guid.NewGuid().ToString("N")[..8] + ".example.com");
+        Assert.Null(await budgets.TryTakeAsync(selfHosted, default));
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(1), await budgets.TryTakeAsync(selfHosted with { ConnectionId = "conn-other" }, default));
+        Assert.Null(await budgets.TryTakeAsync(Sample("bitwarden", "https://bw2-" + Guid.NewGuid().ToString("N")[..8] + ".example.com"), default));
+    }
+
     [Fact]
     public void Jitter_spreads_connections_over_a_quarter_of_the_interval()
     {

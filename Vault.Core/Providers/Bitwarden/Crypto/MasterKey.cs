@@ -57,7 +57,8 @@ public static class MasterKey
 
     private static byte[] Argon2(byte[] password, byte[] salt, KdfSettings kdf)
     {
-        // libsodium (NSec) only offers Argon2id with one lane, and Bitwarden accounts use 4 by default.
+        // Not libsodium (NSec): its crypto_pwhash fixes one lane and a 16-byte salt, while Bitwarden derives with 4 lanes
+        // by default and always salts with the 32-byte SHA-256 of the e-mail, so libsodium cannot derive these keys.
         using var argon = new Argon2id(password)
         {
             Salt = salt,
