@@ -115,7 +115,7 @@ public sealed class ApiGate(
             case Access.ApiKey:
                 call.AccountId = await accounts.AuthenticateAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
                     ?? throw ApiErrors.Unauthorized();
-                if (rateLimiter.TryAcquire(call.AccountId) is { } retryAfter)
+                if (await rateLimiter.TryAcquireAsync(call.AccountId, call.Aborted).ConfigureAwait(false) is { } retryAfter)
                 {
                     throw ApiErrors.RateLimited(retryAfter);
                 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Api;
@@ -48,6 +50,11 @@ public sealed class RateLimitTests : ApiTestBase
     {
         var (_, apiKey) = await Host.CreateAccountAsync("busy");
         var (_, other) = await Host.CreateAccountAsync("quiet");
+        if (DateTime.UtcNow.Second >= 55)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6)); // windows are clock minutes: start this test well inside one
+        }
+
         for (var i = 0; i < 5; i++)
         {
             await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
@@ -65,5 +72,53 @@ public sealed class RateLimitTests : ApiTestBase
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var days = await metering.ReadAsync(accountId!, today, today, CancellationToken.None);
         Assert.Equal(5, days.Single().Calls);
+    }
+}
+
+/// <summary>Two instances (two hosts on the same storage) share each account's rate: the limit holds for the service, not per instance.</summary>
+public sealed class SharedRateLimitTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:20Z", System.Globalization.CultureInfo.InvariantCulture));
+    private VaultTestHost _first = null!;
+    private VaultTestHost _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        _first = await VaultTestHost.StartAsync(new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "40" },
+            services => services.AddSingleton<TimeProvider>(_clock));
+        _second = await VaultTestHost.StartAsync(
+            new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "40", ["Vault:TablePrefix"] = _first.TablePrefix },
+            services => services.AddSingleton<TimeProvider>(_clock));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_limit_holds_across_instances_and_reopens_when_the_minute_turns()
+    {
+        var (_, apiKey) = await _first.CreateAccountAsync("busy");
+        var (_, quiet) = await _first.CreateAccountAsync("quiet");
+
+        // 60 concurrent calls spread over both instances: exactly 40 pass, whichever instance they reach.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60)
+            .Select(i => (i % 2 == 0 ? _first : _second).SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey)));
+        Assert.Equal(40, responses.Count(r => (int)r.StatusCode == 200));
+        var refused = responses.Where(r => (int)r.StatusCode == 429).ToList();
+        Assert.Equal(20, refused.Count);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(40), r.Headers.RetryAfter?.Delta));
+        await HttpAssert.Error(refused[0], 429, "rate_limited");
+        await HttpAssert.Status(await _second.SendAsync(HttpMethod.Get, "/v1/vault/connections", quiet), 200);
+
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        await HttpAssert.Status(await _second.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
+        await HttpAssert.Status(await _first.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
+
+        // Refused calls are not billed: 40 in the first minute and 2 in the next.
+        var usage = (await HttpAssert.Status(await _first.SendAsync(HttpMethod.Get, "/v1/usage?from=2026-11-24&to=2026-11-24", apiKey), 200))!;
+        Assert.Equal(42, usage["days"]!.AsArray().Single()!["byRoute"]!["GET /v1/vault/connections"]!.GetValue<long>());
     }
 }
