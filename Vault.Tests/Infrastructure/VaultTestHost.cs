@@ -59,6 +59,9 @@ public sealed class VaultTestHost : IAsyncDisposable
             ["Vault:TablePrefix"] = tablePrefix,
             ["Vault:Network:AllowPrivateProviderHosts"] = "true",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Azure.Core"] = "Debug", // the leak tests read the SDKs' request logs too
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             ["Vault:Resync:RunInStandalone"] = "false",
             ["Vault:Resync:QueueName"] = tablePrefix + "-resync",
         };
