@@ -16,6 +16,7 @@ public sealed class AccountRateLimiter(
 {
     private const int MaxTrackedAccounts = 10_000;
     private readonly ConcurrentDictionary<string, Allowance> _allowances = new(StringComparer.Ordinal);
+    private long _checkedWindow;
 
     private int Limit => Math.Max(1, options.Value.RateLimit.PerMinute);
 
@@ -65,7 +66,10 @@ public sealed class AccountRateLimiter(
 
     private Allowance AllowanceOf(string accountId, long window)
     {
-        if (_allowances.Count > MaxTrackedAccounts)
+        // Once a window (not per call: Count locks the whole dictionary), forget accounts idle since an earlier one.
+        var checkedWindow = Interlocked.Read(ref _checkedWindow);
+        if (checkedWindow < window && Interlocked.CompareExchange(ref _checkedWindow, window, checkedWindow) == checkedWindow
+            && _allowances.Count > MaxTrackedAccounts)
         {
             foreach (var (id, stale) in _allowances)
             {

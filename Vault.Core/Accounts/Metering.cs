@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Vault.Core.Storage;
 
@@ -8,7 +7,7 @@ namespace Vault.Core.Accounts;
 public sealed record UsageDay(string Date, long Calls, IReadOnlyDictionary<string, long> ByRoute);
 
 /// <summary>
-/// Pay-per-call counters: one entity per account, day and route, incremented with optimistic concurrency (ETag), so
+/// Pay-per-call counters: one entity per account, day and route, incremented with <see cref="OptimisticUpdate"/>, so
 /// concurrent calls are each counted once and none is lost.
 /// </summary>
 public sealed class Metering(Tables tables, TimeProvider clock)
@@ -20,32 +19,11 @@ public sealed class Metering(Tables tables, TimeProvider clock)
         var table = await tables.UsageAsync(ct).ConfigureAwait(false);
         var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var rowKey = day + "|" + TableKeys.Escape(route);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        await OptimisticUpdate.RunAsync(table, accountId, rowKey, stored =>
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(accountId, rowKey, cancellationToken: ct).ConfigureAwait(false);
-            try
-            {
-                if (!existing.HasValue)
-                {
-                    await table.AddEntityAsync(new TableEntity(accountId, rowKey) { ["Route"] = route, ["Day"] = day, ["Calls"] = 1L }, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    var entity = existing.Value!;
-                    entity["Calls"] = (entity.GetInt64("Calls") ?? 0) + 1;
-                    await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Another call counted in between: read again and retry, with a little jitter against lock-step.
-                await Task.Delay(Random.Shared.Next(1, 5 + attempt), ct).ConfigureAwait(false);
-            }
-        }
-
-        throw new InvalidOperationException("Could not record a billable call under contention.");
+            var calls = (stored?.GetInt64("Calls") ?? 0) + 1;
+            return (new TableEntity(accountId, rowKey) { ["Route"] = route, ["Day"] = day, ["Calls"] = calls }, true);
+        }, MaxAttempts, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<UsageDay>> ReadAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)

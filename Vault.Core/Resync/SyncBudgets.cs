@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Vault.Core.Connections;
@@ -15,7 +14,7 @@ public sealed record SyncBudgetWindow(string Key, int Limit, DateTimeOffset Star
 
 /// <summary>
 /// The share of each provider's request budget background resync may spend, counted across all instances in Table
-/// Storage (a counter per budget and window, incremented with ETags). Budgets follow the provider's own limits:
+/// Storage (a counter per budget and window, taken with <see cref="OptimisticUpdate"/>). Budgets follow the provider's own limits:
 /// Bitwarden limits token requests per client IP at each identity service, so its budget is per server (the cloud
 /// regions share one: our egress address is the same); 1Password limits requests per 1Password account per day, and
 /// a sign-in address is one 1Password account, so connections of several users to one account share its budget.
@@ -44,35 +43,19 @@ public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, 
         var window = WindowFor(connection, now);
         var table = await tables.BudgetsAsync(ct).ConfigureAwait(false);
         var rowKey = window.Start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        for (var attempt = 0; attempt < 20; attempt++)
+        try
         {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(window.Key, rowKey, cancellationToken: ct).ConfigureAwait(false);
-            var used = current.HasValue ? current.Value!.GetInt32("Used") ?? 0 : 0;
-            if (used >= window.Limit)
+            return await OptimisticUpdate.RunAsync(table, window.Key, rowKey, stored =>
             {
-                return window.End;
-            }
-
-            try
-            {
-                if (current.HasValue)
-                {
-                    current.Value!["Used"] = used + 1;
-                    await table.UpdateEntityAsync(current.Value, current.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await table.AddEntityAsync(new TableEntity(window.Key, rowKey) { ["Used"] = 1 }, ct).ConfigureAwait(false);
-                }
-
-                return null;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Another instance took a unit meanwhile; read again.
-            }
+                var used = stored?.GetInt32("Used") ?? 0;
+                return used >= window.Limit
+                    ? (null, window.End)
+                    : (new TableEntity(window.Key, rowKey) { ["Used"] = used + 1 }, (DateTimeOffset?)null);
+            }, maxAttempts: 20, ct).ConfigureAwait(false);
         }
-
-        return now + TimeSpan.FromSeconds(5);
+        catch (TimeoutException)
+        {
+            return now + TimeSpan.FromSeconds(5); // heavy contention: try again shortly rather than overspend
+        }
     }
 }
