@@ -8,6 +8,9 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
 {
     /// <summary>The route as billed and documented, e.g. <c>GET /v1/vault/items</c>.</summary>
     public string Key => $"{Method} /{Template}";
+
+    /// <summary>A route of the public API (under <c>v1/</c>), as opposed to the dashboard's page and files.</summary>
+    public bool IsApi => Template.StartsWith("v1/", StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -20,6 +23,9 @@ public static class FunctionRoutes
     private static readonly Lazy<Dictionary<string, FunctionRoute>> ByName = new(() => AllRoutes.Value.ToDictionary(r => r.Name, StringComparer.Ordinal));
 
     public static IReadOnlyList<FunctionRoute> All => AllRoutes.Value;
+
+    /// <summary>The public API's routes: what the OpenAPI document describes and metering names.</summary>
+    public static IEnumerable<FunctionRoute> Api => AllRoutes.Value.Where(r => r.IsApi);
 
     public static FunctionRoute ByFunctionName(string name) =>
         ByName.Value.TryGetValue(name, out var route) ? route : throw new InvalidOperationException($"No HTTP function named {name}.");
@@ -45,7 +51,8 @@ public static class FunctionRoutes
 
                 foreach (var verb in trigger.Methods ?? ["get"])
                 {
-                    routes.Add(new FunctionRoute(function.Name, verb.ToUpperInvariant(), trigger.Route ?? function.Name, method));
+                    // The page's route "/" is the template "" (the host reads both alike; a route template never needs the slash).
+                    routes.Add(new FunctionRoute(function.Name, verb.ToUpperInvariant(), (trigger.Route ?? function.Name).TrimStart('/'), method));
                 }
             }
         }

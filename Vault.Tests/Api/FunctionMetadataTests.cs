@@ -17,7 +17,7 @@ public sealed class FunctionMetadataTests
 
         var http = functions.SelectMany(f => f!["bindings"]!.AsArray()
                 .Where(b => b!["type"]!.GetValue<string>() == "httpTrigger")
-                .SelectMany(b => b!["methods"]!.AsArray().Select(m => $"{m!.GetValue<string>().ToUpperInvariant()} /{b["route"]!.GetValue<string>()}")))
+                .SelectMany(b => b!["methods"]!.AsArray().Select(m => $"{m!.GetValue<string>().ToUpperInvariant()} /{b["route"]!.GetValue<string>().TrimStart('/')}")))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(FunctionRoutes.All.Select(r => r.Key).Order(StringComparer.Ordinal), http);
 

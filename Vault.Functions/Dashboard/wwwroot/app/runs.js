@@ -1,0 +1,194 @@
+// Runs: "New run" with URL, Goal and a credential picker grouped by provider and vault, like the Playground's.
+import { api, listAllItems, describe } from './api.js';
+import { h, replace, uid, announce, plural } from './dom.js';
+
+const SELECTION_KEY = 'vault.runSelection';
+const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
+
+const loadSelection = () => {
+  try { return new Set(JSON.parse(localStorage.getItem(SELECTION_KEY) ?? '[]').filter(id => typeof id === 'string')); } catch { return new Set(); }
+};
+// Item ids only: never a label, username or anything else from a vault.
+const saveSelection = (ids) => localStorage.setItem(SELECTION_KEY, JSON.stringify([...ids]));
+
+export function renderRuns(root, signal) {
+  document.title = 'Runs · Vault';
+  const area = h('div');
+  const newRun = h('button', { type: 'button' }, 'New run');
+  newRun.addEventListener('click', () => { newRun.hidden = true; showForm(area, signal, () => { newRun.hidden = false; newRun.focus(); }); });
+  replace(root,
+    h('h1', {}, 'Runs'),
+    h('p', { class: 'lead' }, 'Start a run with exactly the credentials it needs. The run gets a token that reads only those credentials.'),
+    h('div', { class: 'actions' }, newRun),
+    area);
+}
+
+function showForm(area, signal, onClose) {
+  const urlInput = h('input', { id: uid('url'), type: 'url', required: true, autocomplete: 'off', spellcheck: 'false', placeholder: 'https://github.com/login' });
+  const goalInput = h('textarea', { id: uid('goal'), rows: 2 });
+  const error = h('div', { class: 'error', role: 'alert' });
+  const count = h('p', { class: 'status', role: 'status' });
+  const picker = h('div', { class: 'picker' }, h('p', {}, 'Loading credentials…'));
+  const result = h('div');
+  const selectAll = h('button', { type: 'button', class: 'secondary' }, 'Select all');
+  const deselectAll = h('button', { type: 'button', class: 'secondary' }, 'Deselect all');
+  const create = h('button', { type: 'submit' }, 'Create run');
+  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Close');
+  const selected = loadSelection();
+  const boxes = new Map(); // itemId -> checkbox
+
+  const titleId = uid('new-run');
+  const form = h('form', { class: 'panel', 'aria-labelledby': titleId, novalidate: true },
+    h('h2', { id: titleId }, 'New run'),
+    h('div', { class: 'field' }, h('label', { for: urlInput.id }, 'URL'), urlInput),
+    h('div', { class: 'field' }, h('label', { for: goalInput.id }, 'Goal'), goalInput),
+    h('fieldset', { class: 'credentials' }, h('legend', {}, 'Credentials'),
+      h('p', { class: 'hint' }, 'Items matching the URL\'s site are selected for you. Your choice is remembered on this browser (item ids only).'),
+      h('div', { class: 'actions' }, selectAll, deselectAll), count, picker),
+    error,
+    h('div', { class: 'actions' }, create, cancel),
+    result);
+
+  const updateCount = () => {
+    for (const id of [...selected]) if (!boxes.has(id) && boxes.size) selected.delete(id); // forget items that are gone
+    saveSelection(selected);
+    count.textContent = `${plural([...selected].filter(id => boxes.has(id)).length, 'credential')} selected`;
+  };
+  const setAll = (value) => {
+    for (const [id, box] of boxes) { box.checked = value; if (value) selected.add(id); else selected.delete(id); }
+    updateCount();
+  };
+  selectAll.addEventListener('click', () => setAll(true));
+  deselectAll.addEventListener('click', () => setAll(false));
+  const close = () => { area.replaceChildren(); onClose(); };
+  cancel.addEventListener('click', close);
+  form.addEventListener('keydown', event => { if (event.key === 'Escape' && !event.defaultPrevented) { event.preventDefault(); close(); } });
+
+  // The URL's site preselects matching items (the API matches by registrable domain, as a run's credential route does).
+  let matchTimer;
+  let lastMatched = '';
+  const preselect = async () => {
+    const url = urlInput.value.trim();
+    if (!/^https?:\/\/[^/\s]+/i.test(url) || url === lastMatched) return;
+    lastMatched = url;
+    try {
+      const matches = await listAllItems({ domain: url, enabled: 'true' }, { signal });
+      let added = 0;
+      for (const item of matches) {
+        const box = boxes.get(item.itemId);
+        if (box && !box.checked) { box.checked = true; selected.add(item.itemId); added++; }
+      }
+      updateCount();
+      if (added) announce(`Selected ${plural(added, 'credential')} matching ${new URL(url).hostname}.`);
+    } catch (failure) {
+      if (failure.name !== 'AbortError' && failure.code !== 'NO_CONNECTIONS') error.textContent = `Could not match the URL: ${describe(failure)}`;
+    }
+  };
+  urlInput.addEventListener('input', () => { clearTimeout(matchTimer); matchTimer = setTimeout(preselect, 300); });
+  urlInput.addEventListener('change', () => { clearTimeout(matchTimer); preselect(); });
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    error.replaceChildren();
+    const url = urlInput.value.trim();
+    if (!/^https?:\/\/[^/\s]+/i.test(url)) {
+      urlInput.setAttribute('aria-invalid', 'true');
+      error.textContent = 'Enter the URL the run starts at, beginning with https://.';
+      urlInput.focus();
+      return;
+    }
+    urlInput.removeAttribute('aria-invalid');
+    const ids = [...selected].filter(id => boxes.has(id));
+    const body = { url, goal: goalInput.value.trim() || undefined };
+    if (ids.length) { body.use_vault = true; body.credential_item_ids = ids; }
+    create.disabled = true;
+    try {
+      const run = await api('POST', '/v1/runs', body, { signal });
+      replace(result, runResult(run, url));
+      result.querySelector('h3')?.focus();
+      announce(`Run ${run.runId} created with ${plural(run.credentials.length, 'credential')}.`);
+    } catch (failure) {
+      if (failure.name === 'AbortError') return;
+      error.textContent = failure.code === 'UNKNOWN_CREDENTIAL_ITEM'
+        ? `Some chosen credentials no longer exist or are disabled: ${failure.message}`
+        : `Could not create the run: ${describe(failure)}`;
+    } finally {
+      create.disabled = false;
+    }
+  });
+
+  replace(area, form);
+  urlInput.focus();
+
+  listAllItems({ enabled: 'true' }, { signal }).then(items => {
+    boxes.clear();
+    if (!items.length) {
+      replace(picker, h('p', { class: 'empty' }, 'No enabled credentials. Connect a password manager in Settings › Vault.'));
+      updateCount();
+      return;
+    }
+    const providers = new Map();
+    for (const item of items) {
+      const vaults = providers.get(item.provider) ?? new Map();
+      providers.set(item.provider, vaults);
+      const list = vaults.get(item.vaultName) ?? [];
+      vaults.set(item.vaultName, list);
+      list.push(item);
+    }
+    const groups = [];
+    for (const [provider, vaults] of providers) {
+      const headingId = uid('provider');
+      groups.push(h('section', { 'aria-labelledby': headingId }, h('h3', { id: headingId }, PROVIDER_NAMES[provider] ?? provider),
+        [...vaults].map(([vault, list]) => h('fieldset', { class: 'vault-pick' }, h('legend', {}, `${vault} (${plural(list.length, 'item')})`),
+          h('ul', {}, list.map(item => {
+            const box = h('input', { type: 'checkbox', value: item.itemId, checked: selected.has(item.itemId) });
+            box.addEventListener('change', () => { if (box.checked) selected.add(item.itemId); else selected.delete(item.itemId); updateCount(); });
+            boxes.set(item.itemId, box);
+            return h('li', {}, h('label', {}, box, ' ', h('span', { class: 'label' }, item.label),
+              h('span', { class: 'muted' }, ` ${item.username ?? ''} · ${item.domains.join(', ')}`)));
+          }))))));
+    }
+    replace(picker, groups);
+    updateCount();
+    if (urlInput.value) preselect();
+  }).catch(failure => {
+    if (failure.name === 'AbortError') return;
+    replace(picker, h('p', { class: 'empty' }, failure.code === 'NO_CONNECTIONS'
+      ? 'No vault connections exist yet. Connect a password manager in Settings › Vault.'
+      : `Could not load the credentials: ${describe(failure)}`));
+  });
+}
+
+function copyButton(label, text) {
+  const button = h('button', { type: 'button', class: 'secondary' }, label);
+  button.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(text); announce('Copied.'); button.textContent = 'Copied'; }
+    catch { announce('Copy failed: select the text and copy it.'); }
+    setTimeout(() => { button.textContent = label; }, 2000);
+  });
+  return button;
+}
+
+function runResult(run, url) {
+  const titleId = uid('run');
+  let domain = '';
+  try { domain = new URL(url).hostname; } catch { domain = ''; }
+  const route = `${location.origin}/v1/runs/${encodeURIComponent(run.runId)}/credentials${domain ? `?domain=${encodeURIComponent(domain)}` : ''}`;
+  const curl = `curl -H "Authorization: Bearer ${run.runToken}" "${route}"`;
+  return h('section', { class: 'run-result', 'aria-labelledby': titleId },
+    h('h3', { id: titleId, tabindex: '-1' }, 'Run created'),
+    h('dl', {},
+      h('dt', {}, 'Run id'), h('dd', {}, h('code', { class: 'run-id' }, run.runId)),
+      h('dt', {}, 'Expires'), h('dd', {}, new Date(run.expiresAt).toISOString())),
+    h('h4', {}, `Granted credentials (${run.credentials.length})`),
+    run.credentials.length
+      ? h('ul', { class: 'granted' }, run.credentials.map(c => h('li', {}, h('strong', {}, c.label), ` ${c.username ?? ''} · ${c.domains.join(', ')}`)))
+      : h('p', {}, 'None: this run has no vault credentials.'),
+    h('h4', {}, 'Run token'),
+    h('p', { class: 'hint' }, 'Shown once: copy it now. The agent runtime sends it to read the credentials granted to this run.'),
+    h('pre', { class: 'secret' }, h('code', { class: 'run-token' }, run.runToken)),
+    copyButton('Copy run token', run.runToken),
+    h('h4', {}, 'Credential route'),
+    h('pre', {}, h('code', { class: 'curl' }, curl)),
+    copyButton('Copy curl command', curl));
+}

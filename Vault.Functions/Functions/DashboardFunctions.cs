@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Vault.Core.Errors;
+using Vault.Functions.Dashboard;
+using Vault.Functions.Http;
+
+namespace Vault.Functions.Functions;
+
+/// <summary>
+/// The dashboard: the page at <c>/</c> and its files under <c>/app/</c>, from the app's own embedded files. Ordinary HTTP
+/// functions, so the Functions host (homepage off) and standalone mode serve them alike; no catch-all route, so unknown
+/// API routes stay the API's 404.
+/// </summary>
+public sealed class DashboardFunctions
+{
+    [Function(nameof(GetDashboard))]
+    public Task<IActionResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest req) =>
+        Task.FromResult<IActionResult>(new DashboardResult(DashboardAssets.Index));
+
+    [Function(nameof(GetDashboardFile))]
+    public Task<IActionResult> GetDashboardFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{*file}")] HttpRequest req, string file) =>
+        Task.FromResult(DashboardAssets.Find("app/" + file) is { } asset ? (IActionResult)new DashboardResult(asset) : NotFound(req));
+
+    private static IActionResult NotFound(HttpRequest req)
+    {
+        DashboardResult.AddSecurityHeaders(req.HttpContext.Response);
+        var call = new ApiCall(req, "req_" + Vault.Core.Common.Ids.RandomBase32(10), "GET /app/{*file}");
+        return ApiGate.Error(call, ApiErrors.NotFound("file"));
+    }
+}

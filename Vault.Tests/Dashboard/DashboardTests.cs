@@ -1,0 +1,450 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Vault.Core.Errors;
+using Vault.Functions.Dashboard;
+using Vault.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vault.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in Debian's Chromium against the standalone host with the real providers and their fake servers:
+/// every control found by the accessible name the product text gives it.
+/// </summary>
+public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
+{
+    private VaultTestHost Host => fixture.Host;
+
+    [Fact]
+    public async Task The_page_and_its_files_come_from_the_app_with_the_security_headers()
+    {
+        using var page = await Host.Client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+        var csp = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        var directives = csp.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("script-src 'self'", directives);
+        Assert.Contains("object-src 'none'", directives);
+        Assert.Contains("base-uri 'none'", directives);
+        Assert.Contains("frame-ancestors 'none'", directives);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+
+        // Everything the page loads is the app's own (no CDN, fonts or analytics), and every file it names is served.
+        var html = await page.Content.ReadAsStringAsync();
+        var references = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.True(r.StartsWith('/') || r.StartsWith('#'), r));
+        foreach (var file in references.Where(r => r.StartsWith("/app/", StringComparison.Ordinal)))
+        {
+            using var response = await Host.Client.GetAsync(file);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var script = await Host.Client.GetAsync("/app/main.js");
+        Assert.Equal("text/javascript; charset=utf-8", script.Content.Headers.ContentType?.ToString());
+        Assert.Equal("nosniff", script.Headers.GetValues("X-Content-Type-Options").Single());
+        using var css = await Host.Client.GetAsync("/app/app.css");
+        Assert.Equal("text/css; charset=utf-8", css.Content.Headers.ContentType?.ToString());
+
+        // Revalidation: the same ETag answers 304 with no body.
+        var etag = script.Headers.ETag!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/app/main.js");
+        request.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await Host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // No catch-all: unknown files and unknown API routes keep the API's 404 body.
+        await HttpAssert.Error(await Host.Client.GetAsync("/app/nope.js"), 404, ErrorCodes.NotFound);
+        await HttpAssert.Error(await Host.Client.GetAsync("/app/../v1/health"), 404, ErrorCodes.NotFound);
+        await HttpAssert.Error(await Host.Client.GetAsync("/v1/no-such-route"), 404, ErrorCodes.NotFound);
+        await HttpAssert.Error(await Host.Client.GetAsync("/index.html"), 404, ErrorCodes.NotFound);
+        await HttpAssert.Status(await Host.Client.GetAsync("/v1/health"), 200);
+
+        // The budget: JS + CSS together at most 150 KB uncompressed.
+        var bytes = DashboardAssets.All.Values.Where(a => a.Path.EndsWith(".js", StringComparison.Ordinal) || a.Path.EndsWith(".css", StringComparison.Ordinal))
+            .Sum(a => a.Content.Length);
+        output.WriteLine($"dashboard JS + CSS: {bytes} bytes uncompressed");
+        Assert.InRange(bytes, 1, 150 * 1024);
+    }
+
+    [Fact]
+    public async Task Sign_in_rejects_a_wrong_key_keeps_the_key_for_the_tab_only_and_signs_out()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+
+        var started = Stopwatch.StartNew();
+        await page.GotoAsync("/");
+        await Expect(dashboard.Button("Sign in")).ToBeVisibleAsync();
+        output.WriteLine($"first load (navigation to the sign-in form, loopback): {started.ElapsedMilliseconds} ms");
+        await dashboard.AssertAccessibleAsync("sign in");
+
+        await dashboard.Field("API key").FillAsync("vk_wrong-key-0123456789");
+        await dashboard.Button("Sign in").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("INVALID_API_KEY");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Invalid or expired API key");
+        await dashboard.ScreenshotAsync("sign-in-wrong-key");
+
+        await dashboard.Field("API key").FillAsync(apiKey);
+        await dashboard.Button("Sign in").ClickAsync();
+        await Expect(dashboard.Heading("Settings › Vault")).ToBeVisibleAsync();
+        Assert.DoesNotContain(apiKey, page.Url);
+        Assert.Equal(apiKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('vault.apiKey')"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+
+        // A reload keeps the tab signed in; another tab (a new context) is not.
+        await page.ReloadAsync();
+        await Expect(dashboard.Heading("Settings › Vault")).ToBeVisibleAsync();
+        await using (var other = await fixture.OpenAsync())
+        {
+            await other.Page.GotoAsync("/");
+            await Expect(other.Button("Sign in")).ToBeVisibleAsync();
+        }
+
+        await dashboard.Button("Sign out").ClickAsync();
+        await Expect(dashboard.Button("Sign in")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('vault.apiKey')"));
+        await dashboard.AssertNothingInjectedAsync();
+    }
+
+    [Fact]
+    public async Task Connect_each_provider_through_the_form_items_grouped_by_vault_toggle_and_sync()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var bitwarden = fixture.BitwardenAccount();
+        var onePassword = fixture.OnePassword.CreateAccount();
+        var personal = onePassword.AddVault("Personal", "P");
+        personal.AddLogin("Router", "admin", "router-pw-1", [("https://router.example.net", "website", null)]);
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+        await Expect(page.GetByText("No password manager is connected yet.")).ToBeVisibleAsync();
+
+        // 1Password: the token is checked before anything is sent.
+        await dashboard.Button("Connect a password manager").ClickAsync();
+        await Expect(dashboard.Dialog).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "1Password", Exact = true }).CheckAsync();
+        await dashboard.Field("Service Account Token").FillAsync("not-a-token");
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("starts with ops_");
+        await dashboard.AssertAccessibleAsync("connect form (1Password)");
+        var token = onePassword.MintToken();
+        await dashboard.Field("Service Account Token").FillAsync(token);
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+        var card = page.GetByRole(AriaRole.Article).Filter(new() { HasText = onePassword.Email });
+        await Expect(card).ToContainTextAsync("1Password");
+        await Expect(card).ToContainTextAsync("Personal");
+
+        // Bitwarden, self-hosted with its private CA pasted; a wrong secret first reads as the troubleshooting says.
+        await dashboard.Button("Connect a password manager").ClickAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Bitwarden", Exact = true }).CheckAsync();
+        await dashboard.Field("Client ID").FillAsync(bitwarden.ClientId);
+        await dashboard.Field("Client Secret").FillAsync("wrong-secret");
+        await dashboard.Field("Master Password").FillAsync(bitwarden.MasterPassword);
+        await Expect(dashboard.Field("Server URL")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Switch, new() { Name = "Self-hosted server", Exact = true }).CheckAsync();
+        await dashboard.Field("Server URL").FillAsync(fixture.Bitwarden.BaseUrl);
+        await dashboard.Field("CA certificate").FillAsync(fixture.Bitwarden.CaPem!);
+        await dashboard.AssertAccessibleAsync("connect form (Bitwarden, self-hosted)");
+        await dashboard.ScreenshotAsync("connect-bitwarden");
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("Connection failed — invalid credentials");
+        await Expect(dashboard.Dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("Client ID and Client Secret match the same API key");
+        // Secrets are emptied from the page once sent; the Client ID and server are kept for the next try.
+        await Expect(dashboard.Field("Client Secret")).ToHaveValueAsync("");
+        await Expect(dashboard.Field("Master Password")).ToHaveValueAsync("");
+        await Expect(dashboard.Field("Client ID")).ToHaveValueAsync(bitwarden.ClientId);
+
+        await dashboard.Field("Client Secret").FillAsync(bitwarden.ClientSecret);
+        await dashboard.Field("Master Password").FillAsync(bitwarden.MasterPassword);
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+        var bitwardenCard = page.GetByRole(AriaRole.Article).Filter(new() { HasText = "Bitwarden" });
+        await Expect(bitwardenCard).ToContainTextAsync(fixture.Bitwarden.BaseUrl);
+        await Expect(bitwardenCard).ToContainTextAsync("Acme Corp, My Vault");
+
+        // Items grouped by vault name, a heading per vault with its count.
+        await Expect(dashboard.Heading("Acme Corp (1 item)")).ToBeVisibleAsync();
+        await Expect(dashboard.Heading("My Vault (3 items)")).ToBeVisibleAsync();
+        await Expect(dashboard.Heading("Personal (1 item)")).ToBeVisibleAsync();
+        var myVault = page.GetByRole(AriaRole.Region, new() { Name = "My Vault (3 items)" });
+        await Expect(myVault.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(["GitHub Bitwarden", "GitHub (work) Bitwarden", "Shop Bitwarden"]);
+        await Expect(myVault.GetByRole(AriaRole.Row).Filter(new() { HasText = "alice-work" })).ToContainTextAsync("github.com");
+        await Expect(myVault.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("TOTP");
+
+        // A third connection is refused as the product text says.
+        await dashboard.Button("Connect a password manager").ClickAsync();
+        await dashboard.Field("Service Account Token").FillAsync(fixture.OnePassword.CreateAccount().MintToken());
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("All providers already connected");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+
+        // The switch names its item; turning it off is a PATCH the API then reports.
+        var github = page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: GitHub", Exact = true });
+        await Expect(github).ToBeCheckedAsync();
+        await github.UncheckAsync();
+        await Expect(github).Not.ToBeCheckedAsync();
+        await Expect(github).ToBeEnabledAsync();
+        var items = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=github.com", apiKey), 200))!["items"]!.AsArray();
+        Assert.False(items.Single(i => i!["label"]!.GetValue<string>() == "GitHub")!["enabled"]!.GetValue<bool>());
+        Assert.True(items.Single(i => i!["label"]!.GetValue<string>() == "GitHub (work)")!["enabled"]!.GetValue<bool>());
+
+        // Filters: by site (the API's ?domain=) and by text.
+        await dashboard.Field("Site").FillAsync("shop.example.org");
+        await dashboard.Button("Filter by site").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(["Shop Bitwarden"]);
+        await dashboard.Field("Site").FillAsync("");
+        await dashboard.Button("Filter by site").ClickAsync();
+        await dashboard.Field("Filter").FillAsync("admin");
+        await Expect(page.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(["Acme Admin Bitwarden", "Router 1Password"]);
+        await dashboard.Field("Filter").FillAsync("");
+
+        // Sync shows the summary (a new item at the provider; the disabled one is skipped).
+        bitwarden.AddLogin("Jira", "alice", "jira-pw", null, [("https://jira.example.com", null)]);
+        await bitwardenCard.GetByRole(AriaRole.Button, new() { Name = "Sync", Exact = true }).ClickAsync();
+        await Expect(bitwardenCard).ToContainTextAsync("Synced: 1 added, 0 updated, 0 removed, 1 skipped (disabled).");
+        await Expect(dashboard.Heading("My Vault (4 items)")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: GitHub", Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(bitwardenCard).ToContainTextAsync("Last synced");
+
+        await dashboard.AssertAccessibleAsync("Settings > Vault");
+        await dashboard.ScreenshotAsync("vault");
+        await dashboard.AssertNothingInjectedAsync();
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => sessionStorage.length")); // the API key only
+
+        // Nothing secret was logged along the way.
+        foreach (var secret in new[] { bitwarden.ClientSecret, bitwarden.MasterPassword, token[4..40], "gh-secret-pw", "router-pw-1" })
+        {
+            Assert.DoesNotContain(secret, Host.Logs.All, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_rejected_connection_shows_the_banner_reconnects_in_place_and_disconnects_after_confirmation()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var bitwarden = fixture.BitwardenAccount("bob@example.com");
+        var connection = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(bitwarden)), 201))!;
+        var connectionId = connection["connectionId"]!.GetValue<string>();
+        bitwarden.ClientSecret = "rotated-secret-2";
+        fixture.Bitwarden.RevokeTokens();
+
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+        var card = page.GetByRole(AriaRole.Article).Filter(new() { HasText = "bob@example.com" });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Sync", Exact = true }).ClickAsync();
+        await Expect(card).ToContainTextAsync("Reconnect required");
+        await Expect(card).ToContainTextAsync("needs a reconnect");
+        await Expect(card).ToContainTextAsync("INVALID_VAULT_TOKEN");
+        await dashboard.AssertAccessibleAsync("reconnect banner");
+        await dashboard.ScreenshotAsync("reconnect-required");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Reconnect", Exact = true }).ClickAsync();
+        await Expect(dashboard.Heading("Reconnect Bitwarden")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Bitwarden", Exact = true })).ToBeCheckedAsync();
+        await Expect(dashboard.Field("Server URL")).ToHaveValueAsync(fixture.Bitwarden.BaseUrl);
+        await dashboard.Field("Client ID").FillAsync(bitwarden.ClientId);
+        await dashboard.Field("Client Secret").FillAsync(bitwarden.ClientSecret);
+        await dashboard.Field("Master Password").FillAsync(bitwarden.MasterPassword);
+        await dashboard.Field("CA certificate").FillAsync(fixture.Bitwarden.CaPem!);
+        await dashboard.Button("Connect").ClickAsync();
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+        await Expect(card).Not.ToContainTextAsync("Reconnect required");
+        await Expect(card).ToContainTextAsync("Active");
+        var listed = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]!.AsArray();
+        Assert.Equal(connectionId, Assert.Single(listed)!["connectionId"]!.GetValue<string>());
+        Assert.Equal("active", listed[0]!["status"]!.GetValue<string>());
+
+        // Disconnect asks first; Escape and Cancel keep the connection.
+        await card.GetByRole(AriaRole.Button, new() { Name = "Disconnect", Exact = true }).ClickAsync();
+        await Expect(dashboard.Heading("Disconnect Bitwarden bob@example.com?")).ToBeVisibleAsync();
+        await dashboard.AssertAccessibleAsync("disconnect confirmation");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Disconnect", Exact = true })).ToBeFocusedAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Disconnect", Exact = true }).ClickAsync();
+        await dashboard.Dialog.GetByRole(AriaRole.Button, new() { Name = "Disconnect", Exact = true }).ClickAsync();
+        await Expect(card).ToHaveCountAsync(0);
+        await Expect(page.GetByText("No vault connections exist yet. Connect a password manager first.")).ToBeVisibleAsync();
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, ErrorCodes.NoConnections);
+        await dashboard.AssertNothingInjectedAsync();
+    }
+
+    [Fact]
+    public async Task The_picker_creates_a_run_whose_token_reads_the_chosen_credentials()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var bitwarden = fixture.BitwardenAccount("carol@example.com");
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(bitwarden)), 201);
+
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await dashboard.Button("New run").ClickAsync();
+        await Expect(dashboard.Field("URL")).ToBeFocusedAsync();
+        var box = (string label) => page.GetByRole(AriaRole.Checkbox, new() { Name = label });
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "My Vault (3 items)" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Acme Corp (1 item)" })).ToBeVisibleAsync();
+
+        // The URL's site preselects both GitHub logins; Select all / Deselect all work on every item.
+        await dashboard.Field("URL").FillAsync("https://github.com/login");
+        await dashboard.Field("Goal").FillAsync("Star the repository");
+        await Expect(box("GitHub alice ·")).ToBeCheckedAsync();
+        await Expect(box("GitHub (work)")).ToBeCheckedAsync();
+        await Expect(box("Shop")).Not.ToBeCheckedAsync();
+        await dashboard.Button("Select all").ClickAsync();
+        await Expect(box("Shop")).ToBeCheckedAsync();
+        await Expect(box("Acme Admin")).ToBeCheckedAsync();
+        await dashboard.Button("Deselect all").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Checked = true })).ToHaveCountAsync(0);
+        await box("GitHub (work)").CheckAsync();
+        await Expect(page.GetByText("1 credential selected")).ToBeVisibleAsync();
+
+        // The selection is remembered across page loads (item ids only).
+        await page.ReloadAsync();
+        await dashboard.Button("New run").ClickAsync();
+        await Expect(box("GitHub (work)")).ToBeCheckedAsync();
+        await Expect(box("GitHub alice ·")).Not.ToBeCheckedAsync();
+        var remembered = await page.EvaluateAsync<string>("() => localStorage.getItem('vault.runSelection')");
+        Assert.Matches("^\\[\"cred:conn-[^\"]+\"\\]$", remembered);
+        await dashboard.AssertAccessibleAsync("new run");
+
+        await dashboard.Field("URL").FillAsync("https://github.com/login");
+        await dashboard.Field("Goal").FillAsync("Star the repository");
+        await dashboard.Button("Create run").ClickAsync();
+        await Expect(dashboard.Heading("Run created")).ToBeVisibleAsync();
+        await Expect(page.Locator(".granted")).ToContainTextAsync("GitHub (work)");
+        await Expect(page.Locator(".granted li")).ToHaveCountAsync(1);
+        await dashboard.ScreenshotAsync("run-created");
+        var runId = await page.Locator("code.run-id").TextContentAsync();
+        var runToken = await page.Locator("code.run-token").TextContentAsync();
+        var curl = await page.Locator("code.curl").TextContentAsync();
+        Assert.StartsWith("run-", runId);
+        Assert.Contains($"Bearer {runToken}", curl);
+        Assert.Contains($"/v1/runs/{runId}/credentials?domain=github.com", curl);
+        await dashboard.Button("Copy run token").ClickAsync();
+        Assert.Equal(runToken, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await dashboard.AssertAccessibleAsync("run created");
+
+        // The token reads exactly the chosen credential, with its secret.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{runId}/credentials?domain=github.com");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", runToken);
+        var credentials = (await HttpAssert.Status(await Host.Client.SendAsync(request), 200))!["credentials"]!.AsArray();
+        var credential = Assert.Single(credentials)!;
+        Assert.Equal("GitHub (work)", credential["label"]!.GetValue<string>());
+        Assert.Equal("gh-work-pw", credential["password"]!.GetValue<string>());
+        await dashboard.AssertNothingInjectedAsync();
+    }
+
+    [Fact]
+    public async Task Items_from_a_vault_are_shown_as_text_never_as_markup()
+    {
+        const string imgLabel = "<img src=x onerror=alert(1)>";
+        const string scriptLabel = "\"><script>alert(1)</script>";
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var bitwarden = fixture.Bitwarden.AddAccount("mallory@example.com", "a master password", DashboardFixture.Pbkdf2);
+        bitwarden.AddLogin(imgLabel, scriptLabel, "pw-1", null, [("https://evil.example.com", null)]);
+        bitwarden.AddLogin(scriptLabel, imgLabel, "pw-2", null, [("https://evil.example.com/login", null)]);
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+
+        // Synced through the page's own Sync after an API connect with no items, so the hostile names arrive in a sync.
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(bitwarden)), 201);
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Rowheader)).ToHaveCountAsync(2);
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = imgLabel + " Bitwarden", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = scriptLabel + " Bitwarden", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = scriptLabel, Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Enabled: " + imgLabel, Exact = true })).ToBeVisibleAsync();
+        await dashboard.Page.GetByRole(AriaRole.Article).GetByRole(AriaRole.Button, new() { Name = "Sync", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Article)).ToContainTextAsync("Synced:");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await dashboard.Button("New run").ClickAsync();
+        await dashboard.Field("URL").FillAsync("https://evil.example.com");
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = imgLabel })).ToBeCheckedAsync();
+        await dashboard.Button("Create run").ClickAsync();
+        await Expect(page.Locator(".granted")).ToContainTextAsync(scriptLabel);
+
+        Assert.Equal(0, await page.Locator("main img, main script, main iframe").CountAsync());
+        await dashboard.AssertNothingInjectedAsync();
+        await dashboard.ScreenshotAsync("xss-as-text");
+    }
+
+    [Fact]
+    public async Task Keyboard_only_sign_in_connect_form_and_views_with_visible_focus()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await page.GotoAsync("/");
+        await Expect(dashboard.Field("API key")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(apiKey);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dashboard.Heading("Settings › Vault")).ToBeVisibleAsync();
+
+        // Tab order: the main navigation, Sign out, then the page's first control.
+        var order = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            order.Add(await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
+            var outline = await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle");
+            Assert.NotEqual("none", outline); // focus is visible
+        }
+
+        Assert.Equal(["Settings › Vault", "Runs", "Usage", "Sign out", "Connect a password manager"], order);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dashboard.Dialog).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "1Password", Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowDown"); // radio group: arrows choose
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Bitwarden", Exact = true })).ToBeCheckedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(dashboard.Field("Client ID")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Self-hosted server", Exact = true })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Expect(dashboard.Field("Server URL")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dashboard.Dialog).ToHaveCountAsync(0);
+        await Expect(dashboard.Button("Connect a password manager")).ToBeFocusedAsync();
+
+        // Usage by keyboard: the navigation link, then the chart and the table per route.
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dashboard.Heading("Usage")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img)).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Calls per route, last 30 days" })).ToContainTextAsync("GET /v1/vault/connections");
+        await dashboard.AssertAccessibleAsync("usage");
+        await dashboard.ScreenshotAsync("usage");
+        await dashboard.AssertNothingInjectedAsync();
+    }
+
+    internal JsonObject BitwardenBody(Vault.Testing.Bitwarden.FakeBitwardenAccount account) => new()
+    {
+        ["provider"] = "bitwarden",
+        ["clientId"] = account.ClientId,
+        ["clientSecret"] = account.ClientSecret,
+        ["masterPassword"] = account.MasterPassword,
+        ["serverUrl"] = fixture.Bitwarden.BaseUrl,
+        ["serverCaCertificate"] = fixture.Bitwarden.CaPem,
+    };
+}
