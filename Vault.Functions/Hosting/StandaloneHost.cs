@@ -63,7 +63,8 @@ public static class StandaloneHost
             app.MapMethods("/" + route.Template, [route.Method], context => InvokeAsync(context, route));
         }
 
-        app.MapFallback(context => WriteNotFoundAsync(context));
+        // Every unknown path, file-like ones (/index.html) included, gets the API's 404 body.
+        app.MapFallback("{*path}", context => WriteNotFoundAsync(context));
         return app;
     }
 

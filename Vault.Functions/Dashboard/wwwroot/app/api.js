@@ -49,13 +49,16 @@ export async function api(method, path, body, { signal, key = session.key } = {}
   return json;
 }
 
-/** Every page of GET /v1/vault/items; onPage gets each page as it arrives (the first one paints the first screen). */
-export async function listAllItems(query, { signal, onPage } = {}) {
+/**
+ * Every page of GET /v1/vault/items; onPage gets each page as it arrives. A small first page (firstLimit) paints the
+ * first screen quickly; the rest comes in pages of 1,000.
+ */
+export async function listAllItems(query, { signal, onPage, firstLimit = 1000 } = {}) {
   const items = [];
   let pageToken = null;
   do {
     const params = new URLSearchParams(query);
-    params.set('limit', '1000');
+    params.set('limit', String(items.length === 0 ? firstLimit : 1000));
     if (pageToken) params.set('pageToken', pageToken);
     const page = await api('GET', `/v1/vault/items?${params}`, undefined, { signal });
     items.push(...page.items);

@@ -51,6 +51,7 @@ export class ItemList {
     try {
       await listAllItems(query, {
         signal: this.signal,
+        firstLimit: PAGE_SIZE,
         onPage: (items, more) => {
           if (generation !== this.generation) return;
           this.items = items;

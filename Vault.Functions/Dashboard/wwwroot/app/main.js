@@ -73,7 +73,7 @@ function renderSignIn(root, signal, message) {
       session.signIn(key);
       if (!location.hash) history.replaceState(null, '', '#/vault');
       show();
-      main.focus();
+      focusHeading();
     } catch (failure) {
       if (failure.name === 'AbortError') return;
       input.setAttribute('aria-invalid', 'true');
@@ -89,10 +89,15 @@ function renderSignIn(root, signal, message) {
   input.focus();
 }
 
-signOutButton.addEventListener('click', () => {
-  signOut();
-  document.getElementById(main.querySelector('input') ? main.querySelector('input').id : 'main')?.focus();
-});
+signOutButton.addEventListener('click', () => signOut());
+
+/** After a change of view, focus goes to its heading so that a screen reader announces where the user is. */
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus();
+}
 keyRejected.addEventListener('rejected', () => signOut('Your API key is no longer accepted (INVALID_API_KEY). Sign in again.'));
-window.addEventListener('hashchange', () => { show(); main.focus(); });
+window.addEventListener('hashchange', () => { show(); focusHeading(); });
 show();

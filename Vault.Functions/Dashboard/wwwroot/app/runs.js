@@ -141,11 +141,13 @@ function showForm(area, signal, onClose) {
       groups.push(h('section', { 'aria-labelledby': headingId }, h('h3', { id: headingId }, PROVIDER_NAMES[provider] ?? provider),
         [...vaults].map(([vault, list]) => h('fieldset', { class: 'vault-pick' }, h('legend', {}, `${vault} (${plural(list.length, 'item')})`),
           h('ul', {}, list.map(item => {
-            const box = h('input', { type: 'checkbox', value: item.itemId, checked: selected.has(item.itemId) });
+            // The checkbox is named by the item's label; its username and sites describe it.
+            const detailId = uid('detail');
+            const box = h('input', { id: uid('pick'), type: 'checkbox', value: item.itemId, checked: selected.has(item.itemId), 'aria-describedby': detailId });
             box.addEventListener('change', () => { if (box.checked) selected.add(item.itemId); else selected.delete(item.itemId); updateCount(); });
             boxes.set(item.itemId, box);
-            return h('li', {}, h('label', {}, box, ' ', h('span', { class: 'label' }, item.label),
-              h('span', { class: 'muted' }, ` ${item.username ?? ''} · ${item.domains.join(', ')}`)));
+            return h('li', {}, box, ' ', h('label', { for: box.id, class: 'label' }, item.label),
+              h('span', { id: detailId, class: 'muted' }, ` ${item.username ?? ''} · ${item.domains.join(', ')}`));
           }))))));
     }
     replace(picker, groups);

@@ -12,7 +12,7 @@ export function renderVault(root, signal) {
   const cards = h('div', { class: 'cards' });
   const items = new ItemList(signal);
   const connectButton = h('button', { type: 'button' }, 'Connect a password manager');
-  connectButton.addEventListener('click', () => openConnectDialog({ onDone: () => refresh() }));
+  connectButton.addEventListener('click', () => openConnectDialog({ onDone: () => refresh().then(() => items.reload()) }));
 
   replace(root,
     h('h1', {}, 'Settings › Vault'),
