@@ -126,6 +126,9 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Adds a line of the test's own to the log file (marked as such), e.g. how long the start took.</summary>
+    public void Note(string text) => Keep("[test] " + text);
+
     private void Keep(string? line)
     {
         if (line is null)

@@ -66,10 +66,12 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
     [FunctionsHostFact]
     public async Task The_root_is_not_the_hosts_homepage()
     {
+        // AzureWebJobsDisableHomepage (from local.settings.sample.json here) leaves `/` to the app: with no function there
+        // the host answers an empty 204; the dashboard, once served, is checked in Pages.
         using var response = await Client.GetAsync("/");
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain(HostHomepageTitle, body, StringComparison.Ordinal);
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"GET / answered {(int)response.StatusCode}");
+        Assert.DoesNotContain("Azure Functions", body, StringComparison.OrdinalIgnoreCase);
     }
 
     [FunctionsHostTheory]
@@ -135,9 +137,10 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
         Assert.Equal("GitHub", github["label"]!.GetValue<string>());
         Assert.Empty((await ListAsync(apiKey, "?domain=unrelated.example"))["items"]!.AsArray());
 
+        // The background resync of this connection may come first (it is due after seconds here): the item is added once.
         account.AddLogin("Wiki", "alice", "wiki-host-pw-5521", null, [("https://wiki.example.net", null)]);
         var sync = (await HttpAssert.Status(await SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 200))!;
-        Assert.Equal(1, sync["sync_summary"]!["added"]!.GetValue<int>());
+        Assert.InRange(sync["sync_summary"]!["added"]!.GetValue<int>(), 0, 1);
         Assert.Equal(["GitHub", "Shop", "Wiki"], Labels((await ListAsync(apiKey, ""))["items"]!));
 
         var credential = await RunCredentialAsync(apiKey, github["itemId"]!.GetValue<string>());
@@ -170,7 +173,9 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
         Assert.Equal("GitHub", github["label"]!.GetValue<string>());
 
         data.Acme.AddLogin("Jira", "alice@acme.example", "jira-host-pw-1", [("https://acme.atlassian.net", "website", null)]);
-        await HttpAssert.Status(await SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 200);
+        var sync = (await HttpAssert.Status(await SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 200))!;
+        Assert.Equal(1, sync["sync_summary"]!["added"]!.GetValue<int>());
+        Assert.Equal(0, sync["sync_summary"]!["removed"]!.GetValue<int>());
         Assert.Equal("Jira", (await ListAsync(apiKey, "?domain=atlassian.net"))["items"]!.AsArray().Single()!["label"]!.GetValue<string>());
 
         var credential = await RunCredentialAsync(apiKey, github["itemId"]!.GetValue<string>());
@@ -195,6 +200,12 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
         revoked.Revoked = true;
         await HttpAssert.Error(await SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey,
             new JsonObject { ["provider"] = "1password", ["token"] = revoked.MintToken() }), 400, ErrorCodes.InvalidVaultToken);
+
+        // An unknown route never reaches the app under the host: the host answers 404 itself (standalone: the contract body).
+        using (var unknown = await Client.GetAsync("/v1/no-such-route"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
 
         using var credentials = new HttpRequestMessage(HttpMethod.Get, "/v1/runs/run-unknown/credentials");
         credentials.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-run-token");
