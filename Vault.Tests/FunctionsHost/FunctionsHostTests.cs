@@ -148,10 +148,9 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
         Assert.Equal("gh-host-pw-7731", credential["password"]!.GetValue<string>());
         Assert.Matches("^[0-9]{6}$", credential["totp"]!["code"]!.GetValue<string>());
 
-        using (var deleted = await SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey))
-        {
-            Assert.True(deleted.IsSuccessStatusCode, $"DELETE answered {(int)deleted.StatusCode}");
-        }
+        var deleted = (await HttpAssert.Status(await SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200))!;
+        Assert.True(deleted["disconnected"]!.GetValue<bool>());
+        Assert.Equal(connectionId, deleted["connectionId"]!.GetValue<string>());
 
         await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, ErrorCodes.NoConnections);
         AssertNoSecretInHostLog(account.ClientSecret, account.MasterPassword, "gh-host-pw-7731", "shop-host-pw-1190", "wiki-host-pw-5521", "JBSWY3DPEHPK3PXP");
@@ -187,14 +186,18 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
     [FunctionsHostFact]
     public async Task Errors_carry_the_contract_body_under_the_host()
     {
-        await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey: null), 401, ErrorCodes.Unauthorized);
-        await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey: "vk_not-a-key"), 401, ErrorCodes.Unauthorized);
+        await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey: null), 401, ErrorCodes.MissingApiKey);
+        await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey: "vk_not-a-key"), 401, ErrorCodes.InvalidApiKey);
 
         var apiKey = await CreateAccountAsync();
         await HttpAssert.Error(await SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, ErrorCodes.NoConnections);
-        await HttpAssert.Error(await SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, "{\"provider\": "), 400, ErrorCodes.InvalidRequest);
-        await HttpAssert.Error(await SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new JsonObject { ["provider"] = "lastpass" }), 400, ErrorCodes.InvalidRequest);
+        await HttpAssert.Error(await SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, "{\"provider\": "), 400, ErrorCodes.InvalidInput);
+        await HttpAssert.Error(await SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new JsonObject { ["provider"] = "lastpass" }), 400, ErrorCodes.InvalidInput);
         await HttpAssert.Error(await SendAsync(HttpMethod.Delete, "/v1/vault/connections/conn_unknown", apiKey), 404, ErrorCodes.NotFound);
+        await HttpAssert.Error(await SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
+        {
+            ["url"] = "https://example.com", ["goal"] = "g", ["use_vault"] = true, ["credential_item_ids"] = new JsonArray("cred:conn-x:v:i"),
+        }), 400, ErrorCodes.UnknownCredentialItem);
 
         var revoked = fixture.OnePassword.CreateAccount();
         revoked.Revoked = true;
