@@ -30,7 +30,7 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
     public static TheoryData<string, string> Pages => new()
     {
         { "/v1/openapi.json", "application/json" },
-        // { "/", "text/html" },       the dashboard, once it is served
+        { "/", "text/html" },
         // { "/docs", "text/html" },   the API reference page, once it is served
     };
 
