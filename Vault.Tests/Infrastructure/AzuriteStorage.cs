@@ -53,11 +53,16 @@ public static class AzuriteStorage
             }
         };
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90); // a loaded machine (many builds at once) starts node slowly
         while (!IsListening(table) || !IsListening(queue))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true); // else reading its error stream below waits for ever
+                }
+
                 throw new InvalidOperationException("Azurite did not start: " + process.StandardError.ReadToEnd());
             }
 
