@@ -34,6 +34,7 @@ public static class ErrorCodes
     public const string ReconnectRequired = "reconnect_required";
     public const string UnknownCredentialItem = "unknown_credential_item";
     public const string InternalError = "internal_error";
+    public const string UnsupportedVaultEncryption = "UNSUPPORTED_VAULT_ENCRYPTION";
 }
 
 public static class ApiErrors
@@ -63,6 +64,11 @@ public static class ApiErrors
     public static ApiException ReconnectRequired() =>
         new(HttpStatusCode.Unauthorized, ErrorCodes.ReconnectRequired,
             "Every connection needs a reconnect: connect again with POST /v1/vault/connections using fresh credentials.");
+
+    /// <summary>400: the vault uses an encryption format this service cannot read yet; <paramref name="part"/> names it.</summary>
+    public static ApiException UnsupportedVaultEncryption(string part) =>
+        new(HttpStatusCode.BadRequest, ErrorCodes.UnsupportedVaultEncryption,
+            $"The vault uses an encryption format this service cannot read yet ({part}).");
 
     public static ApiException RateLimited(int retryAfterSeconds) =>
         new((HttpStatusCode)429, ErrorCodes.RateLimited, "Too many calls; retry later.") { RetryAfterSeconds = retryAfterSeconds };

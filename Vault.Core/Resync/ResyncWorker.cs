@@ -14,6 +14,9 @@ public enum ResyncOutcome
     SkippedNotDue,
     Deferred,
     ReconnectRequired,
+
+    /// <summary>The vault uses an encryption this client cannot read yet: recorded on the connection, not retried by the queue.</summary>
+    UnsupportedEncryption,
 }
 
 /// <summary>A transient failure: the queue makes the message visible again later and counts the try.</summary>
@@ -69,6 +72,8 @@ public sealed class ResyncWorker(
                 return ResyncOutcome.Synced;
             case ErrorCodes.ReconnectRequired:
                 return ResyncOutcome.ReconnectRequired;
+            case ErrorCodes.UnsupportedVaultEncryption:
+                return ResyncOutcome.UnsupportedEncryption;
             case ErrorCodes.NotFound:
                 return ResyncOutcome.SkippedDeleted;
         }
