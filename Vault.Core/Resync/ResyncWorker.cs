@@ -66,16 +66,25 @@ public sealed class ResyncWorker(
         }
 
         var outcome = await sync.SyncConnectionAsync(connection, ct).ConfigureAwait(false);
-        switch (outcome.Error?.Code)
+        if (outcome.Synced)
         {
-            case null:
-                return ResyncOutcome.Synced;
-            case ErrorCodes.ReconnectRequired:
-                return ResyncOutcome.ReconnectRequired;
-            case ErrorCodes.UnsupportedVaultEncryption:
-                return ResyncOutcome.UnsupportedEncryption;
-            case ErrorCodes.NotFound:
-                return ResyncOutcome.SkippedDeleted;
+            return ResyncOutcome.Synced;
+        }
+
+        if (outcome.NeedsReconnect)
+        {
+            return ResyncOutcome.ReconnectRequired;
+        }
+
+        if (outcome.Error?.Code == ErrorCodes.NotFound)
+        {
+            return ResyncOutcome.SkippedDeleted;
+        }
+
+        if (outcome.Error?.Code == ErrorCodes.UnsupportedVaultEncryption)
+        {
+            // Retrying cannot help until this service reads the format; the error is on the connection.
+            return ResyncOutcome.UnsupportedEncryption;
         }
 
         if (outcome.RetryAfter is { } wait)
