@@ -155,6 +155,28 @@ public sealed class BitwardenV2VectorTests
         Assert.Equal(2, SecurityState.VersionOf(BitwardenV2Vectors.V2SecurityState));
     }
 
+    // test_bitwarden_com_account_v2: V2_SECURITY_STATE (namespace 2) and V2_SIGNED_PUBLIC_KEY (namespace 1) both verify
+    // under the Ed25519 public half of V2_SIGNING_KEY; a flipped signature bit, a flipped payload bit or the wrong
+    // namespace do not.
+    [Fact]
+    public void The_v2_signed_objects_verify_under_the_published_signing_key()
+    {
+        var userKey = SymmetricKey.FromBytes(Convert.FromBase64String(BitwardenV2Vectors.V2DecryptedUserKey));
+        Assert.Equal(2, SecurityState.VerifiedVersionOf(BitwardenV2Vectors.V2SecurityState, BitwardenV2Vectors.V2SigningKey, userKey));
+        var publicKey = SigningKeys.PublicKeyOf(BitwardenV2Vectors.V2SigningKey, userKey);
+        var signedPublicKey = CoseSign1.Parse(BitwardenV2Vectors.V2SignedPublicKey);
+        Assert.Equal(signedPublicKey.Payload, signedPublicKey.Verify(publicKey, SecurityState.SignedPublicKeyNamespace));
+        Assert.Throws<EncStringException>(() => signedPublicKey.Verify(publicKey, SecurityState.SecurityStateNamespace));
+
+        var bytes = Convert.FromBase64String(BitwardenV2Vectors.V2SecurityState);
+        foreach (var at in new[] { bytes.Length - 1, bytes.Length - 70 }) // in the signature; in the payload ("version" 2)
+        {
+            var tampered = bytes.ToArray();
+            tampered[at] ^= 1;
+            Assert.Throws<EncStringException>(() => SecurityState.VerifiedVersionOf(Convert.ToBase64String(tampered), BitwardenV2Vectors.V2SigningKey, userKey));
+        }
+    }
+
     // sdk-internal crates/bitwarden-crypto/src/safe/data_envelope.rs: TEST_VECTOR_AES_GCM_* and the legacy XChaCha20
     // TEST_VECTOR_CEK/ENVELOPE, both {"version":"1","content":{"field":123}} in namespace -1.
     [Theory]

@@ -27,8 +27,8 @@ public sealed class VaultDecryptor(ILogger logger)
         var email = Json.String(profile, "email") ?? throw new ProviderUnavailableException("The sync profile has no e-mail.");
         var userKeyText = Json.String(profile, "key") ?? protectedUserKey ?? throw new ProviderUnavailableException("The account has no user key.");
 
-        var securityVersion = SecurityVersionOf(profile);
         var userKey = OpenUserKey(masterPassword, email, kdf, userKeyText);
+        var securityVersion = SecurityVersionOf(profile, userKey);
         if (userKey.IsCose)
         {
             logger.LogInformation("Bitwarden account on encryption v2 (user key {KeyKind}, security version {SecurityVersion})", userKey.Kind, securityVersion);
@@ -70,21 +70,28 @@ public sealed class VaultDecryptor(ILogger logger)
     }
 
     /// <summary>
-    /// The account's security version: 1 for v1 accounts; for v2 the larger of the clear and the signed value (a newer
-    /// one than this client knows is unsupported: it may have retired formats this client would still accept).
+    /// The account's security version: 1 for v1 accounts. For v2 accounts at least 2, and the signed state counts
+    /// once its signature verifies under the user's own signing key (a server cannot lower it); the clear value can
+    /// only raise it. A version newer than this client knows is unsupported: it may have retired formats this client
+    /// would still accept.
     /// </summary>
-    private long SecurityVersionOf(JsonObject profile)
+    private long SecurityVersionOf(JsonObject profile, SymmetricKey userKey)
     {
-        var state = Json.Object(Json.Object(profile, "accountKeys"), "securityState");
+        var accountKeys = Json.Object(profile, "accountKeys");
+        var state = Json.Object(accountKeys, "securityState");
+        long version = userKey.IsCose ? SecurityState.SupportedVersion : 1;
         if (state is null)
         {
-            return 1;
+            return version;
         }
 
-        long version = Json.Int(state, "securityVersion") ?? 1;
+        version = Math.Max(version, Json.Int(state, "securityVersion") ?? 1);
         if (Json.String(state, "securityState") is { } signed)
         {
-            version = Math.Max(version, SecurityState.VersionOf(signed));
+            var wrappedSigningKey = Json.String(Json.Object(accountKeys, "signatureKeyPair"), "wrappedSigningKey");
+            version = Math.Max(version, wrappedSigningKey is not null && userKey.IsCose
+                ? SecurityState.VerifiedVersionOf(signed, wrappedSigningKey, userKey)
+                : SecurityState.VersionOf(signed));
         }
 
         if (version > SecurityState.SupportedVersion)
