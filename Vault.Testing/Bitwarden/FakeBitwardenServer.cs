@@ -66,6 +66,9 @@ public sealed class FakeBitwardenAccount
     /// <summary>The security version the server states in clear (v2 accounts; the signed state says 2).</summary>
     public int SecurityVersion { get; set; }
 
+    /// <summary>The signed security state served (v2 accounts): the published one unless a test swaps it.</summary>
+    public string SignedSecurityState { get; set; } = BitwardenV2Vectors.V2SecurityState;
+
     public string Id { get; } = Guid.NewGuid().ToString();
     public string Email { get; }
     public string MasterPassword { get; }
@@ -212,7 +215,7 @@ public sealed class FakeBitwardenAccount
         } : null,
         ["securityState"] = IsV2 ? new JsonObject
         {
-            ["securityState"] = BitwardenV2Vectors.V2SecurityState,
+            ["securityState"] = SignedSecurityState,
             ["securityVersion"] = SecurityVersion,
             ["object"] = "securityState",
         } : null,

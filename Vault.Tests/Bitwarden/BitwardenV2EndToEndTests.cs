@@ -113,6 +113,16 @@ public sealed class BitwardenV2EndToEndTests : IAsyncLifetime
             await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, "not the master password")), 400, ErrorCodes.InvalidVaultToken));
     }
 
+    [Fact]
+    public async Task A_security_state_that_does_not_verify_is_refused_and_nothing_is_stored()
+    {
+        var (_, apiKey) = await _host.CreateAccountAsync();
+        var account = V2Account();
+        account.SignedSecurityState = BitwardenV2Vectors.V2SignedPublicKey; // validly signed, but another namespace
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account)), 503, ErrorCodes.VaultUnavailable);
+        Assert.Empty((await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]!.AsArray());
+    }
+
     public static TheoryData<string, string> NotUnderstood => new()
     {
         { "security-version", "account security version 3" },
