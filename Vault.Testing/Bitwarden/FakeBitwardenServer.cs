@@ -37,9 +37,9 @@ public sealed class FakeBitwardenAccount
     /// publish no master-password unlock, so the user key (a padded COSE key) is wrapped as a type-2 EncString under
     /// the stretched master key of <paramref name="masterPassword"/> with the account's published KDF, as the clients do.
     /// </summary>
-    public static FakeBitwardenAccount PublishedV2(string masterPassword)
+    public static FakeBitwardenAccount PublishedV2(string masterPassword, KdfSettings? kdf = null)
     {
-        var kdf = new KdfSettings(KdfType.Argon2id, BitwardenV2Vectors.V2KdfIterations, BitwardenV2Vectors.V2KdfMemoryMiB, BitwardenV2Vectors.V2KdfParallelism);
+        kdf ??= new KdfSettings(KdfType.Argon2id, BitwardenV2Vectors.V2KdfIterations, BitwardenV2Vectors.V2KdfMemoryMiB, BitwardenV2Vectors.V2KdfParallelism);
         var userKey = SymmetricKey.FromBytes(Convert.FromBase64String(BitwardenV2Vectors.V2DecryptedUserKey));
         var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(EncString.DecryptPrivateKey(BitwardenV2Vectors.V2PrivateKey, userKey), out _);
@@ -339,9 +339,9 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     }
 
     /// <summary>The published v2 test account (see <see cref="FakeBitwardenAccount.PublishedV2"/>).</summary>
-    public FakeBitwardenAccount AddPublishedV2Account(string masterPassword)
+    public FakeBitwardenAccount AddPublishedV2Account(string masterPassword, KdfSettings? kdf = null)
     {
-        var account = FakeBitwardenAccount.PublishedV2(masterPassword);
+        var account = FakeBitwardenAccount.PublishedV2(masterPassword, kdf);
         Accounts[account.ClientId] = account;
         return account;
     }
