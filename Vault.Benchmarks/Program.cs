@@ -17,7 +17,10 @@ switch (name)
     case "onepassword":
         await OnePasswordSyncBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "load":
+        await LoadBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], load [itemCount] [secondsPerPhase] [clients]");
         break;
 }
