@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DataKeys>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Metering>();
+        services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();
         services.AddSingleton<AccountRateLimiter>();
         services.AddSingleton<ConnectionStore>();

@@ -50,7 +50,7 @@ public sealed class RunService(
             throw new InvalidRequestException("credential_item_ids", $"must be at most {MaxExplicitItems} non-empty item ids.");
         }
 
-        List<GrantedCredential> granted;
+        List<CachedItem> granted;
         var grantAll = false;
         if (ids is { Count: > 0 })
         {
@@ -59,7 +59,7 @@ public sealed class RunService(
         else if (request.UseVault == true)
         {
             grantAll = true;
-            granted = (await cache.ListAllAsync(accountId, ct).ConfigureAwait(false)).Where(i => i.Enabled).Select(ToGranted).ToList();
+            granted = (await cache.ListAllAsync(accountId, ct).ConfigureAwait(false)).Where(i => i.Enabled).ToList();
         }
         else
         {
@@ -67,17 +67,19 @@ public sealed class RunService(
         }
 
         var now = clock.GetUtcNow();
-        var run = new Run(Ids.New("run"), accountId, "created", url, grantAll, granted, now, now + options.Value.RunTokenLifetime);
+        var run = new Run(Ids.New("run"), accountId, "created", url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime);
         var token = Ids.NewSecret(RunTokenPrefix);
-        await runs.AddAsync(run, Ids.HashSecret(token), ct).ConfigureAwait(false);
+        await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false);
         logger.LogInformation("Run {RunId} created with {Count} granted credentials", run.RunId, granted.Count);
-        return new CreatedRun(run, token);
+        return new CreatedRun(run, granted.Select(ToGranted).ToList(), token);
     }
 
-    public async Task<Run> GetAsync(string accountId, string runId, CancellationToken ct)
+    public async Task<RunView> GetAsync(string accountId, string runId, CancellationToken ct)
     {
         var found = await runs.GetAsync(runId, ct).ConfigureAwait(false);
-        return found is { } f && f.Run.AccountId == accountId ? f.Run : throw ApiErrors.NotFound("run");
+        return found is { } f && f.Run.AccountId == accountId
+            ? new RunView(f.Run, await runs.ReadGrantAsync(runId, ct).ConfigureAwait(false))
+            : throw ApiErrors.NotFound("run");
     }
 
     /// <summary>The run whose token this is; 401 for anything else (another run's token, an API key, an expired token).</summary>
@@ -113,16 +115,12 @@ public sealed class RunService(
             throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
         }
 
-        // Current state: deleted or disabled items are no longer handed out.
-        var items = new List<StoredItem>();
-        foreach (var granted in run.Credentials)
-        {
-            var stored = await cache.GetAsync(run.AccountId, granted.ItemId, ct).ConfigureAwait(false);
-            if (stored is { Item.Enabled: true } && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
-            {
-                items.Add(stored);
-            }
-        }
+        // The grant's items for this domain from its index (range reads, whatever the grant's size), then their current
+        // state: deleted or disabled items are no longer handed out.
+        var grantedIds = await runs.GrantedItemIdsAsync(run.RunId, domain is null ? null : RegistrableDomain.FromHostOrUrl(domain), ct).ConfigureAwait(false);
+        var items = (await cache.GetManyAsync(run.AccountId, grantedIds, ct).ConfigureAwait(false))
+            .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
+            .ToList();
 
         try
         {
@@ -170,22 +168,12 @@ public sealed class RunService(
         }
     }
 
-    private async Task<List<GrantedCredential>> ResolveExplicitAsync(string accountId, List<string> ids, CancellationToken ct)
+    private async Task<List<CachedItem>> ResolveExplicitAsync(string accountId, List<string> ids, CancellationToken ct)
     {
-        var granted = new List<GrantedCredential>();
-        var offenders = new List<string>();
-        foreach (var id in ids)
-        {
-            var stored = await cache.GetAsync(accountId, id, ct).ConfigureAwait(false);
-            if (stored is { Item.Enabled: true })
-            {
-                granted.Add(ToGranted(stored.Item));
-            }
-            else
-            {
-                offenders.Add(id);
-            }
-        }
+        var found = (await cache.GetManyAsync(accountId, ids, ct).ConfigureAwait(false)).Where(s => s.Item.Enabled)
+            .ToDictionary(s => s.Item.ItemId, s => s.Item, StringComparer.Ordinal);
+        var granted = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+        var offenders = ids.Where(id => !found.ContainsKey(id)).ToList();
 
         if (offenders.Count > 0)
         {
