@@ -56,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Tables>();
         services.AddSingleton<ISecretStore>(sp => CreateSecretStore(sp, vault));
         services.AddSingleton<DataKeys>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Metering>();
         services.AddSingleton<UsageRollup>();

@@ -115,10 +115,8 @@ public sealed class RunService(
             throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
         }
 
-        // The grant's items for this domain from its index (range reads, whatever the grant's size), then their current
-        // state: deleted or disabled items are no longer handed out.
-        var grantedIds = await runs.GrantedItemIdsAsync(run.RunId, domain is null ? null : RegistrableDomain.FromHostOrUrl(domain), ct).ConfigureAwait(false);
-        var items = (await cache.GetManyAsync(run.AccountId, grantedIds, ct).ConfigureAwait(false))
+        // Current state: deleted or disabled items are no longer handed out.
+        var items = (await ReadGrantedAsync(run, domain is null ? null : RegistrableDomain.FromHostOrUrl(domain), ct).ConfigureAwait(false))
             .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
             .ToList();
 
@@ -145,6 +143,28 @@ public sealed class RunService(
 
         logger.LogInformation("Run {RunId} read {Count} credentials", run.RunId, result.Count);
         return result;
+    }
+
+    /// <summary>
+    /// The granted items as cached now, without a read per granted item: for a domain, the grant's domain index and the
+    /// cache's domain rows (both range reads; rows without sealed secrets and granted items outside the domain rows,
+    /// e.g. with a regular-expression URI, are read by id); without one (explicit grants only, at most
+    /// <see cref="MaxExplicitItems"/>), every granted item by id.
+    /// </summary>
+    private async Task<List<StoredItem>> ReadGrantedAsync(Run run, string? registrableDomain, CancellationToken ct)
+    {
+        var granted = await runs.GrantedItemIdsAsync(run.RunId, registrableDomain, ct).ConfigureAwait(false);
+        if (registrableDomain is null || granted.Count == 0)
+        {
+            return await cache.GetManyAsync(run.AccountId, granted, ct).ConfigureAwait(false);
+        }
+
+        var grantedSet = granted.ToHashSet(StringComparer.Ordinal);
+        var complete = (await cache.ByDomainAsync(run.AccountId, registrableDomain, ct).ConfigureAwait(false))
+            .Where(s => grantedSet.Contains(s.Item.ItemId) && s.SealedSecrets is not null).ToList();
+        var byId = grantedSet.Except(complete.Select(s => s.Item.ItemId)).ToList();
+        complete.AddRange(await cache.GetManyAsync(run.AccountId, byId, ct).ConfigureAwait(false));
+        return complete;
     }
 
     private async Task<ItemSecrets> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)

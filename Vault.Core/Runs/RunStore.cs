@@ -19,6 +19,12 @@ namespace Vault.Core.Runs;
 /// </summary>
 public sealed class RunStore(Tables tables)
 {
+    // A run row and its grant never change once written (a run is visible only when whole), so an instance may keep
+    // what it read: the agent runtime's repeated calls then cost no run reads. Deleted or disabled items are still
+    // caught, because the items themselves are read fresh on every call.
+    private readonly RecentValues<string, (Run Run, string TokenHash)> _heads = new(10_000);
+    private readonly RecentValues<(string RunId, string Domain), IReadOnlyList<string>> _grantByDomain = new(10_000);
+
     private const string RunRow = "run";
     private const string GrantPrefix = "g|";
     private const string DomainPrefix = "d|";
@@ -76,17 +82,22 @@ public sealed class RunStore(Tables tables)
             return null;
         }
 
+        if (_heads.TryGet(runId, out var known))
+        {
+            return known;
+        }
+
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
         var stored = await table.GetEntityIfExistsAsync<TableEntity>(runId, RunRow, cancellationToken: ct).ConfigureAwait(false);
         if (!stored.HasValue)
         {
-            return null;
+            return null; // not remembered: the run may be in the middle of being created
         }
 
         var head = stored.Value!;
         var run = new Run(runId, head.GetString("AccountId"), head.GetString("Status"), head.GetString("Url"), head.GetBoolean("GrantAll") ?? false,
             head.GetInt32("GrantCount") ?? 0, head.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, head.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue);
-        return (run, head.GetString("TokenHash"));
+        return _heads.Put(runId, (run, head.GetString("TokenHash")));
     }
 
     /// <summary>The granted credentials in grant order (one range query).</summary>
@@ -114,6 +125,11 @@ public sealed class RunStore(Tables tables)
             return (await ReadGrantAsync(runId, ct).ConfigureAwait(false)).Select(g => g.ItemId).ToList();
         }
 
+        if (_grantByDomain.TryGet((runId, registrableDomain), out var known))
+        {
+            return known;
+        }
+
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
         async Task<List<string>> IdsAsync(string domain)
         {
@@ -128,7 +144,7 @@ public sealed class RunStore(Tables tables)
         }
 
         var found = await Task.WhenAll(IdsAsync(registrableDomain), IdsAsync(AnyDomain)).ConfigureAwait(false);
-        return found.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList();
+        return _grantByDomain.Put((runId, registrableDomain), found.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList());
     }
 }
 
