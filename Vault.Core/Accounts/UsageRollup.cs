@@ -10,8 +10,10 @@ namespace Vault.Core.Accounts;
 /// Folds an account's call rows into minute, hour and day rollups so a usage read is a few small range queries, not a
 /// scan. Only sealed minutes are folded: those ending <see cref="Grace"/> before now, by which time every call stamped
 /// with them has been written or given up (<see cref="Metering.WriteBudget"/>), with room for clock skew between
-/// instances. A rollup row is recomputed from everything below it, so running twice, or on two instances at once,
-/// writes the same rows; the watermark moves last, under its ETag, so a reader never sees it ahead of the rows.
+/// instances. A rollup row is recomputed from the tier below it, and each step writes its rows together with the
+/// watermark in one entity-group transaction conditional on the watermark's ETag: two instances rolling at once
+/// cannot both write, and a reader never sees the watermark without its rows. Call and minute rows well below the
+/// watermark are deleted afterwards (a read never looks below it), so the table stays small.
 /// </summary>
 public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<UsageRollup> logger)
 {
@@ -69,16 +71,39 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
         var table = await tables.UsageAsync(ct).ConfigureAwait(false);
         var mark = await ReadWatermarkAsync(table, accountId, ct).ConfigureAwait(false);
         var sealedBefore = SealedBefore;
-        var from = mark.Through ?? await FirstCallMinuteAsync(table, accountId, ct).ConfigureAwait(false);
-        if (from is not { } start || start >= sealedBefore)
+        if ((mark.Through ?? await FirstCallMinuteAsync(table, accountId, ct).ConfigureAwait(false)) is not { } start || start >= sealedBefore)
         {
             return mark.Through;
         }
 
-        // Calls of the sealed minutes, by minute and route.
+        // An hour at most per step, so a step's rows and the watermark fit one entity-group transaction.
+        var (through, etag) = (start, mark.ETag);
+        while (through < sealedBefore)
+        {
+            var stepEnd = Min(UsageKeys.FloorHour(through).AddHours(1), sealedBefore);
+            if (await StepAsync(table, accountId, through, stepEnd, etag, ct).ConfigureAwait(false) is not { } next)
+            {
+                // Another instance moved the watermark first; its rows are the same and stand.
+                return (await ReadWatermarkAsync(table, accountId, ct).ConfigureAwait(false)).Through;
+            }
+
+            (through, etag) = (stepEnd, next);
+        }
+
+        await CleanUpAsync(table, accountId, through, ct).ConfigureAwait(false);
+        return through;
+    }
+
+    /// <summary>
+    /// Folds the calls of [from, to) (within one hour) into minute rows, and into the hour's and day's rows when they
+    /// end at <paramref name="to"/>; writes them with the watermark in one transaction, conditional on the watermark
+    /// being unchanged (a slower, older rollup writes nothing). Returns the new watermark's ETag, or null on conflict.
+    /// </summary>
+    private async Task<ETag?> StepAsync(TableClient table, string accountId, DateTime from, DateTime to, ETag? watermarkETag, CancellationToken ct)
+    {
         var minutes = new SortedDictionary<DateTime, Dictionary<string, long>>();
         var calls = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.CallPrefix, start)} and RowKey lt {UsageKeys.Key(UsageKeys.CallPrefix, sealedBefore)}");
+            $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.CallPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.CallPrefix, to)}");
         await foreach (var entity in table.QueryAsync<TableEntity>(calls, maxPerPage: 1000, select: ["RowKey", "Route"], cancellationToken: ct).ConfigureAwait(false))
         {
             var minute = UsageKeys.MinuteOfRow(entity.RowKey);
@@ -88,45 +113,98 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
         }
 
         var writes = minutes.Select(m => Row(accountId, UsageKeys.Key(UsageKeys.MinutePrefix, m.Key), m.Value)).ToList();
-
-        // Hours that are now complete, from their minutes (the first one's earlier minutes were rolled up before)...
-        var hourStart = UsageKeys.FloorHour(start);
-        var earlierMinutes = await ReadRowsAsync(table, accountId, UsageKeys.MinutePrefix, hourStart, start, ct).ConfigureAwait(false);
-        var hours = Sum(earlierMinutes.Concat(minutes.Select(m => (m.Key, (IReadOnlyDictionary<string, long>)m.Value))), UsageKeys.FloorHour)
-            .Where(h => h.Key.AddHours(1) <= sealedBefore).ToList();
-        writes.AddRange(hours.Select(h => Row(accountId, UsageKeys.Key(UsageKeys.HourPrefix, h.Key), h.Value)));
-
-        // ...and days that are now complete, from their hours.
-        var earlierHours = await ReadRowsAsync(table, accountId, UsageKeys.HourPrefix, start.Date, hourStart, ct).ConfigureAwait(false);
-        var days = Sum(earlierHours.Concat(hours.Select(h => (h.Key, (IReadOnlyDictionary<string, long>)h.Value))), t => t.Date)
-            .Where(d => d.Key.AddDays(1) <= sealedBefore);
-        writes.AddRange(days.Select(d => Row(accountId, UsageKeys.Key(UsageKeys.DayPrefix, d.Key), d.Value)));
-
-        foreach (var batch in writes.Chunk(100))
+        var hourStart = UsageKeys.FloorHour(from);
+        if (to == hourStart.AddHours(1))
         {
-            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct).ConfigureAwait(false);
+            // The hour is complete: its row from its minutes (the earlier ones rolled up by earlier steps)...
+            var hour = Sum((await ReadRowsAsync(table, accountId, UsageKeys.MinutePrefix, hourStart, from, ct).ConfigureAwait(false))
+                .Concat(minutes.Select(m => (m.Key, (IReadOnlyDictionary<string, long>)m.Value))));
+            if (hour.Count > 0)
+            {
+                writes.Add(Row(accountId, UsageKeys.Key(UsageKeys.HourPrefix, hourStart), hour));
+            }
+
+            // ...and at midnight the day's row from its hours.
+            if (to.TimeOfDay == TimeSpan.Zero)
+            {
+                var day = Sum((await ReadRowsAsync(table, accountId, UsageKeys.HourPrefix, hourStart.Date, hourStart, ct).ConfigureAwait(false))
+                    .Append((hourStart, hour)));
+                if (day.Count > 0)
+                {
+                    writes.Add(Row(accountId, UsageKeys.Key(UsageKeys.DayPrefix, hourStart.Date), day));
+                }
+            }
         }
 
-        var watermark = new TableEntity(accountId, UsageKeys.WatermarkRow) { ["Through"] = UsageKeys.Minute(sealedBefore) };
+        var actions = writes.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList();
+        var watermark = new TableEntity(accountId, UsageKeys.WatermarkRow) { ["Through"] = UsageKeys.Minute(to) };
+        actions.Add(watermarkETag is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, watermark, etag)
+            : new TableTransactionAction(TableTransactionActionType.Add, watermark));
         try
         {
-            if (mark.ETag is { } etag)
-            {
-                await table.UpdateEntityAsync(watermark, etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await table.AddEntityAsync(watermark, ct).ConfigureAwait(false);
-            }
+            var response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            return response.Value[actions.Count - 1].Headers.ETag
+                ?? (await ReadWatermarkAsync(table, accountId, ct).ConfigureAwait(false)).ETag;
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
         {
-            // Another instance rolled up at the same time; its rows are the same and its watermark stands.
-            return (await ReadWatermarkAsync(table, accountId, ct).ConfigureAwait(false)).Through;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Rows no read or rollup needs any more: call rows and minute rows well below the watermark (the margin covers a
+    /// read that took the previous watermark a moment ago). Best effort: a leftover row is below the watermark and
+    /// never counted again.
+    /// </summary>
+    private async Task CleanUpAsync(TableClient table, string accountId, DateTime through, CancellationToken ct)
+    {
+        try
+        {
+            await DeleteBelowAsync(table, accountId, UsageKeys.CallPrefix, through - (ReadLag + ReadLag), ct).ConfigureAwait(false);
+            await DeleteBelowAsync(table, accountId, UsageKeys.MinutePrefix, UsageKeys.FloorHour(through).AddHours(-1), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            logger.LogWarning("Clean-up of rolled-up usage rows failed ({ErrorType}); it is tried again next round", ex.GetType().Name);
+        }
+    }
+
+    private static async Task DeleteBelowAsync(TableClient table, string accountId, string prefix, DateTime before, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {prefix} and RowKey lt {UsageKeys.Key(prefix, before)}");
+        var keys = new List<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            keys.Add(entity.RowKey);
         }
 
-        return sealedBefore;
+        foreach (var batch in keys.Chunk(100))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, k), ETag.All)), ct)
+                    .ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                // Another instance cleaned some of them up at the same time: the rest one by one.
+                foreach (var key in batch)
+                {
+                    try
+                    {
+                        await table.DeleteEntityAsync(accountId, key, ETag.All, ct).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException gone) when (gone.Status == 404)
+                    {
+                    }
+                }
+            }
+        }
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     private static async Task<(DateTime? Through, ETag? ETag)> ReadWatermarkAsync(TableClient table, string accountId, CancellationToken ct)
     {
@@ -165,17 +243,15 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
         return rows;
     }
 
-    private static SortedDictionary<DateTime, Dictionary<string, long>> Sum(
-        IEnumerable<(DateTime At, IReadOnlyDictionary<string, long> ByRoute)> rows, Func<DateTime, DateTime> period)
+    private static Dictionary<string, long> Sum(IEnumerable<(DateTime At, IReadOnlyDictionary<string, long> ByRoute)> rows)
     {
-        var sums = new SortedDictionary<DateTime, Dictionary<string, long>>();
-        foreach (var (at, byRoute) in rows)
+        var sum = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (_, byRoute) in rows)
         {
-            var key = period(at);
-            RouteCounts.AddInto(sums.TryGetValue(key, out var s) ? s : sums[key] = new(StringComparer.Ordinal), byRoute);
+            RouteCounts.AddInto(sum, byRoute);
         }
 
-        return sums;
+        return sum;
     }
 
     private static TableEntity Row(string accountId, string rowKey, IReadOnlyDictionary<string, long> byRoute) =>
