@@ -25,7 +25,8 @@ public sealed class WholeVaultRunTests : ApiTestBase
         var (_, apiKey) = await Host.CreateAccountAsync();
         var items = Enumerable.Range(0, ItemCount)
             .Select(i => Login($"item{i:D5}", $"Login {i:D5} " + new string('x', 40), $"https://www.shop{i % 500}.com/login", password: $"pw-{i:D5}"))
-            .Append(Login("regex", "Any example.org host", "^https://[a-z]+\\.example\\.org/", password: "pw-regex", match: UriMatch.RegularExpression))
+            .Append(Login("regex", "Any example.org host", "^https://[a-z]+\\.example\\.org/", password: "pw-regex", match: UriMatch.RegularExpression,
+                moreUrls: ["https://www.unrelated-site.net/"]))
             .ToArray();
         var clientId = NewClientId();
         Host.Bitwarden.Account(clientId.ToLowerInvariant()).Items.AddRange(items);
