@@ -56,8 +56,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Tables>();
         services.AddSingleton<ISecretStore>(sp => CreateSecretStore(sp, vault));
         services.AddSingleton<DataKeys>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<Metering>();
+        services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();
         services.AddSingleton<AccountRateLimiter>();
         services.AddSingleton<ConnectionStore>();

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs a benchmark of Vault.Benchmarks against an in-memory Azurite: scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden
+# Runs a benchmark of Vault.Benchmarks against an in-memory Azurite on free loopback ports:
+#   scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden | onepassword | load [items] [seconds] [clients] | runs 5000 | usage 1000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
-ensure_node_tools
-azurite_start 10120 10121 10122 --in-memory
+# Only Azurite is needed here; a shared node_modules (a link in worktrees) is not reinstalled for a newer lock file's mtime.
+[ -f node_modules/azurite/dist/src/azurite.js ] || ensure_node_tools
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+azurite_start "$(free_port)" "$(free_port)" "$(free_port)" --in-memory
 trap azurite_stop EXIT INT TERM
 dotnet run -c Release --project Vault.Benchmarks -- "$@"

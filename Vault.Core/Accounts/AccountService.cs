@@ -14,7 +14,7 @@ public sealed record CreatedApiKey(string KeyId, string ApiKey);
 /// Accounts and their API keys. A key is 256 random bits shown once; only its SHA-256 is stored, as the partition key
 /// of its own entity, so authenticating is one point read. A second entity under the account maps key id → hash for revocation.
 /// </summary>
-public sealed class AccountService(Tables tables, DataKeys dataKeys, TimeProvider clock)
+public sealed class AccountService(Tables tables, DataKeys dataKeys, ApiKeyCache keyCache, TimeProvider clock)
 {
     private const string AccountPartition = "account";
     private const string KeyRow = "key";
@@ -58,8 +58,14 @@ public sealed class AccountService(Tables tables, DataKeys dataKeys, TimeProvide
             throw ApiErrors.NotFound("key");
         }
 
-        await keys.DeleteEntityAsync(index.Value!.GetString("Hash"), KeyRow, ETag.All, ct).ConfigureAwait(false);
+        var hash = index.Value!.GetString("Hash");
+        await keys.DeleteEntityAsync(hash, KeyRow, ETag.All, ct).ConfigureAwait(false);
         await keys.DeleteEntityAsync(accountId, KeyIndexRow(keyId), ETag.All, ct).ConfigureAwait(false);
+
+        // Any instance may still hold the key from a read sent before the delete, for at most ApiKeyCache.Lifetime:
+        // answering after that long means the key is refused everywhere once the caller hears it is revoked.
+        keyCache.Forget(hash);
+        await Task.Delay(ApiKeyCache.Lifetime, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>The account an API key belongs to, or null for a missing, malformed, unknown or revoked key.</summary>
@@ -70,9 +76,23 @@ public sealed class AccountService(Tables tables, DataKeys dataKeys, TimeProvide
             return null;
         }
 
+        var hash = Ids.HashSecret(apiKey);
+        if (keyCache.Get(hash) is { } cached)
+        {
+            return cached;
+        }
+
+        var readStarted = ApiKeyCache.Now;
         var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
-        var entity = await keys.GetEntityIfExistsAsync<TableEntity>(Ids.HashSecret(apiKey), KeyRow, ["AccountId"], ct).ConfigureAwait(false);
-        return entity.HasValue ? entity.Value!.GetString("AccountId") : null;
+        var entity = await keys.GetEntityIfExistsAsync<TableEntity>(hash, KeyRow, ["AccountId"], ct).ConfigureAwait(false);
+        if (!entity.HasValue)
+        {
+            return null;
+        }
+
+        var accountId = entity.Value!.GetString("AccountId");
+        keyCache.Put(hash, accountId, readStarted);
+        return accountId;
     }
 
     private async Task EnsureAccountExistsAsync(string accountId, CancellationToken ct)

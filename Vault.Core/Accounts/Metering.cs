@@ -1,4 +1,4 @@
-using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 using Vault.Core.Storage;
 
@@ -7,38 +7,159 @@ namespace Vault.Core.Accounts;
 public sealed record UsageDay(string Date, long Calls, IReadOnlyDictionary<string, long> ByRoute);
 
 /// <summary>
-/// Pay-per-call counters: one entity per account, day and route, incremented with <see cref="OptimisticUpdate"/>, so
-/// concurrent calls are each counted once and none is lost.
+/// Pay-per-call metering with no hot entity.
+/// <para>
+/// Guarantee: a billable call is counted exactly once. Before the call is answered, one row keyed by the call's
+/// request id (80 random bits) is inserted under the account (<see cref="UsageKeys.Call"/>). Calls never write the same
+/// row, so concurrent calls on any number of instances do not contend (no ETag, no read-modify-write). A retry of our
+/// own write, by the SDK or by us, is an insert of the same key: a 409 means the first try landed, so it is counted once.
+/// Counting happens before the answer is sent, so a restart cannot fall between answering and counting; a call whose
+/// row cannot be written within <see cref="WriteBudget"/> is answered 503 (not billable) and its row, if it landed late,
+/// is removed. <see cref="UsageRollup"/> later folds sealed minutes into minute, hour and day rows and moves the
+/// account's watermark; a read takes rollups below the watermark and call rows above it, so each call is read once.
+/// </para>
 /// </summary>
-public sealed class Metering(Tables tables, TimeProvider clock)
+public sealed class Metering(Tables tables, UsageRollup rollup, TimeProvider clock)
 {
-    private const int MaxAttempts = 50;
+    /// <summary>How long a call may take to be counted; well inside <see cref="UsageRollup.Grace"/>.</summary>
+    public static readonly TimeSpan WriteBudget = TimeSpan.FromSeconds(20);
 
-    public async Task CountAsync(string accountId, string route, CancellationToken ct)
+    /// <summary>Records one billable call. Throws when it could not be recorded (the call must then not be billed).</summary>
+    public async Task CountAsync(string accountId, string route, string requestId, CancellationToken ct)
     {
-        var table = await tables.UsageAsync(ct).ConfigureAwait(false);
-        var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var rowKey = day + "|" + TableKeys.Escape(route);
-        await OptimisticUpdate.RunAsync(table, accountId, rowKey, stored =>
+        var minute = UsageKeys.FloorMinute(clock.GetUtcNow().UtcDateTime);
+        var row = new TableEntity(accountId, UsageKeys.Call(minute, requestId)) { ["Route"] = route };
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(WriteBudget);
+        var table = await tables.UsageAsync(budget.Token).ConfigureAwait(false);
+        try
         {
-            var calls = (stored?.GetInt64("Calls") ?? 0) + 1;
-            return (new TableEntity(accountId, rowKey) { ["Route"] = route, ["Day"] = day, ["Calls"] = calls }, true);
-        }, MaxAttempts, ct).ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await table.AddEntityAsync(row, budget.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    break; // an earlier try of this same call landed: it is counted
+                }
+                catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex) && attempt < 4 && !budget.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, budget.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Not counted, so not billable: make sure a try that landed after we gave up does not count it either.
+            try
+            {
+                await table.DeleteEntityAsync(accountId, row.RowKey, ETag.All, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RequestFailedException)
+            {
+            }
+
+            throw;
+        }
+
+        rollup.MarkPending(accountId, minute);
     }
 
+    /// <summary>The account's billable calls per UTC day in [from, to], days without calls left out.</summary>
     public async Task<IReadOnlyList<UsageDay>> ReadAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var table = await tables.UsageAsync(ct).ConfigureAwait(false);
-        var low = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var high = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "|\uffff";
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {low} and RowKey lt {high}");
-        var days = new SortedDictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Route", "Day", "Calls"], cancellationToken: ct).ConfigureAwait(false))
+        var watermark = await rollup.CurrentWatermarkAsync(accountId, ct).ConfigureAwait(false);
+        var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var w = watermark ?? DateTime.MinValue;
+
+        // Below the watermark: whole days as day rows, then the watermark's day as hour rows up to its hour, then that
+        // hour as minute rows up to the watermark. From the watermark on: the call rows themselves.
+        var parts = new[]
         {
-            var routes = days.TryGetValue(entity.GetString("Day"), out var r) ? r : days[entity.GetString("Day")] = new(StringComparer.Ordinal);
-            routes[entity.GetString("Route")] = entity.GetInt64("Calls") ?? 0;
+            ReadRollupsAsync(table, accountId, UsageKeys.DayPrefix, start, Min(end, w.Date), ct),
+            ReadRollupsAsync(table, accountId, UsageKeys.HourPrefix, Max(start, w.Date), Min(end, UsageKeys.FloorHour(w)), ct),
+            ReadRollupsAsync(table, accountId, UsageKeys.MinutePrefix, Max(start, UsageKeys.FloorHour(w)), Min(end, w), ct),
+            ReadCallsAsync(table, accountId, Max(start, w), end, ct),
+        };
+        var days = new SortedDictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
+        {
+            foreach (var (day, byRoute) in part)
+            {
+                var into = days.TryGetValue(day, out var existing) ? existing : days[day] = new(StringComparer.Ordinal);
+                RouteCounts.AddInto(into, byRoute);
+            }
         }
 
-        return days.Select(d => new UsageDay(d.Key, d.Value.Values.Sum(), d.Value)).ToList();
+        return days.Where(d => d.Value.Values.Sum() > 0)
+            .Select(d => new UsageDay(FormatDay(d.Key), d.Value.Values.Sum(), d.Value)).ToList();
+    }
+
+    private static async Task<List<(string Day, IReadOnlyDictionary<string, long> ByRoute)>> ReadRollupsAsync(
+        TableClient table, string accountId, string prefix, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var result = new List<(string, IReadOnlyDictionary<string, long>)>();
+        if (from >= to)
+        {
+            return result;
+        }
+
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(prefix, from)} and RowKey lt {UsageKeys.Key(prefix, to)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "ByRoute"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            result.Add((entity.RowKey.Substring(prefix.Length, 8), RouteCounts.Parse(entity.GetString("ByRoute"))));
+        }
+
+        return result;
+    }
+
+    private static async Task<List<(string Day, IReadOnlyDictionary<string, long> ByRoute)>> ReadCallsAsync(
+        TableClient table, string accountId, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var byDay = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        if (from < to)
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.CallPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.CallPrefix, to)}");
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Route"], cancellationToken: ct).ConfigureAwait(false))
+            {
+                var day = entity.RowKey.Substring(UsageKeys.CallPrefix.Length, 8);
+                var routes = byDay.TryGetValue(day, out var r) ? r : byDay[day] = new(StringComparer.Ordinal);
+                routes[entity.GetString("Route")] = routes.GetValueOrDefault(entity.GetString("Route")) + 1;
+            }
+        }
+
+        return byDay.Select(d => (d.Key, (IReadOnlyDictionary<string, long>)d.Value)).ToList();
+    }
+
+    private static string FormatDay(string digits) => $"{digits[..4]}-{digits[4..6]}-{digits[6..8]}";
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+}
+
+/// <summary>Calls per route as stored in a rollup row (a small JSON object).</summary>
+internal static class RouteCounts
+{
+    public static IReadOnlyDictionary<string, long> Parse(string? json) =>
+        string.IsNullOrEmpty(json) ? new Dictionary<string, long>() :
+        System.Text.Json.JsonSerializer.Deserialize(json, Common.CoreJson.Default.DictionaryStringInt64) ?? new Dictionary<string, long>();
+
+    public static string Format(IReadOnlyDictionary<string, long> counts) =>
+        System.Text.Json.JsonSerializer.Serialize(counts.ToDictionary(StringComparer.Ordinal), Common.CoreJson.Default.DictionaryStringInt64);
+
+    public static void AddInto(Dictionary<string, long> into, IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (route, calls) in counts)
+        {
+            into[route] = into.GetValueOrDefault(route) + calls;
+        }
     }
 }

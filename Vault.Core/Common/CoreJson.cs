@@ -10,6 +10,7 @@ namespace Vault.Core.Common;
 [JsonSerializable(typeof(ItemData))]
 [JsonSerializable(typeof(ItemSecrets))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(Connections.ConnectionError))]
 [JsonSerializable(typeof(List<Runs.GrantedCredential>))]
 [JsonSerializable(typeof(Resync.ResyncMessage))]

@@ -3,18 +3,21 @@ namespace Vault.Core.Runs;
 /// <summary>A credential as shown on the run (no secret).</summary>
 public sealed record GrantedCredential(string ItemId, string Label, string? Username, IReadOnlyList<string> Domains);
 
-/// <summary>A run and the items granted to it, fixed at creation.</summary>
+/// <summary>A run; the items granted to it are fixed at creation and stored beside it (<see cref="RunStore"/>).</summary>
 public sealed record Run(
     string RunId,
     string AccountId,
     string Status,
     string? Url,
     bool GrantAll,
-    IReadOnlyList<GrantedCredential> Credentials,
+    int GrantCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt);
 
-public sealed record CreatedRun(Run Run, string RunToken);
+/// <summary>A run with the credentials granted to it, as the API shows it.</summary>
+public sealed record RunView(Run Run, IReadOnlyList<GrantedCredential> Credentials);
+
+public sealed record CreatedRun(Run Run, IReadOnlyList<GrantedCredential> Credentials, string RunToken);
 
 /// <summary>What the caller asked for.</summary>
 public sealed record RunRequest(string? Url, string? Goal, bool? UseVault, IReadOnlyList<string>? CredentialItemIds);

@@ -1,84 +1,150 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Vault.Core.Common;
+using Vault.Core.Items;
+using Vault.Core.Providers;
 using Vault.Core.Storage;
 
 namespace Vault.Core.Runs;
 
 /// <summary>
 /// Runs in Table Storage, partitioned by run id so the agent runtime's call (run id + token, no account) is a point
-/// read. The grant is written in chunk rows (<c>grant|0000</c>…) beside the run row, in one entity-group transaction.
+/// read of the <c>run</c> row. The grant is stored beside it, one small row per item, so no row grows with the grant
+/// (a whole vault of any size stays far from Table Storage's 64 KiB property limit) and every read is a range:
+/// <c>g|position</c> rows hold what the API shows (in grant order), <c>d|domain|itemId</c> rows index the grant by
+/// registrable domain for the credential route, and <c>d|*|itemId</c> lists items with a URI whose match rule
+/// (starts-with, exact, regular expression) may apply to other domains, which are checked on every such read.
 /// </summary>
 public sealed class RunStore(Tables tables)
 {
-    private const string RunRow = "run";
-    private const string GrantPrefix = "grant|";
-    private const int PerChunk = 200;
+    // A run row and its grant never change once written (a run is visible only when whole), so an instance may keep
+    // what it read: the agent runtime's repeated calls then cost no run reads. Deleted or disabled items are still
+    // caught, because the items themselves are read fresh on every call.
+    private readonly RecentValues<string, (Run Run, string TokenHash)> _heads = new(10_000);
+    private readonly RecentValues<(string RunId, string Domain), IReadOnlyList<string>> _grantByDomain = new(10_000);
 
-    public async Task AddAsync(Run run, string tokenHash, CancellationToken ct)
+    private const string RunRow = "run";
+    private const string GrantPrefix = "g|";
+    private const string DomainPrefix = "d|";
+    private const string AnyDomain = "*";
+    private const int ParallelBatches = 4;
+
+    /// <summary>Writes the grant rows, then the run row: a run is visible only once its whole grant is stored.</summary>
+    public async Task AddAsync(Run run, string tokenHash, IReadOnlyList<CachedItem> granted, CancellationToken ct)
     {
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
-        var actions = new List<TableTransactionAction>
+        var rows = new List<TableEntity>();
+        for (var i = 0; i < granted.Count; i++)
         {
-            new(TableTransactionActionType.Add, new TableEntity(run.RunId, RunRow)
+            var item = granted[i];
+            var itemKey = TableKeys.Escape(item.ItemId);
+            rows.Add(new TableEntity(run.RunId, GrantPrefix + i.ToString("D6", CultureInfo.InvariantCulture))
             {
-                ["AccountId"] = run.AccountId,
-                ["Status"] = run.Status,
-                ["Url"] = run.Url,
-                ["GrantAll"] = run.GrantAll,
-                ["TokenHash"] = tokenHash,
-                ["CreatedAt"] = run.CreatedAt,
-                ["ExpiresAt"] = run.ExpiresAt,
-                ["Chunks"] = (run.Credentials.Count + PerChunk - 1) / PerChunk,
-            }),
-        };
-        for (var i = 0; i * PerChunk < run.Credentials.Count; i++)
-        {
-            var chunk = run.Credentials.Skip(i * PerChunk).Take(PerChunk).ToList();
-            actions.Add(new(TableTransactionActionType.Add, new TableEntity(run.RunId, GrantPrefix + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture))
+                ["ItemId"] = item.ItemId,
+                ["Label"] = item.Data.Label,
+                ["Username"] = item.Data.Username,
+                ["Domains"] = JsonSerializer.Serialize(item.Data.Domains.ToList(), CoreJson.Default.ListString),
+            });
+            var domains = item.Data.Domains.AsEnumerable();
+            if (item.Data.Uris.Any(u => u.Match is UriMatch.StartsWith or UriMatch.Exact or UriMatch.RegularExpression))
             {
-                ["Credentials"] = JsonSerializer.Serialize(chunk, CoreJson.Default.ListGrantedCredential),
-            }));
+                domains = domains.Append(AnyDomain);
+            }
+
+            rows.AddRange(domains.Distinct(StringComparer.Ordinal)
+                .Select(domain => new TableEntity(run.RunId, DomainPrefix + domain + "|" + itemKey) { ["ItemId"] = item.ItemId }));
         }
 
-        for (var i = 0; i < actions.Count; i += 100)
+        await Parallel.ForEachAsync(rows.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
+            async (batch, token) => await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token)
+                .ConfigureAwait(false)).ConfigureAwait(false);
+
+        await table.AddEntityAsync(new TableEntity(run.RunId, RunRow)
         {
-            await table.SubmitTransactionAsync(actions.Skip(i).Take(100), ct).ConfigureAwait(false);
-        }
+            ["AccountId"] = run.AccountId,
+            ["Status"] = run.Status,
+            ["Url"] = run.Url,
+            ["GrantAll"] = run.GrantAll,
+            ["GrantCount"] = run.GrantCount,
+            ["TokenHash"] = tokenHash,
+            ["CreatedAt"] = run.CreatedAt,
+            ["ExpiresAt"] = run.ExpiresAt,
+        }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The run and its token hash, or null.</summary>
+    /// <summary>The run and its token hash (one point read), or null.</summary>
     public async Task<(Run Run, string TokenHash)?> GetAsync(string runId, CancellationToken ct)
     {
-        if (runId.Length > 64 || runId.AsSpan().IndexOfAny("/\\#?'") >= 0)
+        if (runId.Length > 64 || runId.AsSpan().IndexOfAny("/\\#?'") >= 0 || runId.Any(char.IsControl))
         {
             return null;
+        }
+
+        if (_heads.TryGet(runId, out var known))
+        {
+            return known;
         }
 
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
-        TableEntity? head = null;
-        var credentials = new List<GrantedCredential>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runId}"), cancellationToken: ct).ConfigureAwait(false))
+        var stored = await table.GetEntityIfExistsAsync<TableEntity>(runId, RunRow, cancellationToken: ct).ConfigureAwait(false);
+        if (!stored.HasValue)
         {
-            if (entity.RowKey == RunRow)
-            {
-                head = entity;
-            }
-            else if (entity.RowKey.StartsWith(GrantPrefix, StringComparison.Ordinal))
-            {
-                credentials.AddRange(JsonSerializer.Deserialize(entity.GetString("Credentials"), CoreJson.Default.ListGrantedCredential) ?? []);
-            }
+            return null; // not remembered: the run may be in the middle of being created
         }
 
-        if (head is null)
-        {
-            return null;
-        }
-
+        var head = stored.Value!;
         var run = new Run(runId, head.GetString("AccountId"), head.GetString("Status"), head.GetString("Url"), head.GetBoolean("GrantAll") ?? false,
-            credentials, head.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, head.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue);
-        return (run, head.GetString("TokenHash"));
+            head.GetInt32("GrantCount") ?? 0, head.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, head.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue);
+        return _heads.Put(runId, (run, head.GetString("TokenHash")));
+    }
+
+    /// <summary>The granted credentials in grant order (one range query).</summary>
+    public async Task<List<GrantedCredential>> ReadGrantAsync(string runId, CancellationToken ct)
+    {
+        var table = await tables.RunsAsync(ct).ConfigureAwait(false);
+        var grant = new List<GrantedCredential>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(runId, GrantPrefix), maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
+        {
+            grant.Add(new GrantedCredential(entity.GetString("ItemId"), entity.GetString("Label"), entity.GetString("Username"),
+                JsonSerializer.Deserialize(entity.GetString("Domains") ?? "[]", CoreJson.Default.ListString) ?? []));
+        }
+
+        return grant;
+    }
+
+    /// <summary>
+    /// Ids of the granted items that may match <paramref name="registrableDomain"/> (range queries of the domain index;
+    /// the caller applies each URI's match rule), or of every granted item when it is null.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GrantedItemIdsAsync(string runId, string? registrableDomain, CancellationToken ct)
+    {
+        if (registrableDomain is null)
+        {
+            return (await ReadGrantAsync(runId, ct).ConfigureAwait(false)).Select(g => g.ItemId).ToList();
+        }
+
+        if (_grantByDomain.TryGet((runId, registrableDomain), out var known))
+        {
+            return known;
+        }
+
+        var table = await tables.RunsAsync(ct).ConfigureAwait(false);
+        async Task<List<string>> IdsAsync(string domain)
+        {
+            var ids = new List<string>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(runId, DomainPrefix + domain + "|"), maxPerPage: 1000,
+                select: ["ItemId"], cancellationToken: ct).ConfigureAwait(false))
+            {
+                ids.Add(entity.GetString("ItemId"));
+            }
+
+            return ids;
+        }
+
+        var found = await Task.WhenAll(IdsAsync(registrableDomain), IdsAsync(AnyDomain)).ConfigureAwait(false);
+        return _grantByDomain.Put((runId, registrableDomain), found.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList());
     }
 }
 

@@ -16,15 +16,15 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.CreateRunRequest).ConfigureAwait(false);
             var created = await runs.CreateAsync(call.Account, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(201, ToBody(created.Run, created.RunToken), ApiJson.Default.RunBody);
+            return ApiResult.Json(201, ToBody(created.Run, created.Credentials, created.RunToken), ApiJson.Default.RunBody);
         });
 
     [Function(nameof(GetRun))]
     public Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}")] HttpRequest req, string runId) =>
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
-            var run = await runs.GetAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(200, ToBody(run, null), ApiJson.Default.RunBody);
+            var view = await runs.GetAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, ToBody(view.Run, view.Credentials, null), ApiJson.Default.RunBody);
         });
 
     [Function(nameof(GetRunCredentials))]
@@ -41,12 +41,12 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
             return ApiResult.Json(200, body, ApiJson.Default.RunCredentialsBody);
         });
 
-    private static RunBody ToBody(Run run, string? token) => new()
+    private static RunBody ToBody(Run run, IReadOnlyList<GrantedCredential> credentials, string? token) => new()
     {
         RunId = run.RunId,
         Status = run.Status,
         Url = run.Url,
-        Credentials = run.Credentials.Select(c => new RunCredentialSummaryBody(c.ItemId, c.Label, c.Username, c.Domains)).ToList(),
+        Credentials = credentials.Select(c => new RunCredentialSummaryBody(c.ItemId, c.Label, c.Username, c.Domains)).ToList(),
         RunToken = token,
         ExpiresAt = run.ExpiresAt.UtcDateTime,
     };

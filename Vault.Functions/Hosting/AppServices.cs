@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Vault.Core;
 using Vault.Functions.Http;
 
@@ -12,6 +13,7 @@ public static class AppServices
     {
         services.AddVaultCore(configuration);
         services.AddSingleton<ApiGate>();
+        services.AddHostedService<UsageRollupLoop>();
         return services;
     }
 }

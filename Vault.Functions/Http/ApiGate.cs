@@ -90,8 +90,13 @@ public sealed class ApiGate(
             result = Error(call, new ApiException(HttpStatusCode.InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred."));
         }
 
+        // Counted before it is answered: a call that cannot be counted is answered 503, which is not billable.
+        if (!await MeterAsync(call, result.Status).ConfigureAwait(false))
+        {
+            result = Error(call, ApiErrors.VaultUnavailable("The call could not be recorded for billing; retry later."));
+        }
+
         result.Headers["X-Request-Id"] = call.RequestId;
-        await MeterAsync(call, result.Status).ConfigureAwait(false);
         return result;
     }
 
@@ -129,20 +134,23 @@ public sealed class ApiGate(
         }
     }
 
-    private async Task MeterAsync(ApiCall call, int status)
+    /// <summary>Records a billable call (see <see cref="Metering"/> for the guarantee); false when it could not be recorded.</summary>
+    private async Task<bool> MeterAsync(ApiCall call, int status)
     {
         if (call.AccountId is null || status >= 500 || status == StatusCodes.Status429TooManyRequests)
         {
-            return;
+            return true;
         }
 
         try
         {
-            await metering.CountAsync(call.AccountId, call.Route, CancellationToken.None).ConfigureAwait(false);
+            await metering.CountAsync(call.AccountId, call.Route, call.RequestId, CancellationToken.None).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex)
         {
-            logger.LogError("Billable call on {Route} could not be counted: {ErrorType} (request {RequestId})", call.Route, ex.GetType().Name, call.RequestId);
+            logger.LogError("Billable call on {Route} could not be counted: {ErrorType} (request {RequestId}); answered 503", call.Route, ex.GetType().Name, call.RequestId);
+            return false;
         }
     }
 

@@ -132,3 +132,52 @@ public sealed class AdminDisabledTests : IAsyncLifetime
         await HttpAssert.Error(response, 404, "NOT_FOUND");
     }
 }
+
+/// <summary>API-key look-ups are kept briefly per instance; a revocation on one instance still refuses the key on all at once.</summary>
+public sealed class RevocationAcrossInstancesTests : IAsyncLifetime
+{
+    private VaultTestHost _first = null!;
+    private VaultTestHost _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        _first = await VaultTestHost.StartAsync();
+        _second = await VaultTestHost.StartAsync(new Dictionary<string, string> { ["Vault:TablePrefix"] = _first.TablePrefix });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_key_revoked_on_one_instance_is_refused_by_the_other_as_soon_as_the_revocation_answers()
+    {
+        var (accountId, _) = await _first.CreateAccountAsync();
+        using var create = new HttpRequestMessage(HttpMethod.Post, $"/v1/admin/accounts/{accountId}/keys");
+        create.Headers.Add("X-Admin-Key", VaultTestHost.AdminKey);
+        var key = (await HttpAssert.Status(await _first.Client.SendAsync(create), 201))!;
+        var apiKey = key["apiKey"]!.GetValue<string>();
+
+        // Both instances have just authenticated the key (and keep it).
+        await HttpAssert.Status(await _second.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
+        await HttpAssert.Status(await _first.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
+
+        // While the revocation is in flight the second instance keeps being called; once it answers, no call passes.
+        using var revoke = new HttpRequestMessage(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{key["keyId"]}");
+        revoke.Headers.Add("X-Admin-Key", VaultTestHost.AdminKey);
+        var revoking = _first.Client.SendAsync(revoke);
+        while (!revoking.IsCompleted)
+        {
+            await _second.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey);
+        }
+
+        Assert.Equal(204, (int)(await revoking).StatusCode);
+        foreach (var host in new[] { _second, _first, _second })
+        {
+            var refused = await host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey);
+            Assert.Equal(401, (int)refused.StatusCode);
+        }
+    }
+}
