@@ -2,6 +2,7 @@
 // Usage: OP_SERVICE_ACCOUNT_TOKEN=ops_... NODE_EXTRA_CA_CERTS=ca.pem node sdk-judge.mjs list|full|get <vaultId> <itemId>
 //   list: createClient, vaults.list, items.list per vault (what a sync reads)
 //   full: list + items.get for every listed item
+//   sync <vaultId/itemId>...: list + items.get of the given items in the given order (what a sync reads)
 //   get:  createClient + items.get of one item in a fresh client (what a live secret read does)
 //   relist: createClient, vaults.list twice (the test makes the second answer 401 to see the SDK sign in again)
 // Prints one JSON document on stdout; on an SDK error prints {"error": message} and exits 2.
@@ -19,6 +20,7 @@ try {
 
 const token = process.env.OP_SERVICE_ACCOUNT_TOKEN;
 const [mode, vaultArg, itemArg] = process.argv.slice(2);
+const pairs = process.argv.slice(3);
 
 const iso = (d) => (d instanceof Date ? d.toISOString() : d ?? null);
 const website = (w) => ({ url: w.url, label: w.label, autofillBehavior: w.autofillBehavior });
@@ -54,6 +56,12 @@ try {
     if (mode === "full") {
       out.details = [];
       for (const i of out.items) out.details.push(item(await client.items.get(i.vaultId, i.id)));
+    } else if (mode === "sync") {
+      out.details = [];
+      for (const p of [vaultArg, ...pairs].filter(Boolean)) {
+        const [v, i] = p.split("/");
+        out.details.push(item(await client.items.get(v, i)));
+      }
     }
   }
   console.log(JSON.stringify(out));

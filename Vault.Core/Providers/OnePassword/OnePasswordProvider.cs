@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vault.Core.Domains;
 using Vault.Core.Errors;
 using Vault.Core.Storage;
 using Vault.Core.Providers.Network;
@@ -69,7 +70,9 @@ public sealed class OnePasswordProvider : IVaultProvider
             var reader = new AccountReader(session, keychain);
             var listing = await reader.ListLoginsAsync(ct).ConfigureAwait(false);
             var cached = context.CachedDetails;
+            // Only items the cache keeps (those with a website) are worth a details request.
             var needed = listing.Items
+                .Where(i => i.Uris.Any(u => WebsiteAddress.TryParse(u.Uri, out _)))
                 .Where(i => cached is null || !cached.TryGetValue(ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), out var version) || version != i.Version)
                 .OrderBy(i => i.UpdatedAt ?? DateTimeOffset.MinValue).ThenBy(i => i.VaultId, StringComparer.Ordinal).ThenBy(i => i.ProviderItemId, StringComparer.Ordinal)
                 .ToList();
