@@ -110,7 +110,7 @@ public sealed class OnePasswordProviderTests
     public async Task A_vault_larger_than_the_hours_budget_is_listed_whole_and_its_details_filled_oldest_first_over_later_hours()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 0, 30, TimeSpan.Zero));
-        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock, readsPerHour: 20);
+        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock, readsPerHour: 40);
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 24; i++)
         {
@@ -119,55 +119,69 @@ public sealed class OnePasswordProviderTests
             item.UpdatedAt = start.AddDays(-i).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var vaults = kit.Account.Vaults.Count;
+        // A listing after sign-in costs 6 + V; details leave room for two more listings this hour.
+        var listing = 6 + kit.Account.Vaults.Count;
         var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
         Assert.Equal(30, first.Items.Count);
-        Assert.Equal(20, kit.Server.Requests.Count);
         var read = first.Items.Where(i => i.Secrets is not null).ToList();
-        Assert.Equal(20 - (6 + vaults), read.Count);
-        var byAge = first.Items.Where(i => i.Uris.Count > 0).OrderBy(i => i.UpdatedAt).ThenBy(i => i.VaultId, StringComparer.Ordinal).ThenBy(i => i.ProviderItemId, StringComparer.Ordinal).ToList();
+        Assert.Equal(40 - (3 * listing), read.Count);
+        Assert.Equal(listing + read.Count, kit.Server.Requests.Count);
+        var byAge = first.Items.Where(i => i.Uris.Count > 0).OrderBy(i => i.UpdatedAt).ThenBy(i => i.VaultId, StringComparer.Ordinal)
+            .ThenBy(i => i.ProviderItemId, StringComparer.Ordinal).ToList();
         Assert.Equal(byAge.Take(read.Count).Select(i => i.ProviderItemId).ToHashSet(), read.Select(i => i.ProviderItemId).ToHashSet());
         Assert.All(first.Items.Where(i => i.Secrets is null), i => Assert.False(i.HasTotp));
 
-        // The hour is spent: the next sync sends nothing and says when to come back.
+        // Later in the same hour a sync still lists (new items appear) but reads no more details.
         kit.Server.ClearRequests();
-        var spent = await Assert.ThrowsAsync<ProviderUnavailableException>(() => kit.Provider.ReadVaultAsync(Cached(kit, first), default));
-        Assert.Empty(kit.Server.Requests);
-        Assert.Equal(TimeSpan.FromSeconds(3570), spent.RetryAfter);
+        var again = await kit.Provider.ReadVaultAsync(Cached(kit, first), default);
+        Assert.Equal(30, again.Items.Count);
+        Assert.DoesNotContain(again.Items, i => i.Secrets is not null);
+        Assert.Equal(1 + kit.Account.Vaults.Count, kit.Server.Requests.Count);
 
-        // The next hour fills the next oldest, then the rest.
+        // The next hours fill the next oldest, then the rest.
         clock.Advance(TimeSpan.FromHours(1));
         var second = await kit.Provider.ReadVaultAsync(Cached(kit, first), default);
         var secondRead = second.Items.Where(i => i.Secrets is not null).Select(i => i.ProviderItemId).ToHashSet();
         Assert.Equal(byAge.Skip(read.Count).Take(secondRead.Count).Select(i => i.ProviderItemId).ToHashSet(), secondRead);
+        Assert.Equal(40 - (3 * listing), secondRead.Count);
         clock.Advance(TimeSpan.FromHours(1));
         var third = await kit.Provider.ReadVaultAsync(Cached(kit, first, second), default);
         Assert.Equal(29, read.Count + secondRead.Count + third.Items.Count(i => i.Secrets is not null));
-        Assert.True(kit.Server.Requests.Count <= 60);
     }
 
     [Fact]
-    public async Task Syncs_leave_the_reserved_share_of_the_hour_to_runs()
+    public async Task Syncs_leave_the_reserved_share_of_the_hour_to_runs_and_a_spent_hour_sends_nothing()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 0, 30, TimeSpan.Zero));
-        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock, readsPerHour: 20);
-        kit.Options.ReadsKeptForRuns = 5;
-        for (var i = 0; i < 20; i++)
+        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock, readsPerHour: 60);
+        kit.Options.ReadsKeptForRuns = 10;
+        for (var i = 0; i < 40; i++)
         {
             kit.Data.Acme.AddLogin($"Site {i}", $"user{i}", $"pw-{i}", [($"https://site{i}.example.com", "website", null)]);
         }
 
+        var listing = 6 + kit.Account.Vaults.Count;
         var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
-        Assert.Equal(15, kit.Server.Requests.Count);
-        var pending = first.Items.First(i => i.Secrets is null);
-        for (var i = 0; i < 5; i++)
+        Assert.Equal(60 - 10 - (2 * listing), kit.Server.Requests.Count);
+        var pending = first.Items.First(i => i.Secrets is null && i.Uris.Count > 0);
+        var liveReads = 0;
+        ProviderUnavailableException? refused = null;
+        while (refused is null && liveReads < 100)
         {
-            await kit.Provider.ReadItemDetailsAsync(kit.Context(), pending.VaultId, pending.ProviderItemId, default);
+            try
+            {
+                await kit.Provider.ReadItemDetailsAsync(kit.Context(), pending.VaultId, pending.ProviderItemId, default);
+                liveReads++;
+            }
+            catch (ProviderUnavailableException ex)
+            {
+                refused = ex;
+            }
         }
 
-        kit.Server.ClearRequests();
-        await Assert.ThrowsAsync<ProviderUnavailableException>(() => kit.Provider.ReadItemDetailsAsync(kit.Context(), pending.VaultId, pending.ProviderItemId, default));
-        Assert.Empty(kit.Server.Requests);
+        Assert.Equal(10 + (2 * listing), liveReads);
+        Assert.Equal(60, kit.Server.Requests.Count);
+        Assert.Equal(TimeSpan.FromSeconds(3570), refused!.RetryAfter);
     }
 
     [Fact]
@@ -201,7 +215,8 @@ public sealed class OnePasswordProviderTests
         Assert.Contains(results, r => r is not null);
         var details = kit.Server.Requests.Count(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal));
         Assert.Equal(details, results.Sum(r => r?.Items.Count(i => i.Secrets is not null) ?? 0));
-        Assert.InRange(kit.Server.Requests.Count, 40 - 9, 40 + 9);
+        Assert.InRange(kit.Server.Requests.Count, 1, 40 + 9);
+        Assert.True(details > 0);
     }
 
     [Fact]

@@ -88,8 +88,7 @@ public sealed class OnePasswordRequestShapeTests
         Assert.Equal(6 + kit.Account.Vaults.Count + snapshot.Items.Count(i => i.Secrets is not null), mine.Count);
 
         // The SDK asked for the same items, in the order this sync read them (oldest first).
-        var gets = mine.Where(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal))
-            .Select(r => r.PathAndQuery["/api/v1/vault/".Length..].Replace("/item/", "/", StringComparison.Ordinal)).ToArray();
+        var gets = ItemGets(mine);
         Assert.Equal(snapshot.Items.Count(i => i.Secrets is not null), gets.Length);
         kit.Server.ClearRequests();
         await SdkJudge.RunAsync(kit.Server, kit.Token, ["sync", .. gets]);
@@ -134,13 +133,14 @@ public sealed class OnePasswordRequestShapeTests
         kit.Server.DeviceStatus = deviceStatus;
         kit.Server.ListWithoutAccess = true;
         kit.Server.ClearRequests();
-        await SdkJudge.RunAsync(kit.Server, kit.Token, "list");
-        var sdk = kit.Server.Requests;
+        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        var mine = kit.Server.Requests;
         kit.Server.ForgetDevices();
         kit.Server.ClearRequests();
-        await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        await SdkJudge.RunAsync(kit.Server, kit.Token, ["sync", .. ItemGets(mine)]);
+        var sdk = kit.Server.Requests;
         Assert.Contains(sdk, r => r.PathAndQuery.EndsWith(devicePath, StringComparison.Ordinal));
-        AssertSameShape(sdk, kit.Server.Requests);
+        AssertSameShape(sdk, mine);
     }
 
     [Fact]
@@ -177,6 +177,11 @@ public sealed class OnePasswordRequestShapeTests
         Assert.Equal(sdkToken, mine);
         Assert.All(kit.Server.Requests, r => Assert.Equal(sdkToken, r.Headers["op-throttling-token"]));
     }
+
+    /// <summary>The items a recorded sync read with items.get, in order, as sdk-judge.mjs takes them (vaultId/itemId).</summary>
+    private static string[] ItemGets(IReadOnlyList<RecordedRequest> requests) =>
+        requests.Where(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal))
+            .Select(r => r.PathAndQuery["/api/v1/vault/".Length..].Replace("/item/", "/", StringComparison.Ordinal)).ToArray();
 
     private static string Pad(string b64u)
     {

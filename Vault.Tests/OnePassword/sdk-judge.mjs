@@ -20,7 +20,6 @@ try {
 
 const token = process.env.OP_SERVICE_ACCOUNT_TOKEN;
 const [mode, vaultArg, itemArg] = process.argv.slice(2);
-const pairs = process.argv.slice(3);
 
 const iso = (d) => (d instanceof Date ? d.toISOString() : d ?? null);
 const website = (w) => ({ url: w.url, label: w.label, autofillBehavior: w.autofillBehavior });
@@ -58,7 +57,7 @@ try {
       for (const i of out.items) out.details.push(item(await client.items.get(i.vaultId, i.id)));
     } else if (mode === "sync") {
       out.details = [];
-      for (const p of [vaultArg, ...pairs].filter(Boolean)) {
+      for (const p of process.argv.slice(3)) {
         const [v, i] = p.split("/");
         out.details.push(item(await client.items.get(v, i)));
       }

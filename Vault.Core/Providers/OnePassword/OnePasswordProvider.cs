@@ -76,7 +76,9 @@ public sealed class OnePasswordProvider : IVaultProvider
                 .Where(i => cached is null || !cached.TryGetValue(ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), out var version) || version != i.Version)
                 .OrderBy(i => i.UpdatedAt ?? DateTimeOffset.MinValue).ThenBy(i => i.VaultId, StringComparer.Ordinal).ThenBy(i => i.ProviderItemId, StringComparer.Ordinal)
                 .ToList();
-            var granted = needed.Count == 0 ? 0 : (await budget.TakeAsync(needed.Count, _budget.KeptForRuns, ct).ConfigureAwait(false)).Granted;
+            // Details leave the runs' share and room for two more listings this hour (a manual sync after a big connect).
+            var keep = _budget.KeptForRuns + (2 * budget.Sent);
+            var granted = needed.Count == 0 ? 0 : (await budget.TakeAsync(needed.Count, keep, ct).ConfigureAwait(false)).Granted;
             var read = await reader.ReadDetailsAsync(needed.Take(granted), ct).ConfigureAwait(false);
             if (read.StoppedBy is OnePasswordThrottledException throttled)
             {

@@ -66,6 +66,9 @@ internal sealed class OperationBudget(ReadBudget budget, string key, Func<int> r
 {
     private int _accounted;
 
+    /// <summary>Requests this operation has sent so far.</summary>
+    public int Sent => requestsSent();
+
     /// <summary>Takes up to <paramref name="wanted"/> requests, also recording those sent since the last call.</summary>
     public async Task<ReadGrant> TakeAsync(int wanted, int keep, CancellationToken ct)
     {
