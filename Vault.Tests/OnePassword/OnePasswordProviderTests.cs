@@ -131,22 +131,26 @@ public sealed class OnePasswordProviderTests
         Assert.Equal(byAge.Take(read.Count).Select(i => i.ProviderItemId).ToHashSet(), read.Select(i => i.ProviderItemId).ToHashSet());
         Assert.All(first.Items.Where(i => i.Secrets is null), i => Assert.False(i.HasTotp));
 
-        // Later in the same hour a sync still lists (new items appear) but reads no more details.
+        // Later in the same hour a resync (kept session: 1 + V) goes on with the next oldest, leaving room for two more.
+        var kept = 1 + kit.Account.Vaults.Count;
         kit.Server.ClearRequests();
         var again = await kit.Provider.ReadVaultAsync(Cached(kit, first), default);
-        Assert.Equal(30, again.Items.Count);
-        Assert.DoesNotContain(again.Items, i => i.Secrets is not null);
-        Assert.Equal(1 + kit.Account.Vaults.Count, kit.Server.Requests.Count);
+        var againRead = again.Items.Where(i => i.Secrets is not null).Select(i => i.ProviderItemId).ToHashSet();
+        Assert.Equal(40 - (2 * kept), listing + read.Count + kit.Server.Requests.Count);
+        Assert.Equal(byAge.Skip(read.Count).Take(againRead.Count).Select(i => i.ProviderItemId).ToHashSet(), againRead);
 
-        // The next hours fill the next oldest, then the rest.
+        // The hour is used up to that room: the next sync lists, reads nothing more.
+        kit.Server.ClearRequests();
+        var full = await kit.Provider.ReadVaultAsync(Cached(kit, first, again), default);
+        Assert.Equal(kept, kit.Server.Requests.Count);
+        Assert.DoesNotContain(full.Items, i => i.Secrets is not null);
+
+        // The next hour fills the rest.
         clock.Advance(TimeSpan.FromHours(1));
-        var second = await kit.Provider.ReadVaultAsync(Cached(kit, first), default);
-        var secondRead = second.Items.Where(i => i.Secrets is not null).Select(i => i.ProviderItemId).ToHashSet();
-        Assert.Equal(byAge.Skip(read.Count).Take(secondRead.Count).Select(i => i.ProviderItemId).ToHashSet(), secondRead);
-        Assert.Equal(40 - (3 * listing), secondRead.Count);
-        clock.Advance(TimeSpan.FromHours(1));
-        var third = await kit.Provider.ReadVaultAsync(Cached(kit, first, second), default);
-        Assert.Equal(29, read.Count + secondRead.Count + third.Items.Count(i => i.Secrets is not null));
+        var next = await kit.Provider.ReadVaultAsync(Cached(kit, first, again), default);
+        var nextRead = next.Items.Where(i => i.Secrets is not null).Select(i => i.ProviderItemId).ToHashSet();
+        Assert.Equal(byAge.Skip(read.Count + againRead.Count).Select(i => i.ProviderItemId).ToHashSet(), nextRead);
+        Assert.Equal(29, read.Count + againRead.Count + nextRead.Count);
     }
 
     [Fact]

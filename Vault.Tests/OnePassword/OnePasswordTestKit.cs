@@ -61,7 +61,7 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
         var server = await FakeOnePasswordServer.StartAsync();
         var account = server.CreateAccount();
         var data = StandardData.Seed(account);
-        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(15),
+        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(30),
             sessionIdleTime ?? TimeSpan.FromMinutes(10), clock ?? TimeProvider.System, readsPerHour);
     }
 
