@@ -12,6 +12,9 @@ namespace Vault.Core.Connections;
 public sealed record ConnectionSyncOutcome(Connection Connection, SyncSummary Summary, ConnectionError? Error, TimeSpan? RetryAfter)
 {
     public bool Synced => Error is null;
+
+    /// <summary>The sync failed because the stored credentials no longer work: only a re-connect helps.</summary>
+    public bool NeedsReconnect => Error is not null && Connection.Status == ConnectionStatus.ReconnectRequired;
 }
 
 public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes, SyncSummary Summary, IReadOnlyList<CachedItem> Items);
@@ -63,7 +66,7 @@ public sealed class SyncService(
 
         if (!outcomes.Any(o => o.Synced))
         {
-            if (outcomes.All(o => o.Error!.Code == ErrorCodes.ReconnectRequired))
+            if (outcomes.All(o => o.NeedsReconnect))
             {
                 throw ApiErrors.ReconnectRequired();
             }
@@ -85,7 +88,7 @@ public sealed class SyncService(
         {
             // The stored credentials were rejected; trying them again would only spend the provider's budget.
             return new ConnectionSyncOutcome(connection, SyncSummary.Empty, connection.LastError
-                ?? new ConnectionError(ErrorCodes.ReconnectRequired, ReconnectMessage, clock.GetUtcNow()), null);
+                ?? new ConnectionError(ErrorCodes.InvalidVaultToken, ReconnectMessage, clock.GetUtcNow()), null);
         }
 
         var waitStarted = clock.GetUtcNow();
@@ -129,7 +132,7 @@ public sealed class SyncService(
             var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false);
             if (secret is null)
             {
-                return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, "The stored credentials are missing; connect again.", null, true, ct).ConfigureAwait(false);
+                return await RecordFailureAsync(connection, ErrorCodes.InvalidVaultToken, "The stored credentials are missing; connect again.", null, true, ct).ConfigureAwait(false);
             }
 
             var credentials = new ProviderCredentials(string.Empty, connection.ServerUrl, secret);
@@ -159,7 +162,7 @@ public sealed class SyncService(
         }
         catch (ProviderRejectedCredentialsException)
         {
-            return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, ReconnectMessage, null, true, ct).ConfigureAwait(false);
+            return await RecordFailureAsync(connection, ErrorCodes.InvalidVaultToken, ReconnectMessage, null, true, ct).ConfigureAwait(false);
         }
         catch (ProviderUnavailableException ex)
         {
@@ -170,7 +173,7 @@ public sealed class SyncService(
         catch (InvalidRequestException ex)
         {
             // Stored settings the provider now refuses (e.g. a server that resolves to a private address).
-            return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, ex.Message, null, true, ct).ConfigureAwait(false);
+            return await RecordFailureAsync(connection, ex.Code, ex.Message, null, true, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {

@@ -90,7 +90,7 @@ public sealed class RunTests : ApiTestBase
         var runId = run["runId"]!.GetValue<string>();
         var token = run["runToken"]!.GetValue<string>();
 
-        await HttpAssert.Error(await CredentialsAsync(runId, token), 400, "invalid_request");
+        await HttpAssert.Error(await CredentialsAsync(runId, token), 400, "INVALID_INPUT");
         var github = (await HttpAssert.Status(await CredentialsAsync(runId, token, "?domain=" + Uri.EscapeDataString("https://github.com/settings")), 200))!;
         Assert.Equal(["GitHub"], github["credentials"]!.AsArray().Select(c => c!["label"]!.GetValue<string>()));
 
@@ -121,7 +121,7 @@ public sealed class RunTests : ApiTestBase
         {
             ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub"), "cred:nope:x:y", foreign, disabled),
         });
-        var message = await HttpAssert.Error(response, 400, "unknown_credential_item");
+        var message = await HttpAssert.Error(response, 400, "UNKNOWN_CREDENTIAL_ITEM");
         Assert.Contains("cred:nope:x:y", message);
         Assert.Contains(foreign, message);
         Assert.Contains(disabled, message);
@@ -130,9 +130,9 @@ public sealed class RunTests : ApiTestBase
         await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
         {
             ["use_vault"] = false, ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub")),
-        }), 400, "invalid_request");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["credential_item_ids"] = "cred:x" }), 400, "invalid_request");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["url"] = "javascript:alert(1)" }), 400, "invalid_request");
+        }), 400, "INVALID_INPUT");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["credential_item_ids"] = "cred:x" }), 400, "INVALID_INPUT");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["url"] = "javascript:alert(1)" }), 400, "INVALID_INPUT");
 
         var none = await CreateRunAsync(apiKey, new JsonObject { ["url"] = "https://example.com" });
         Assert.Empty(none["credentials"]!.AsArray());
@@ -148,19 +148,19 @@ public sealed class RunTests : ApiTestBase
         var other = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = ids.DeepClone() });
         var runId = run["runId"]!.GetValue<string>();
 
-        await HttpAssert.Error(await CredentialsAsync(runId, null), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync(runId, other["runToken"]!.GetValue<string>()), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync(runId, apiKey), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync("run-unknown", run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await CredentialsAsync(runId, null), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync(runId, other["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync(runId, apiKey), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync("run-unknown", run["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
         // A run token is not an API key.
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", run["runToken"]!.GetValue<string>()), 401, "INVALID_API_KEY");
         // Another account cannot see the run.
         var (_, otherKey) = await Host.CreateAccountAsync("other");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", otherKey), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", otherKey), 404, "NOT_FOUND");
 
         await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200);
         await Task.Delay(TimeSpan.FromSeconds(3.5));
-        await HttpAssert.Error(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class RunTests : ApiTestBase
     {
         var (apiKey, connection) = await SetUpAsync();
         var run = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub")) });
-        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 204);
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 200);
         var body = (await HttpAssert.Status(await CredentialsAsync(run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>()), 200))!;
         Assert.Empty(body["credentials"]!.AsArray());
     }
