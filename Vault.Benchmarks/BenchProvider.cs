@@ -22,9 +22,9 @@ public sealed class BenchProvider(int itemCount, int domainCount) : IVaultProvid
             new ItemSecrets($"password-{i}", i % 3 == 0 ? "JBSWY3DPEHPK3PXP" : null),
             i % 3 == 0,
             updated)).ToList();
-        return Task.FromResult(new VaultSnapshot("bench@example.com", items, true));
+        return Task.FromResult(new VaultSnapshot("bench@example.com", items));
     }
 
-    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
+    public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 }

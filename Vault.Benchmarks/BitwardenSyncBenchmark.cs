@@ -66,7 +66,7 @@ public static class BitwardenSyncBenchmark
         var engine = app.Services.GetRequiredService<SyncEngine>();
         var dataKey = await app.Services.GetRequiredService<DataKeys>().GetAsync(host.AccountId, default);
         watch.Restart();
-        await engine.ApplyAsync(host.AccountId, "conn-benchstore", "bitwarden", new VaultSnapshot("x", items, true), dataKey, default);
+        await engine.ApplyAsync(host.AccountId, "conn-benchstore", "bitwarden", new VaultSnapshot("x", items), dataKey, default);
         var store = watch.Elapsed;
 
         var tokensBefore = server.TokenRequests;

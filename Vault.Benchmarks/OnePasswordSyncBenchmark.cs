@@ -1,59 +1,135 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Vault.Core.Providers;
-using Vault.Core.Providers.Network;
-using Vault.Core.Providers.OnePassword;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Vault.Testing.OnePassword;
 
 namespace Vault.Benchmarks;
 
 /// <summary>
-/// Issue 6's measurement: requests (the quota's unit) and time per 1Password sync for N login items in 2 vaults,
-/// overview-only (the default) against details-at-sync, and per live secret read. Against the fake server on 127.0.0.1.
+/// Issue 15's figures, through the whole service (standalone host, Azurite, the real 1Password provider against the fake
+/// server on 127.0.0.1): requests to 1Password (the quota's unit) and time for connect and for a no-change resync of N
+/// login items in 2 vaults, how many hourly syncs it takes to cache every item's details within the budget, and the
+/// requests of 100 runs reading a credential right after connect and once everything is cached.
 /// </summary>
 public static class OnePasswordSyncBenchmark
 {
     public static async Task RunAsync(string[] args)
     {
-        var counts = args.Length > 0 ? args.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [10, 100, 1000];
-        Console.WriteLine("items | mode            | requests/sync | median ms | p95 ms");
-        foreach (var count in counts)
+        var counts = args.Length > 0 ? args.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [10, 100, 1000, 5000];
+        var storage = Stats.StorageOrExit();
+        Console.WriteLine("budget: requests per service account and hour (ReadsPerHour), 100 kept for runs (ReadsKeptForRuns)");
+        Console.WriteLine("budget |  items | connect req |    ms | cached | 100 runs req |    ms | hours to cache all | no-change resync req |  ms | 100 runs req |   ms");
+        foreach (var budget in new[] { 1000, 10_000 })
         {
-            await using var server = await FakeOnePasswordServer.StartAsync();
-            var account = server.CreateAccount();
-            var vaults = new[] { account.AddVault("Personal", "P"), account.AddVault("Work") };
-            for (var i = 0; i < count; i++)
+            foreach (var count in counts)
             {
-                vaults[i % 2].AddLogin($"Site {i}", $"user{i}", $"pw-{i}", [($"https://site{i}.example.com/login", "website", null)],
-                    totp: i % 3 == 0 ? "JBSWY3DPEHPK3PXP" : null);
+                await MeasureAsync(storage, budget, count);
             }
-
-            foreach (var details in new[] { false, true })
-            {
-                var provider = Create(server, details);
-                var context = new ProviderContext("bench", "conn-bench",
-                    provider.ParseCredentials(new ConnectInput("1password", account.MintToken(), null, null, null, null, null, null)));
-                server.ClearRequests();
-                await provider.ReadVaultAsync(context, default);
-                var requests = server.Requests.Count;
-                var (median, p95) = await Stats.SampleAsync(details && count >= 1000 ? 3 : 5, () => provider.ReadVaultAsync(context, default));
-                Console.WriteLine($"{count,5} | {(details ? "details at sync" : "overviews only"),-15} | {requests,13} | {median,9:F0} | {p95,6:F0}");
-            }
-
-            var live = Create(server, false);
-            var liveContext = new ProviderContext("bench", "conn-bench",
-                live.ParseCredentials(new ConnectInput("1password", account.MintToken(), null, null, null, null, null, null)));
-            server.ClearRequests();
-            await live.ReadItemSecretsAsync(liveContext, vaults[0].Uuid, vaults[0].Items[0].Uuid, default);
-            Console.WriteLine($"{count,5} | live secret read | {server.Requests.Count,12} |");
         }
     }
 
-    private static OnePasswordProvider Create(FakeOnePasswordServer server, bool details)
+    private static async Task MeasureAsync(string storage, int budget, int count)
     {
-        var network = Options.Create(new NetworkOptions { AllowPrivateProviderHosts = true });
-        return new OnePasswordProvider(new ProviderHttpClients(network), network,
-            Options.Create(new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, ReadDetailsAtSync = details }),
-            NullLogger<OnePasswordProvider>.Instance, TimeProvider.System);
+        await using var server = await FakeOnePasswordServer.StartAsync();
+        var account = server.CreateAccount();
+        var vaults = new[] { account.AddVault("Personal", "P"), account.AddVault("Work") };
+        for (var i = 0; i < count; i++)
+        {
+            var item = vaults[i % 2].AddLogin($"Site {i}", $"user{i}", $"pw-{i}", [($"https://site{i}.example.com/login", "website", null)],
+                totp: i % 3 == 0 ? "JBSWY3DPEHPK3PXP" : null);
+            item.UpdatedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var clock = new JumpingClock();
+        await using var host = await BenchHost.StartAsync(storage, services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.Configure<Vault.Core.Providers.OnePassword.OnePasswordOptions>(o =>
+            {
+                o.PrivateCaPem = server.Ca.CaPem;
+                o.ReadsPerHour = budget;
+            });
+        });
+        var client = host.Client;
+
+        server.ClearRequests();
+        var watch = Stopwatch.StartNew();
+        var connect = await client.PostAsJsonAsync("/v1/vault/connections", new { provider = "1password", token = account.MintToken() });
+        var connectTime = watch.Elapsed;
+        var connected = (await connect.Content.ReadFromJsonAsync<JsonObject>())!;
+        if (!connect.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"connect failed: {connected.ToJsonString()}");
+        }
+
+        var connectRequests = server.Requests.Count;
+        var items = connected["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
+        var cachedAtConnect = await CachedCountAsync(host);
+        var (earlyRunRequests, earlyRunTime) = await HundredRunsAsync(server, client, items);
+
+        // Later hours: a resync an hour fills the rest of the details, oldest first.
+        var hours = 0;
+        while (await CachedCountAsync(host) < count && hours < 20)
+        {
+            clock.Jump(TimeSpan.FromHours(1));
+            hours++;
+            var resync = await client.PostAsJsonAsync("/v1/vault/items/sync", new { });
+            if (!resync.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"resync failed: {await resync.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        // No change since the last sync, in the kept session.
+        server.ClearRequests();
+        watch.Restart();
+        var again = await client.PostAsJsonAsync("/v1/vault/items/sync", new { });
+        var resyncTime = watch.Elapsed;
+        var resyncRequests = again.IsSuccessStatusCode ? server.Requests.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{(int)again.StatusCode}";
+        var (runRequests, runTime) = await HundredRunsAsync(server, client, items);
+
+        Console.WriteLine($"{budget,6} | {count,6} | {connectRequests,11} | {connectTime.TotalMilliseconds,5:F0} | {cachedAtConnect,6} | {earlyRunRequests,12} | {earlyRunTime.TotalMilliseconds,5:F0} | {hours,18} | {resyncRequests,20} | {resyncTime.TotalMilliseconds,3:F0} | {runRequests,12} | {runTime.TotalMilliseconds,4:F0}");
+    }
+
+    /// <summary>Items whose details are in the cache (not waiting for a sync or a run to read them).</summary>
+    private static async Task<int> CachedCountAsync(BenchHost host) =>
+        (await host.App.Services.GetRequiredService<Vault.Core.Items.ItemCache>().ListAllAsync(host.AccountId, default)).Count(i => !i.Data.SecretsLive);
+
+    /// <summary>100 runs, each granted one item spread over the vault, each reading its credential once.</summary>
+    private static async Task<(int Requests, TimeSpan Time)> HundredRunsAsync(FakeOnePasswordServer server, HttpClient client, List<string> items)
+    {
+        var runs = new List<(string Id, string Token)>();
+        for (var r = 0; r < 100; r++)
+        {
+            var run = (await (await client.PostAsJsonAsync("/v1/runs", new { use_vault = true, credential_item_ids = new[] { items[r * items.Count / 100 % items.Count] } }))
+                .Content.ReadFromJsonAsync<JsonObject>())!;
+            runs.Add((run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>()));
+        }
+
+        server.ClearRequests();
+        var watch = Stopwatch.StartNew();
+        foreach (var (id, token) in runs)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{id}/credentials");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"run credential read failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        return (server.Requests.Count, watch.Elapsed);
+    }
+
+    /// <summary>The real clock, moved forward on demand (to the next budget hour) without waiting.</summary>
+    private sealed class JumpingClock : TimeProvider
+    {
+        private long _offsetTicks;
+
+        public void Jump(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
     }
 }

@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SyncService>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IItemSecretsSource, ItemSecretsSource>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ResyncQueue>();
         services.AddSingleton<SyncBudgets>();

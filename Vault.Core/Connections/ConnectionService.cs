@@ -44,13 +44,15 @@ public sealed class ConnectionService(
         var secretWritten = false;
         try
         {
-            var snapshot = await ProviderCalls.ReadForConnectAsync(provider, new ProviderContext(accountId, connectionId, credentials), ct).ConfigureAwait(false);
+            var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
+            var snapshot = await ProviderCalls.ReadForConnectAsync(provider,
+                new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
             var secretName = "cred-" + connectionId;
             await secrets.SetAsync(secretName, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
             secretWritten = true;
 
             var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
-            var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct).ConfigureAwait(false);
+            var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var connection = new Connection(
                 accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,

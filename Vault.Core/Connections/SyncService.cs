@@ -143,14 +143,16 @@ public sealed class SyncService(
             }
 
             var credentials = new ProviderCredentials(string.Empty, connection.ServerUrl, secret);
-            var snapshot = await provider.ReadVaultAsync(new ProviderContext(connection.AccountId, connection.ConnectionId, credentials), ct).ConfigureAwait(false);
+            var cached = await engine.LoadAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+            var snapshot = await provider.ReadVaultAsync(new ProviderContext(connection.AccountId, connection.ConnectionId, credentials)
+                { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
             if (snapshot.RefreshedSecret is not null && snapshot.RefreshedSecret != secret)
             {
                 await secrets.SetAsync(connection.SecretName, snapshot.RefreshedSecret, ct).ConfigureAwait(false);
             }
 
             var dataKey = await dataKeys.GetAsync(connection.AccountId, ct).ConfigureAwait(false);
-            var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct).ConfigureAwait(false);
+            var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct, cached).ConfigureAwait(false);
             var updated = connection with
             {
                 Status = ConnectionStatus.Active,

@@ -9,6 +9,9 @@ public sealed record CachedItem(string ItemId, string ConnectionId, bool Enabled
 }
 
 /// <summary>The public part of a cached item, stored as JSON.</summary>
+/// <param name="HasTotp">Whether the item's details, as last read, have a one-time password; false while <paramref name="SecretsLive"/>.</param>
+/// <param name="SecretsLive">The item's details are not cached yet (a provider budget deferred them): a run reads them live, then caches them.</param>
+/// <param name="Version">The provider's item version the cached data was read at (1Password); null for providers without one.</param>
 public sealed record ItemData(
     string Provider,
     string VaultId,
@@ -20,7 +23,8 @@ public sealed record ItemData(
     bool HasTotp,
     bool SecretsLive,
     string ProviderItemId,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Version = null);
 
 /// <summary>One URI of an item with its match rule.</summary>
 public sealed record ItemUri(string Uri, UriMatch Match);

@@ -9,6 +9,9 @@ namespace Vault.Core.Items;
 /// <summary>An item row as stored: the item, its sealed secrets (id row only) and its fingerprint.</summary>
 public sealed record StoredItem(CachedItem Item, string Fingerprint, byte[]? SealedSecrets)
 {
+    /// <summary>The id row's ETag when read from the table (for conditional rewrites); default when made in memory.</summary>
+    public ETag ETag { get; init; }
+
     public string SortKey => ItemKeys.SortKey(Item.Data.VaultName, Item.Data.Label, Item.ItemId);
 }
 
@@ -154,6 +157,27 @@ public sealed class ItemCache(Tables tables)
         await SubmitAsync(actions, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Rewrites an item whose row keys are unchanged (same label, vault and domains), only if its id row is still the one
+    /// <paramref name="previous"/> was read as: a sync or a delete that came in between wins. False when it lost.
+    /// </summary>
+    public async Task<bool> TryReplaceAsync(string accountId, StoredItem previous, StoredItem replacement, CancellationToken ct)
+    {
+        var actions = ToEntities(accountId, replacement).Select((entity, i) => i == 0
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, previous.ETag)
+            : new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)).ToList();
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every row key an item occupies.</summary>
     public static IEnumerable<string> RowKeysOf(StoredItem stored)
     {
@@ -245,7 +269,7 @@ public sealed class ItemCache(Tables tables)
     }
 
     private static StoredItem ToStored(TableEntity entity) =>
-        new(ToItem(entity), entity.GetString("Fingerprint") ?? string.Empty, entity.GetBinary("Secrets"));
+        new(ToItem(entity), entity.GetString("Fingerprint") ?? string.Empty, entity.GetBinary("Secrets")) { ETag = entity.ETag };
 
     private static CachedItem ToItem(TableEntity entity)
     {

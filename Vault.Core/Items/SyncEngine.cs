@@ -18,13 +18,27 @@ public sealed record SyncResult(SyncSummary Summary, int ItemCount, IReadOnlyLis
 /// Brings one connection's cached items in line with what its provider returned: computes added / updated / removed,
 /// writes only what changed, keeps each item's enabled flag, and encrypts secrets under the account's data key.
 /// Disabled items are refreshed too (so that re-enabling one gives current data) and counted as skippedDisabled.
+/// An item the provider listed without details keeps the details cached for its version, if any; otherwise its details
+/// are pending (<see cref="ItemData.SecretsLive"/>) until a later sync or a run reads them.
 /// </summary>
 public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
 {
+    /// <summary>The connection's cached items, to pass to the provider (<see cref="CachedDetails"/>) and to <see cref="ApplyAsync"/>.</summary>
+    public Task<List<StoredItem>> LoadAsync(string accountId, string connectionId, CancellationToken ct) =>
+        cache.LoadConnectionAsync(accountId, connectionId, ct);
+
+    /// <summary>The versions whose details the cache holds, keyed as <see cref="ProviderContext.DetailsKey"/>.</summary>
+    public static IReadOnlyDictionary<string, string> CachedDetails(IEnumerable<StoredItem> existing) =>
+        existing.Where(s => s is { SealedSecrets: not null, Item.Data: { SecretsLive: false, Version: not null } })
+            .GroupBy(s => ProviderContext.DetailsKey(s.Item.Data.VaultId, s.Item.Data.ProviderItemId), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Item.Data.Version!, StringComparer.Ordinal);
+
+    /// <param name="loaded">The connection's items as <see cref="LoadAsync"/> read them under the same lease, or null to read them here.</param>
     public async Task<SyncResult> ApplyAsync(
-        string accountId, string connectionId, string provider, VaultSnapshot snapshot, byte[] dataKey, CancellationToken ct)
+        string accountId, string connectionId, string provider, VaultSnapshot snapshot, byte[] dataKey, CancellationToken ct,
+        IReadOnlyList<StoredItem>? loaded = null)
     {
-        var existing = (await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
+        var existing = (loaded ?? await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
             .ToDictionary(s => s.Item.ItemId, StringComparer.Ordinal);
         var upserts = new List<StoredItem>();
         var deletes = new List<string>();
@@ -35,14 +49,15 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
         {
             var itemId = ItemKeys.ItemId(connectionId, providerItem.VaultId, providerItem.ProviderItemId);
             existing.TryGetValue(itemId, out var previous);
-            var data = ToItemData(provider, providerItem, snapshot.SecretsIncluded, previous?.Item.Data.UpdatedAt);
+            var details = DetailsOf(providerItem, previous);
+            var data = ToItemData(provider, providerItem, details, previous?.Item.Data.UpdatedAt);
             if (data is null || !seen.Add(itemId))
             {
                 continue;
             }
 
-            var secrets = snapshot.SecretsIncluded ? providerItem.Secrets ?? new ItemSecrets(null, null) : null;
-            var fingerprint = ItemSecretsCipher.Fingerprint(dataKey, data, secrets);
+            // A versioned item's version stands for its secrets (they are not always at hand to fingerprint).
+            var fingerprint = ItemSecretsCipher.Fingerprint(dataKey, data, providerItem.Version is null ? providerItem.Secrets : null);
             var enabled = previous?.Item.Enabled ?? true;
             if (!enabled)
             {
@@ -54,7 +69,9 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
                 continue;
             }
 
-            var sealedSecrets = secrets is null ? null : ItemSecretsCipher.Encrypt(dataKey, accountId, itemId, secrets);
+            var sealedSecrets = providerItem.Secrets is { } secrets
+                ? ItemSecretsCipher.Encrypt(dataKey, accountId, itemId, secrets)
+                : details.KeptSealedSecrets;
             var stored = new StoredItem(new CachedItem(itemId, connectionId, enabled, data), fingerprint, sealedSecrets);
             upserts.Add(stored);
             if (previous is not null)
@@ -88,8 +105,29 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
         return new SyncResult(new SyncSummary(added, updated, removed, skippedDisabled), seen.Count, vaults);
     }
 
+    /// <summary>Where an item's username, hasTotp and secrets come from in this sync.</summary>
+    private sealed record Details(string? Username, bool HasTotp, bool Pending, byte[]? KeptSealedSecrets);
+
+    private static Details DetailsOf(ProviderItem item, StoredItem? previous)
+    {
+        if (item.Secrets is not null)
+        {
+            return new Details(item.Username, item.HasTotp, Pending: false, null);
+        }
+
+        // Listed at the version whose details are cached: keep them.
+        if (item.Version is not null && previous is { SealedSecrets: not null, Item.Data: { SecretsLive: false } cached } &&
+            cached.Version == item.Version)
+        {
+            return new Details(cached.Username, cached.HasTotp, Pending: false, previous.SealedSecrets);
+        }
+
+        // Not read yet (or changed since): what the listing says, and no one-time password claimed.
+        return new Details(item.Username, HasTotp: false, Pending: true, null);
+    }
+
     /// <summary>The cached form of a provider item, or null when it has no website URL (such items are not synced).</summary>
-    private ItemData? ToItemData(string provider, ProviderItem item, bool secretsIncluded, DateTimeOffset? previousUpdatedAt)
+    private ItemData? ToItemData(string provider, ProviderItem item, Details details, DateTimeOffset? previousUpdatedAt)
     {
         var domains = new List<string>();
         var hasWebsite = false;
@@ -117,13 +155,14 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
             item.VaultId,
             item.VaultName,
             item.Label,
-            item.Username,
+            details.Username,
             item.Uris.Select(u => new ItemUri(u.Uri, u.Match)).ToList(),
             domains,
-            item.HasTotp,
-            SecretsLive: !secretsIncluded,
+            details.HasTotp,
+            SecretsLive: details.Pending,
             item.ProviderItemId,
             // A provider without revision times keeps the first-seen time, so an unchanged item stays unchanged.
-            item.UpdatedAt ?? previousUpdatedAt ?? clock.GetUtcNow());
+            item.UpdatedAt ?? previousUpdatedAt ?? clock.GetUtcNow(),
+            item.Version);
     }
 }

@@ -16,7 +16,8 @@ public interface IVaultProvider
     ProviderCredentials ParseCredentials(ConnectInput input);
 
     /// <summary>
-    /// Logs in with the stored credentials and reads the vault's login items.
+    /// Logs in with the stored credentials and reads the vault's login items. An item's <see cref="ProviderItem.Secrets"/>
+    /// are null when the provider did not read its details in this sync (see <see cref="ProviderContext.CachedDetails"/>).
     /// Throws <see cref="ProviderRejectedCredentialsException"/> when the provider refuses the credentials
     /// (or the master password does not decrypt the vault) and <see cref="ProviderUnavailableException"/>
     /// on provider failures, timeouts, throttling and malformed answers.
@@ -24,10 +25,10 @@ public interface IVaultProvider
     Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads one item's secrets live, for providers whose secrets are not cached at sync
-    /// (<see cref="VaultSnapshot.SecretsIncluded"/> false). Same exceptions as <see cref="ReadVaultAsync"/>.
+    /// Reads one item's details live, for an item whose details the last sync did not read (its
+    /// <see cref="ProviderItem.Secrets"/> were null). Same exceptions as <see cref="ReadVaultAsync"/>.
     /// </summary>
-    Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken);
+    Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken);
 }
 
 /// <summary>The raw connect request body, as the contract names its fields.</summary>
@@ -52,20 +53,32 @@ public sealed record ProviderCredentials(string Identity, string? ServerUrl, str
 }
 
 /// <summary>Everything a provider call needs for one connection.</summary>
-public sealed record ProviderContext(string AccountId, string ConnectionId, ProviderCredentials Credentials);
+public sealed record ProviderContext(string AccountId, string ConnectionId, ProviderCredentials Credentials)
+{
+    /// <summary>
+    /// Items whose details (username, secrets) the cache holds, by <see cref="DetailsKey"/>, with the
+    /// <see cref="ProviderItem.Version"/> they were read at. A provider that versions its items reads details only for
+    /// items missing here or listed at another version.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? CachedDetails { get; init; }
+
+    public static string DetailsKey(string vaultId, string providerItemId) => vaultId + "/" + providerItemId;
+}
 
 /// <summary>The result of reading a vault.</summary>
 /// <param name="Label">Shown as the connection's label (Bitwarden: the account e-mail).</param>
 /// <param name="Items">Login items (not trashed/archived) with their URLs; the sync engine keeps those with a website URL.</param>
-/// <param name="SecretsIncluded">False when item secrets must be read live through <see cref="IVaultProvider.ReadItemSecretsAsync"/>.</param>
 /// <param name="RefreshedSecret">A new credential payload to store (e.g. a provider session token to reuse), or null.</param>
 public sealed record VaultSnapshot(
     string Label,
     IReadOnlyList<ProviderItem> Items,
-    bool SecretsIncluded,
     string? RefreshedSecret = null);
 
 /// <summary>A login item as the provider reads it.</summary>
+/// <param name="Username">From the item's details when <see cref="Secrets"/> are given, else the provider's best listing value.</param>
+/// <param name="Secrets">Null when the details were not read in this sync (not needed, or not within the provider's budget).</param>
+/// <param name="HasTotp">Whether the details read have a one-time password; false when they were not read.</param>
+/// <param name="Version">The provider's item version (1Password <c>itemVersion</c>); null for providers that read everything at once.</param>
 public sealed record ProviderItem(
     string VaultId,
     string VaultName,
@@ -75,7 +88,14 @@ public sealed record ProviderItem(
     IReadOnlyList<ProviderUri> Uris,
     ItemSecrets? Secrets,
     bool HasTotp,
-    DateTimeOffset? UpdatedAt);
+    DateTimeOffset? UpdatedAt,
+    string? Version = null);
+
+/// <summary>One item's details read live: the username as the details give it, its secrets, and the version read.</summary>
+public sealed record ProviderItemDetails(string? Username, ItemSecrets Secrets, string? Version)
+{
+    public override string ToString() => $"ProviderItemDetails {{ Version = {Version}, *** }}";
+}
 
 /// <summary>One URI of an item, with how the password manager matches it to a site.</summary>
 public sealed record ProviderUri(string Uri, UriMatch Match = UriMatch.Default);

@@ -20,9 +20,7 @@ public sealed class RunService(
     RunStore runs,
     AuditLog audit,
     ItemCache cache,
-    ConnectionStore connections,
-    ProviderRegistry providers,
-    ISecretStore secrets,
+    IItemSecretsSource itemSecrets,
     DataKeys dataKeys,
     TimeProvider clock,
     IOptions<VaultOptions> options,
@@ -134,11 +132,9 @@ public sealed class RunService(
         var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
         foreach (var stored in items)
         {
-            var itemSecrets = stored.SealedSecrets is not null
-                ? ItemSecretsCipher.Decrypt(dataKey, run.AccountId, stored.Item.ItemId, stored.SealedSecrets)
-                : await ReadLiveAsync(run.AccountId, stored.Item, ct).ConfigureAwait(false);
-            result.Add(new RunCredential(stored.Item.ItemId, stored.Item.Data.Label, stored.Item.Data.Username, itemSecrets.Password,
-                stored.Item.Data.Uris.Select(u => u.Uri).ToList(), TotpGenerator.Compute(itemSecrets.Totp, clock.GetUtcNow())));
+            var credential = await itemSecrets.GetAsync(run.AccountId, stored, dataKey, ct).ConfigureAwait(false);
+            result.Add(new RunCredential(stored.Item.ItemId, stored.Item.Data.Label, credential.Username, credential.Secrets.Password,
+                stored.Item.Data.Uris.Select(u => u.Uri).ToList(), TotpGenerator.Compute(credential.Secrets.Totp, clock.GetUtcNow())));
         }
 
         logger.LogInformation("Run {RunId} read {Count} credentials", run.RunId, result.Count);
@@ -165,31 +161,6 @@ public sealed class RunService(
         var byId = grantedSet.Except(complete.Select(s => s.Item.ItemId)).ToList();
         complete.AddRange(await cache.GetManyAsync(run.AccountId, byId, ct).ConfigureAwait(false));
         return complete;
-    }
-
-    private async Task<ItemSecrets> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
-    {
-        var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
-        var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false)
-            ?? throw ApiErrors.VaultUnavailable("The connection's credentials are missing; reconnect it.");
-        try
-        {
-            var context = new ProviderContext(accountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret));
-            return await providers.Get(connection.Provider).ReadItemSecretsAsync(context, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
-        }
-        catch (ProviderRejectedCredentialsException)
-        {
-            throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
-                "The provider rejected the connection's stored credentials; reconnect it.");
-        }
-        catch (UnsupportedVaultEncryptionException ex)
-        {
-            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
-        }
-        catch (ProviderUnavailableException ex)
-        {
-            throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
-        }
     }
 
     private async Task<List<CachedItem>> ResolveExplicitAsync(string accountId, List<string> ids, CancellationToken ct)

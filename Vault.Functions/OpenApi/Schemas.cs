@@ -36,7 +36,13 @@ internal static class Schemas
                 ("itemId", Str()), ("connectionId", Str()), ("provider", Str()), ("vaultId", Str()), ("vaultName", Str()),
                 ("label", Str()), ("username", NullableStr()), ("urls", Arr(Str())), ("domains", Arr(Str())),
                 ("fieldMetadata", Arr(Obj(("fieldId", Str()), ("label", Str()), ("type", Str())))),
-                ("hasTotp", new JsonObject { ["type"] = "boolean" }), ("enabled", new JsonObject { ["type"] = "boolean" }),
+                ("hasTotp", new JsonObject
+                {
+                    ["type"] = "boolean",
+                    ["description"] = "Whether the item's details, as last read from the password manager, have a one-time password. " +
+                        "1Password: false while the item's details have not been read yet (a vault larger than the service account's " +
+                        "hourly budget is filled over later syncs, or by the first run that needs the item).",
+                }), ("enabled", new JsonObject { ["type"] = "boolean" }),
                 ("updatedAt", dateTime.DeepClone().AsObject())),
             ["SyncResult"] = Obj(
                 ("items", Arr(Ref("Item"))),

@@ -351,6 +351,24 @@ public sealed class FakeItem
     public string UpdatedAt { get; set; } = "2025-03-02T11:22:33Z";
     internal List<string> Secrets { get; } = [];
 
+    /// <summary>Changes a Login's or Password item's password as an edit in 1Password would: a new version and time.</summary>
+    public void SetPassword(string password)
+    {
+        if (Details["fields"] is JsonArray fields && fields.OfType<JsonObject>().FirstOrDefault(f => (string?)f["designation"] == "password") is { } field)
+        {
+            field["value"] = password;
+        }
+        else
+        {
+            Details["password"] = password;
+        }
+
+        Secrets.Add(password);
+        Version++;
+        UpdatedAt = DateTimeOffset.Parse(UpdatedAt, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(1)
+            .ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     internal JsonObject Json(FakeVault vault, bool withDetails)
     {
         var json = new JsonObject

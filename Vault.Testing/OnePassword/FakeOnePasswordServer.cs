@@ -49,6 +49,12 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
     /// <summary>Leave <c>combinedAccess</c> out of the vault list (the SDK then asks each vault).</summary>
     public bool ListWithoutAccess { get; set; }
 
+    /// <summary>
+    /// When set, item overviews come in batches of this many items with <c>batchComplete: false</c> until the last, the
+    /// next batch asked for with <c>?after=&lt;last item id&gt;</c> (the SDK never asks for one; ONEPASSWORD.md §5.2).
+    /// </summary>
+    public int? OverviewBatchSize { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public void ClearRequests() => _requests.Clear();
@@ -227,7 +233,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
             ("GET", _) when path.StartsWith("/api/v3/vault/", StringComparison.Ordinal) =>
                 account.VaultJson(VaultOf(account, path["/api/v3/vault/".Length..]), true),
             ("GET", _) when path.StartsWith("/api/v1/vault/", StringComparison.Ordinal) && path.EndsWith("/items/overviews", StringComparison.Ordinal) =>
-                Overviews(VaultOf(account, path["/api/v1/vault/".Length..^"/items/overviews".Length])),
+                Overviews(VaultOf(account, path["/api/v1/vault/".Length..^"/items/overviews".Length]), context.Request.Query["after"].ToString()),
             ("GET", _) when path.StartsWith("/api/v1/vault/", StringComparison.Ordinal) && path.Contains("/item/", StringComparison.Ordinal) =>
                 Item(account, path["/api/v1/vault/".Length..]),
             _ => throw new FakeError(404),
@@ -347,12 +353,24 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
         return new JsonObject { ["userUuid"] = session.Account.UserUuid };
     }
 
-    private static JsonObject Overviews(FakeVault vault) => new()
+    private JsonObject Overviews(FakeVault vault, string after)
     {
-        ["contentVersion"] = vault.ContentVersion,
-        ["items"] = new JsonArray([.. vault.Items.Select(i => (JsonNode)i.Json(vault, false))]),
-        ["batchComplete"] = true,
-    };
+        var items = vault.Items.ToList();
+        var start = after.Length == 0 ? 0 : items.FindIndex(i => i.Uuid == after) + 1;
+        if (after.Length > 0 && start == 0)
+        {
+            throw new FakeError(400);
+        }
+
+        var size = OverviewBatchSize ?? int.MaxValue;
+        var batch = items.Skip(start).Take(size).ToList();
+        return new JsonObject
+        {
+            ["contentVersion"] = vault.ContentVersion,
+            ["items"] = new JsonArray([.. batch.Select(i => (JsonNode)i.Json(vault, false))]),
+            ["batchComplete"] = start + batch.Count >= items.Count,
+        };
+    }
 
     private static JsonObject Item(FakeOnePasswordAccount account, string rest)
     {

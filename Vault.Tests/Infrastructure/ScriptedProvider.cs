@@ -79,17 +79,17 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
 
         Fail(account);
         var items = account.Items.Select(i => secretsIncluded ? i : i with { Secrets = null }).ToList();
-        return new VaultSnapshot(account.Label, items, secretsIncluded);
+        return new VaultSnapshot(account.Label, items);
     }
 
-    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)
+    public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)
     {
         var account = Account(IdentityOf(context.Credentials.Secret));
         Interlocked.Increment(ref account.SecretReads);
         Fail(account);
         var item = account.Items.FirstOrDefault(i => i.VaultId == vaultId && i.ProviderItemId == providerItemId)
             ?? throw new ProviderUnavailableException("The item is no longer in the vault.");
-        return Task.FromResult(item.Secrets ?? new ItemSecrets(null, null));
+        return Task.FromResult(new ProviderItemDetails(item.Username, item.Secrets ?? new ItemSecrets(null, null), item.Version));
     }
 
     /// <summary>The scripted account behind stored credentials: the token's start, or the Bitwarden client id.</summary>

@@ -62,6 +62,8 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
             items.Select(i => i!["label"]!.GetValue<string>()).Order());
         var github = items.Single(i => i!["label"]!.GetValue<string>() == "GitHub")!;
         Assert.Equal("octo-alice", github["username"]!.GetValue<string>());
+        // Details are read at connect: which items have a one-time password is known.
+        Assert.Equal(["GitHub", "Legacy Forum"], items.Where(i => i!["hasTotp"]!.GetValue<bool>()).Select(i => i!["label"]!.GetValue<string>()).Order());
         Assert.Contains("github.com", github["domains"]!.AsArray().Select(d => d!.GetValue<string>()));
         Assert.Equal($"cred:{connectionId}:{_data.Personal.Uuid}:{_data.GitHub.Uuid}", github["itemId"]!.GetValue<string>());
         Assert.Equal(5, connection["itemCount"]!.GetValue<int>());
@@ -73,14 +75,15 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         _server.ClearRequests();
         var sync = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 200))!;
         Assert.Equal(1, sync["sync_summary"]!["added"]!.GetValue<int>());
-        // The session signed in at connect is still kept: vault list + one overview list per vault.
-        Assert.Equal(1 + _account.Vaults.Count, _server.Requests.Count);
+        // The session signed in at connect is still kept: vault list + one overview list per vault + the new item's details.
+        Assert.Equal(1 + _account.Vaults.Count + 1, _server.Requests.Count);
+        Assert.EndsWith("/item/" + _data.Acme.Items[^1].Uuid, _server.Requests[^1].PathAndQuery);
 
         // Same service account again: re-connect in place.
         var again = (await HttpAssert.Status(await ConnectAsync(apiKey, token), 200))!;
         Assert.Equal(connectionId, again["connectionId"]!.GetValue<string>());
 
-        // A run reads the secret live through the provider.
+        // A run's credentials come from the encrypted cache: no request to 1Password, even while it fails.
         var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
         {
             ["url"] = "https://github.com/login", ["goal"] = "star a repo", ["use_vault"] = true,
@@ -90,12 +93,14 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
             _server.ClearRequests();
+            _server.Fail(new FakeFault { PathContains = "/", Status = 503 });
             var credentials = (await HttpAssert.Status(await _host.Client.SendAsync(request), 200))!["credentials"]!.AsArray();
             var credential = credentials.Single()!;
             Assert.Equal(StandardData.GitHubPassword, credential["password"]!.GetValue<string>());
             Assert.Equal("octo-alice", credential["username"]!.GetValue<string>());
             Assert.Matches("^[0-9]{6}$", credential["totp"]!["code"]!.GetValue<string>());
-            Assert.Single(_server.Requests);
+            Assert.Empty(_server.Requests);
+            _server.ClearFaults();
         }
 
         AssertNoSecretLeaked(connection.ToJsonString(), listed.ToJsonString(), sync.ToJsonString(), again.ToJsonString(), run.ToJsonString());
@@ -137,13 +142,132 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         Assert.Equal("active", connections["connections"]![0]!["status"]!.GetValue<string>());
         Assert.NotEmpty((await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray());
 
-        _account.Revoked = true;
+        // The 429 is honoured: within its Retry-After nothing is sent for this service account, and runs still read the cache.
         _server.ClearRequests();
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 401, "UNAUTHORIZED");
-        Assert.Single(_server.Requests);
+        var waiting = await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject());
+        Assert.NotNull(waiting.Headers.RetryAfter);
+        await HttpAssert.Error(waiting, 503, Vault.Core.Errors.ErrorCodes.VaultUnavailable);
+        Assert.Empty(_server.Requests);
+
+        // Revocation (another service account, so no wait is pending for it).
+        var other = _server.CreateAccount();
+        StandardData.Seed(other);
+        (_, apiKey) = await _host.CreateAccountAsync();
+        await HttpAssert.Status(await ConnectAsync(apiKey, other.MintToken()), 201);
+        other.Revoked = true;
+        _server.ClearRequests();
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 401, Vault.Core.Errors.ErrorCodes.Unauthorized);
+        // The session kept from connect is refused, one new sign-in is refused too, and that is all.
+        Assert.Equal(["/api/v1/vaults?attrs=combined-access", "/api/v3/auth/start"], _server.Requests.Select(r => r.PathAndQuery));
         connections = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!;
         Assert.Equal("reconnect_required", connections["connections"]![0]!["status"]!.GetValue<string>());
         Assert.NotEmpty((await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray());
         AssertNoSecretLeaked();
+    }
+
+    [Fact]
+    public async Task Cached_details_equal_what_the_official_sdk_reads()
+    {
+        var (accountId, apiKey) = await _host.CreateAccountAsync();
+        var connection = (await HttpAssert.Status(await ConnectAsync(apiKey, _account.MintToken()), 201))!;
+        var sdk = await SdkJudge.RunAsync(_server, _account.MintToken(), "full");
+
+        var cache = (Vault.Core.Items.ItemCache)_host.Services.GetService(typeof(Vault.Core.Items.ItemCache))!;
+        var dataKey = await ((Vault.Core.Accounts.DataKeys)_host.Services.GetService(typeof(Vault.Core.Accounts.DataKeys))!).GetAsync(accountId, default);
+        var cached = connection["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
+        Assert.Equal(5, cached.Count);
+        foreach (var itemId in cached)
+        {
+            var stored = (await cache.GetAsync(accountId, itemId, default))!;
+            var details = sdk.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("id").GetString() == stored.Item.Data.ProviderItemId);
+            var fields = details.GetProperty("fields").EnumerateArray().ToList();
+            string? Field(string id) => fields.Where(f => f.GetProperty("id").GetString() == id && f.GetProperty("sectionId").ValueKind == System.Text.Json.JsonValueKind.Null)
+                .Select(f => f.GetProperty("value").GetString()).FirstOrDefault();
+            var totp = fields.Where(f => f.GetProperty("fieldType").GetString() == "Totp").Select(f => f.GetProperty("value").GetString()).FirstOrDefault();
+
+            Assert.False(stored.Item.Data.SecretsLive);
+            var secrets = Vault.Core.Items.ItemSecretsCipher.Decrypt(dataKey, accountId, itemId, stored.SealedSecrets!);
+            Assert.Equal((Field("username"), Field("password"), totp, totp is not null),
+                (stored.Item.Data.Username, secrets.Password, secrets.Totp, stored.Item.Data.HasTotp));
+            Assert.Equal(details.GetProperty("websites").EnumerateArray().Select(w => w.GetProperty("url").GetString()),
+                stored.Item.Data.Uris.Select(u => (string?)u.Uri));
+            Assert.Equal(details.GetProperty("version").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), stored.Item.Data.Version);
+        }
+    }
+}
+
+/// <summary>The hourly read budget through the whole service: a vault larger than what is left is listed whole at connect,
+/// the rest of its details come with runs (read live once, then cached) or later syncs.</summary>
+public sealed class OnePasswordBudgetEndToEndTests : IAsyncLifetime
+{
+    private FakeOnePasswordServer _server = null!;
+    private FakeOnePasswordAccount _account = null!;
+    private VaultTestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeOnePasswordServer.StartAsync();
+        _account = _server.CreateAccount();
+        StandardData.Seed(_account);
+        _host = await VaultTestHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Vault:OnePassword:PrivateCaPem"] = _server.Ca.CaPem,
+            // 9 requests list the 3 vaults after sign-in; with 2 kept for runs and room for two more listings, no details fit.
+            ["Vault:OnePassword:ReadsPerHour"] = "12",
+            ["Vault:OnePassword:ReadsKeptForRuns"] = "2",
+        }, useScriptedProviders: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Items_not_read_at_connect_are_listed_without_totp_and_read_live_once_by_a_run()
+    {
+        var (_, apiKey) = await _host.CreateAccountAsync();
+        var connection = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey,
+            new JsonObject { ["provider"] = "1password", ["token"] = _account.MintToken() }), 201))!;
+        var items = connection["items"]!.AsArray();
+        Assert.Equal(5, items.Count);
+        Assert.Equal(9, _server.Requests.Count);
+
+        // Listed whole; nothing read yet says it has a one-time password (GitHub has one).
+        Assert.All(items, i => Assert.False(i!["hasTotp"]!.GetValue<bool>()));
+        var pending = items.Single(i => i!["label"]!.GetValue<string>() == "GitHub")!;
+        var itemId = pending["itemId"]!.GetValue<string>();
+        var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
+        {
+            ["credential_item_ids"] = new JsonArray(itemId),
+        }), 201))!;
+
+        async Task<JsonNode> CredentialAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{run["runId"]}/credentials");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
+            return (await HttpAssert.Status(await _host.Client.SendAsync(request), 200))!["credentials"]![0]!;
+        }
+
+        _server.ClearRequests();
+        var first = await CredentialAsync();
+        Assert.Single(_server.Requests); // the kept session: one items.get
+        Assert.Matches("^[0-9]{6}$", first["totp"]!["code"]!.GetValue<string>());
+
+        // Now cached: no request, even while 1Password throttles; and the list knows its one-time password.
+        _server.Fail(new FakeFault { PathContains = "/", Status = 429, RetryAfterSeconds = 60 });
+        _server.ClearRequests();
+        var second = await CredentialAsync();
+        Assert.Empty(_server.Requests);
+        Assert.Equal(first["password"]!.GetValue<string>(), second["password"]!.GetValue<string>());
+        var listed = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray();
+        Assert.True(listed.Single(i => i!["itemId"]!.GetValue<string>() == itemId)!["hasTotp"]!.GetValue<bool>());
+
+        var text = _host.Logs.All + connection.ToJsonString() + listed.ToJsonString();
+        foreach (var secret in _account.SecretStrings())
+        {
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), "A 1Password secret appeared in a log line or a listing.");
+        }
     }
 }

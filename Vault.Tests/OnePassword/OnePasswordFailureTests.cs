@@ -114,6 +114,56 @@ public sealed class OnePasswordFailureTests
     }
 
     [Fact]
+    public async Task A_429_while_reading_details_keeps_what_was_read_and_nothing_is_sent_until_its_retry_after()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 10, 0, 30, TimeSpan.Zero));
+        await using var kit = await OnePasswordTestKit.StartAsync(clock: clock);
+        kit.Server.Fail(new FakeFault { PathContains = "/item/", Status = 429, RetryAfterSeconds = 300, Skip = 2, Remaining = 1 });
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(6, snapshot.Items.Count);
+        Assert.Equal(2, snapshot.Items.Count(i => i.Secrets is not null));
+        Assert.Equal(3, kit.Server.Requests.Count(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal)));
+
+        // The service account waits its Retry-After: neither a live read nor a sync sends anything meanwhile.
+        kit.Server.ClearRequests();
+        var pending = snapshot.Items.First(i => i.Secrets is null);
+        var live = await Assert.ThrowsAsync<ProviderUnavailableException>(() =>
+            kit.Provider.ReadItemDetailsAsync(kit.Context(), pending.VaultId, pending.ProviderItemId, default));
+        Assert.Equal(TimeSpan.FromSeconds(300), live.RetryAfter);
+        clock.Advance(TimeSpan.FromSeconds(200));
+        var sync = await Assert.ThrowsAsync<ProviderUnavailableException>(() => kit.Provider.ReadVaultAsync(kit.Context(), default));
+        Assert.Equal(TimeSpan.FromSeconds(100), sync.RetryAfter);
+        Assert.Empty(kit.Server.Requests);
+
+        clock.Advance(TimeSpan.FromSeconds(101));
+        var details = await kit.Provider.ReadItemDetailsAsync(kit.Context(), pending.VaultId, pending.ProviderItemId, default);
+        Assert.NotNull(details.Secrets.Password);
+        AssertNoLeak(kit);
+    }
+
+    [Fact]
+    public async Task A_server_error_while_reading_details_ends_the_round_but_not_the_sync()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.Fail(new FakeFault { PathContains = "/item/", Status = 503, Skip = 1 });
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(6, snapshot.Items.Count);
+        Assert.Single(snapshot.Items, i => i.Secrets is not null);
+        Assert.Equal(2, kit.Server.Requests.Count(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal)));
+        AssertEachRequestOnce(kit);
+    }
+
+    [Fact]
+    public async Task An_item_gone_between_listing_and_details_stays_pending_and_the_round_goes_on()
+    {
+        await using var kit = await OnePasswordTestKit.StartAsync();
+        kit.Server.Fail(new FakeFault { PathContains = "/item/", Status = 404, Remaining = 1 });
+        var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Equal(4, snapshot.Items.Count(i => i.Secrets is not null));
+        Assert.Equal(5, kit.Server.Requests.Count(r => r.PathAndQuery.Contains("/item/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_429_without_retry_after_still_carries_a_wait()
     {
         await using var kit = await OnePasswordTestKit.StartAsync();
@@ -177,7 +227,7 @@ public sealed class OnePasswordFailureTests
         await using var kit = await OnePasswordTestKit.StartAsync();
         kit.Server.Fail(new FakeFault { PathContains = "/item/", Corruption = Corruption.TagMismatch });
         var ex = await Assert.ThrowsAsync<ProviderUnavailableException>(() =>
-            kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid, default));
+            kit.Provider.ReadItemDetailsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.GitHub.Uuid, default));
         AssertNoLeak(kit, ex);
     }
 
@@ -186,9 +236,9 @@ public sealed class OnePasswordFailureTests
     {
         await using var kit = await OnePasswordTestKit.StartAsync();
         await Assert.ThrowsAsync<ProviderUnavailableException>(() =>
-            kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, "aaaaaaaaaaaaaaaaaaaaaaaaaa", default));
+            kit.Provider.ReadItemDetailsAsync(kit.Context(), kit.Data.Personal.Uuid, "aaaaaaaaaaaaaaaaaaaaaaaaaa", default));
         await Assert.ThrowsAsync<ProviderUnavailableException>(() =>
-            kit.Provider.ReadItemSecretsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.Archived.Uuid, default));
+            kit.Provider.ReadItemDetailsAsync(kit.Context(), kit.Data.Personal.Uuid, kit.Data.Archived.Uuid, default));
     }
 
     [Fact]
@@ -198,8 +248,8 @@ public sealed class OnePasswordFailureTests
         var snapshot = await kit.Provider.ReadVaultAsync(kit.Context(), default);
         foreach (var item in snapshot.Items)
         {
-            var secrets = await kit.Provider.ReadItemSecretsAsync(kit.Context(), item.VaultId, item.ProviderItemId, default);
-            Assert.DoesNotContain("gh-S3cret", secrets.ToString());
+            var details = await kit.Provider.ReadItemDetailsAsync(kit.Context(), item.VaultId, item.ProviderItemId, default);
+            Assert.DoesNotContain("gh-S3cret", details.ToString());
         }
 
         Assert.NotEmpty(kit.Logs.Lines);

@@ -1,32 +1,40 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vault.Core;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword;
+using Vault.Core.Storage;
 using Vault.Testing.OnePassword;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
 /// <summary>A fake server, an account with the standard test data, and a provider that trusts the fake's CA.</summary>
 internal sealed class OnePasswordTestKit : IAsyncDisposable
 {
-    private OnePasswordTestKit(FakeOnePasswordServer server, FakeOnePasswordAccount account, StandardData data, TimeSpan attemptTimeout, bool readDetailsAtSync,
-        TimeSpan sessionIdleTime, TimeProvider clock)
+    private OnePasswordTestKit(FakeOnePasswordServer server, FakeOnePasswordAccount account, StandardData data, TimeSpan attemptTimeout,
+        TimeSpan sessionIdleTime, TimeProvider clock, int readsPerHour)
     {
         Server = server;
         Account = account;
         Data = data;
         Logs = new CapturingLoggerProvider();
-        var network = Options.Create(new NetworkOptions
+        var network = Microsoft.Extensions.Options.Options.Create(new NetworkOptions
         {
             AllowPrivateProviderHosts = true, AttemptTimeout = attemptTimeout, TotalTimeout = attemptTimeout + attemptTimeout,
         });
         Clients = new ProviderHttpClients(network);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        Provider = new OnePasswordProvider(Clients, network, Options.Create(new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, ReadDetailsAtSync = readDetailsAtSync, SessionIdleTime = sessionIdleTime }),
+        Options = new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, SessionIdleTime = sessionIdleTime, ReadsPerHour = readsPerHour, ReadsKeptForRuns = 0 };
+        Tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString),
+            Microsoft.Extensions.Options.Options.Create(new VaultOptions { TablePrefix = "t" + Vault.Core.Common.Ids.RandomBase32(8) }));
+        Budget = new ReadBudget(Tables, Microsoft.Extensions.Options.Options.Create(Options), clock);
+        Provider = new OnePasswordProvider(Clients, network, Microsoft.Extensions.Options.Options.Create(Options), Budget,
             LoggerFactory.CreateLogger<OnePasswordProvider>(), clock);
         Token = account.MintToken();
     }
@@ -38,16 +46,23 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
     public ProviderHttpClients Clients { get; }
     public ILoggerFactory LoggerFactory { get; }
     public OnePasswordProvider Provider { get; }
+
+    /// <summary>The provider's settings (the budget reads them on every take, so tests may change them).</summary>
+    public OnePasswordOptions Options { get; }
+
+    /// <summary>This kit's own tables in Azurite (the read budget's counter lives there).</summary>
+    public Tables Tables { get; }
+    public ReadBudget Budget { get; }
     public string Token { get; }
 
-    public static async Task<OnePasswordTestKit> StartAsync(TimeSpan? attemptTimeout = null, bool readDetailsAtSync = false,
-        TimeSpan? sessionIdleTime = null, TimeProvider? clock = null)
+    public static async Task<OnePasswordTestKit> StartAsync(TimeSpan? attemptTimeout = null,
+        TimeSpan? sessionIdleTime = null, TimeProvider? clock = null, int readsPerHour = 1000)
     {
         var server = await FakeOnePasswordServer.StartAsync();
         var account = server.CreateAccount();
         var data = StandardData.Seed(account);
-        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(15), readDetailsAtSync,
-            sessionIdleTime ?? TimeSpan.FromMinutes(10), clock ?? TimeProvider.System);
+        return new OnePasswordTestKit(server, account, data, attemptTimeout ?? TimeSpan.FromSeconds(30),
+            sessionIdleTime ?? TimeSpan.FromMinutes(10), clock ?? TimeProvider.System, readsPerHour);
     }
 
     public ProviderContext Context(string? token = null)

@@ -22,7 +22,10 @@ public sealed class OnePasswordTokenTests
     private static OnePasswordProvider Provider(bool allowPrivate = false)
     {
         var network = Options.Create(new NetworkOptions { AllowPrivateProviderHosts = allowPrivate });
-        return new OnePasswordProvider(new ProviderHttpClients(network), network, Options.Create(new OnePasswordOptions()),
+        // Parsing sends nothing, so the budget's tables are never reached.
+        var budget = new ReadBudget(new Vault.Core.Storage.Tables(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"),
+            Options.Create(new Vault.Core.VaultOptions())), Options.Create(new OnePasswordOptions()), TimeProvider.System);
+        return new OnePasswordProvider(new ProviderHttpClients(network), network, Options.Create(new OnePasswordOptions()), budget,
             NullLogger<OnePasswordProvider>.Instance, TimeProvider.System);
     }
 

@@ -2,6 +2,7 @@
 // Usage: OP_SERVICE_ACCOUNT_TOKEN=ops_... NODE_EXTRA_CA_CERTS=ca.pem node sdk-judge.mjs list|full|get <vaultId> <itemId>
 //   list: createClient, vaults.list, items.list per vault (what a sync reads)
 //   full: list + items.get for every listed item
+//   sync <vaultId/itemId>...: list + items.get of the given items in the given order (what a sync reads)
 //   get:  createClient + items.get of one item in a fresh client (what a live secret read does)
 //   relist: createClient, vaults.list twice (the test makes the second answer 401 to see the SDK sign in again)
 // Prints one JSON document on stdout; on an SDK error prints {"error": message} and exits 2.
@@ -54,6 +55,12 @@ try {
     if (mode === "full") {
       out.details = [];
       for (const i of out.items) out.details.push(item(await client.items.get(i.vaultId, i.id)));
+    } else if (mode === "sync") {
+      out.details = [];
+      for (const p of process.argv.slice(3)) {
+        const [v, i] = p.split("/");
+        out.details.push(item(await client.items.get(v, i)));
+      }
     }
   }
   console.log(JSON.stringify(out));

@@ -174,14 +174,17 @@ public sealed class RunTests : ApiTestBase
     }
 
     [Fact]
-    public async Task Access_is_audited_and_live_secrets_come_from_the_provider()
+    public async Task Access_is_audited_and_secrets_not_cached_yet_are_read_live_once_then_served_from_the_cache()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
         var token = "ops_" + new string('b', 40);
         var vault = Host.OnePassword.Account(token[4..20]);
         vault.Items.Add(Login("x1", "Shop", "https://shop.example.com", vault: "Team", vaultId: "v1", password: "live-pw"));
+        vault.Items.Add(Login("x2", "Bank", "https://bank.example.com", vault: "Team", vaultId: "v1", password: "bank-pw"));
         var connection = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new JsonObject { ["provider"] = "1password", ["token"] = token }), 201);
-        var run = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = new JsonArray(connection!["items"]![0]!["itemId"]!.GetValue<string>()) });
+        var shopId = connection!["items"]!.AsArray().Single(i => i!["label"]!.GetValue<string>() == "Shop")!["itemId"]!.GetValue<string>();
+        var bankId = connection["items"]!.AsArray().Single(i => i!["label"]!.GetValue<string>() == "Bank")!["itemId"]!.GetValue<string>();
+        var run = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = new JsonArray(shopId) });
         var runId = run["runId"]!.GetValue<string>();
 
         var body = (await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200))!;
@@ -191,12 +194,18 @@ public sealed class RunTests : ApiTestBase
         var audit = (AuditLog)Host.Services.GetService(typeof(AuditLog))!;
         var rows = await audit.ReadAsync(runId, CancellationToken.None);
         Assert.Single(rows);
-        Assert.Contains(connection["items"]![0]!["itemId"]!.GetValue<string>(), rows[0].GetString("ItemIds"));
+        Assert.Contains(shopId, rows[0].GetString("ItemIds"));
 
-        // The provider failing at that moment is a 503 with nothing secret in it.
+        // Read once, cached: the provider failing now changes nothing for this item, and it is not asked again.
         vault.Mode = ScriptedMode.Unavailable;
-        var failed = await CredentialsAsync(runId, run["runToken"]!.GetValue<string>());
-        Assert.DoesNotContain("live-pw", await failed.Content.ReadAsStringAsync());
-        await HttpAssert.Error(failed, 503, "VAULT_UNAVAILABLE");
+        body = (await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200))!;
+        Assert.Equal("live-pw", body["credentials"]![0]!["password"]!.GetValue<string>());
+        Assert.Equal(1, vault.SecretReads);
+
+        // An item not read yet needs the provider: while it fails, a 503 with nothing secret in it.
+        var bankRun = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = new JsonArray(bankId) });
+        var failed = await CredentialsAsync(bankRun["runId"]!.GetValue<string>(), bankRun["runToken"]!.GetValue<string>());
+        Assert.DoesNotContain("bank-pw", await failed.Content.ReadAsStringAsync());
+        await HttpAssert.Error(failed, 503, Vault.Core.Errors.ErrorCodes.VaultUnavailable);
     }
 }

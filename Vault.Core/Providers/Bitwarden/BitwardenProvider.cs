@@ -131,10 +131,10 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         }
 
         logger.LogInformation("Bitwarden vault read: {ItemCount} login items", items.Count);
-        return new VaultSnapshot(email, items, SecretsIncluded: true, RefreshedSecret: secret.Serialize());
+        return new VaultSnapshot(email, items, RefreshedSecret: secret.Serialize());
     }
 
-    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
+    public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Bitwarden secrets are read with the vault and cached encrypted.");
 
     private static async Task<string?> LoginAsync(BitwardenApiClient api, BitwardenSecret secret, Guid deviceId, CancellationToken ct)

@@ -4,14 +4,23 @@ using Vault.Core.Providers.OnePassword.Items;
 
 namespace Vault.Core.Providers.OnePassword;
 
+/// <summary>The logins of every vault as their overviews give them, with each item's version.</summary>
+internal sealed record LoginListing(List<ProviderItem> Items, int VaultCount);
+
+/// <summary>How a round of detail reads ended: the details read by item key, and what stopped it early, if anything.</summary>
+internal sealed record DetailsRead(Dictionary<string, ProviderItemDetails> Details, Exception? StoppedBy);
+
 /// <summary>
-/// The read requests after sign-in, in the SDK's order (ONEPASSWORD.md §5): vault list (with access), keysets, then one
-/// overview list per vault; a single item's details need the vault (with access), keysets and the item.
+/// The read requests after sign-in, in the SDK's order (ONEPASSWORD.md §5): vault list (with access), keysets, one
+/// overview list per vault (each followed through its batches), then <c>items.get</c> of single items; a single item's
+/// details in a session that has not opened its vault need the vault (with access) and keysets first.
 /// </summary>
 internal sealed class AccountReader(OnePasswordSession session, Keychain keychain)
 {
-    /// <param name="withDetails">Also read each login's details (username, password, TOTP): one request per item.</param>
-    public async Task<(List<ProviderItem> Items, int VaultCount)> ReadLoginsAsync(bool withDetails, CancellationToken ct)
+    /// <summary>Batches of one vault's overview list followed at most: a server that never completes is not followed forever.</summary>
+    internal const int MaxOverviewBatches = 1000;
+
+    public async Task<LoginListing> ListLoginsAsync(CancellationToken ct)
     {
         var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Wire.ListVaultDto, "vault list", ct)
             .ConfigureAwait(false);
@@ -32,14 +41,7 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
             var vaultId = vault.Uuid ?? throw new OnePasswordProtocolException("A vault has no id.");
             var vaultKey = keychain.VaultKey(vault);
             var attrs = Keychain.Open(vaultKey, vault.EncAttrs, OnePasswordJson.Wire.VaultAttrs, "vault attributes");
-            var overviews = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/items/overviews",
-                OnePasswordJson.Wire.OverviewsResponse, "item overviews", ct).ConfigureAwait(false);
-            if (overviews.ContentVersion is null || overviews.BatchComplete is null)
-            {
-                throw new OnePasswordProtocolException("The item overviews answer is incomplete.");
-            }
-
-            foreach (var item in overviews.Items ?? [])
+            await foreach (var item in OverviewsAsync(vaultId, ct).ConfigureAwait(false))
             {
                 if (!ItemMapper.IsCandidate(item))
                 {
@@ -47,25 +49,86 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
                 }
 
                 var overview = Keychain.Open(vaultKey, item.EncOverview, OnePasswordJson.Wire.ItemOverview, "item overview");
-                if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is not { } login)
+                if (ItemMapper.ToProviderItem(vaultId, attrs.Name ?? string.Empty, item, overview) is { } login)
                 {
-                    continue;
+                    items.Add(login);
                 }
-
-                if (withDetails)
-                {
-                    var (username, secrets) = await ReadDetailsAsync(vaultId, vaultKey, item.Uuid!, ct).ConfigureAwait(false);
-                    login = login with { Username = username, Secrets = secrets, HasTotp = secrets.Totp is not null };
-                }
-
-                items.Add(login);
             }
         }
 
-        return (items, vaults.Count);
+        return new LoginListing(items, vaults.Count);
     }
 
-    public async Task<(string? Username, ItemSecrets Secrets)> ReadItemAsync(string vaultId, string itemId, CancellationToken ct)
+    /// <summary>
+    /// One vault's item overviews. The SDK reads a single answer; should the server ever answer
+    /// <c>batchComplete: false</c>, the next batch is asked for after the last item received (<c>?after=&lt;item id&gt;</c>,
+    /// the form the fake server implements: 1Password's own paging parameter is not public), an item seen twice counts
+    /// once, and an incomplete batch without items is an error rather than a loop.
+    /// </summary>
+    private async IAsyncEnumerable<ItemDto> OverviewsAsync(string vaultId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var path = $"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/items/overviews";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? after = null;
+        for (var batch = 1; ; batch++)
+        {
+            var answer = await session.GetAsync(after is null ? path : path + "?after=" + Uri.EscapeDataString(after),
+                OnePasswordJson.Wire.OverviewsResponse, "item overviews", ct).ConfigureAwait(false);
+            if (answer.ContentVersion is null || answer.BatchComplete is not { } complete)
+            {
+                throw new OnePasswordProtocolException("The item overviews answer is incomplete.");
+            }
+
+            foreach (var item in answer.Items ?? [])
+            {
+                if (item.Uuid is null || seen.Add(item.Uuid))
+                {
+                    yield return item;
+                }
+            }
+
+            if (complete)
+            {
+                yield break;
+            }
+
+            after = answer.Items?.LastOrDefault()?.Uuid;
+            if (after is null || batch >= MaxOverviewBatches)
+            {
+                throw new OnePasswordProtocolException("The item overviews never completed.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>items.get</c> of each item in turn. An item that is gone or unreadable stays unread (its details stay pending);
+    /// a 429, a 5xx or a timeout ends the round, keeping what was read: the rest is not worth spending requests on now.
+    /// A 401 is left to the caller (a kept session that expired is renewed and the operation repeated).
+    /// </summary>
+    public async Task<DetailsRead> ReadDetailsAsync(IEnumerable<ProviderItem> items, CancellationToken ct)
+    {
+        var details = new Dictionary<string, ProviderItemDetails>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            try
+            {
+                details[ProviderContext.DetailsKey(item.VaultId, item.ProviderItemId)] =
+                    await ReadItemAsync(item.VaultId, item.ProviderItemId, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OnePasswordNotFoundException or OnePasswordProtocolException or OnePasswordCryptoException)
+            {
+                continue;
+            }
+            catch (Exception ex) when (ex is OnePasswordThrottledException or ProviderUnavailableException)
+            {
+                return new DetailsRead(details, ex);
+            }
+        }
+
+        return new DetailsRead(details, null);
+    }
+
+    public async Task<ProviderItemDetails> ReadItemAsync(string vaultId, string itemId, CancellationToken ct)
     {
         if (!keychain.TryGetVaultKey(vaultId, out var vaultKey))
         {
@@ -74,11 +137,6 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
             vaultKey = keychain.VaultKey(vault);
         }
 
-        return await ReadDetailsAsync(vaultId, vaultKey, itemId, ct).ConfigureAwait(false);
-    }
-
-    private async Task<(string? Username, ItemSecrets Secrets)> ReadDetailsAsync(string vaultId, byte[] vaultKey, string itemId, CancellationToken ct)
-    {
         var answer = await session.GetAsync($"/api/v1/vault/{Uri.EscapeDataString(vaultId)}/item/{Uri.EscapeDataString(itemId)}",
             OnePasswordJson.Wire.ItemResponse, "item", ct).ConfigureAwait(false);
         var item = answer.Item ?? throw new OnePasswordProtocolException("The item answer has no item.");
@@ -88,7 +146,8 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
         }
 
         var details = Keychain.Open(vaultKey, item.EncDetails, OnePasswordJson.Wire.ItemDetails, "item details");
-        return ItemMapper.FromDetails(item.TemplateUuid, details);
+        var (username, secrets) = ItemMapper.FromDetails(item.TemplateUuid, details);
+        return new ProviderItemDetails(username, secrets, ItemMapper.VersionOf(item));
     }
 
     /// <summary>Reads the keysets unless this session already has every keyset the vaults name.</summary>

@@ -12,12 +12,18 @@ public sealed class OnePasswordOptions
     public string? PrivateCaPem { get; set; }
 
     /// <summary>
-    /// Read every login's details at sync (one more request per item: 6 + vaults + items per sync) so passwords and
-    /// one-time-password secrets are cached and <c>hasTotp</c> is known. Off by default: with the default, a sync costs
-    /// 6 + vaults requests whatever the item count, and a run reads an item's secrets live (7 requests). Worth turning
-    /// on only for accounts with a large daily quota (Business: 50,000) and many runs.
+    /// Requests a service account may send per hour. 1Password publishes 1,000 reads an hour per service account on Teams,
+    /// Families and individual plans and 10,000 on Business (developer.1password.com, service account rate limits); the
+    /// default is the lower, so an account on any plan stays within it. Set 10000 when every connected account is Business.
+    /// Item details beyond what is left are read by later syncs (oldest first) or live when a run needs one.
     /// </summary>
-    public bool ReadDetailsAtSync { get; set; }
+    public int ReadsPerHour { get; set; } = 1000;
+
+    /// <summary>
+    /// Of <see cref="ReadsPerHour"/>, how many syncs leave for runs' live reads of items whose details are not cached yet
+    /// (a live read costs 1 request in a kept session, 7 after a new sign-in). At most half the hour.
+    /// </summary>
+    public int ReadsKeptForRuns { get; set; } = 100;
 
     /// <summary>
     /// How long a signed-in session (session key, unlocked keysets and vault keys) is kept in memory after its last use,

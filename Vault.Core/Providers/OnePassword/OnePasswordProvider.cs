@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vault.Core.Domains;
 using Vault.Core.Errors;
+using Vault.Core.Storage;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword.Api;
 using Vault.Core.Providers.OnePassword.Crypto;
@@ -13,11 +15,12 @@ namespace Vault.Core.Providers.OnePassword;
 
 /// <summary>
 /// <c>provider: "1password"</c>: signs in with a service account token and reads the vaults it can see, the way the
-/// official SDK does (ONEPASSWORD.md). A sync costs 4 sign-in requests + vault list + keysets + one overview list per
-/// vault (only the vault list and the overviews while a kept session is alive, see
-/// <see cref="OnePasswordOptions.SessionIdleTime"/>). Item details are not read at sync (one request per item against
-/// a quota as small as 1,000 a day), so secrets are read live per item through <see cref="ReadItemSecretsAsync"/>
-/// (7 requests, 1 in a kept session), unless <see cref="OnePasswordOptions.ReadDetailsAtSync"/> is on.
+/// official SDK does (ONEPASSWORD.md). A sync lists every login from its overview (4 sign-in requests + vault list +
+/// keysets + one overview list per vault; only the vault list and the overviews while a kept session is alive, see
+/// <see cref="OnePasswordOptions.SessionIdleTime"/>), then reads the details (username, password, one-time password) of
+/// the items the cache does not hold at their listed version, oldest first, as many as the service account's hourly
+/// <see cref="ReadBudget"/> allows; the rest wait for a later sync, or for a run that reads one live
+/// (<see cref="ReadItemDetailsAsync"/>: 1 request in a kept session, 7 after a new sign-in). Nothing is retried.
 /// </summary>
 public sealed class OnePasswordProvider : IVaultProvider
 {
@@ -28,10 +31,15 @@ public sealed class OnePasswordProvider : IVaultProvider
     private readonly ILogger<OnePasswordProvider> _logger;
     private readonly TimeProvider _clock;
     private readonly SessionCache _sessions;
+    private readonly ReadBudget _budget;
+
+    /// <summary>How long to leave a service account alone after a 429 that did not say (Retry-After missing).</summary>
+    internal static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromMinutes(1);
 
     public OnePasswordProvider(ProviderHttpClients clients, IOptions<NetworkOptions> network, IOptions<OnePasswordOptions> options,
-        ILogger<OnePasswordProvider> logger, TimeProvider clock)
+        ReadBudget budget, ILogger<OnePasswordProvider> logger, TimeProvider clock)
     {
+        _budget = budget;
         _clients = clients;
         _network = network.Value;
         _options = options.Value;
@@ -57,25 +65,39 @@ public sealed class OnePasswordProvider : IVaultProvider
     }
 
     public Task<VaultSnapshot> ReadVaultAsync(ProviderContext context, CancellationToken cancellationToken) =>
-        RunAsync(context, "sync", async (session, keychain, ct) =>
+        RunAsync(context, "sync", _budget.KeptForRuns, async (session, keychain, budget, ct) =>
         {
             var reader = new AccountReader(session, keychain);
-            var (items, vaultCount) = await reader.ReadLoginsAsync(_options.ReadDetailsAtSync, ct).ConfigureAwait(false);
-            _logger.LogInformation("1Password read {Items} login items from {Vaults} vaults", items.Count, vaultCount);
-            return new VaultSnapshot(TokenOf(context).Email, items, SecretsIncluded: _options.ReadDetailsAtSync);
+            var listing = await reader.ListLoginsAsync(ct).ConfigureAwait(false);
+            var cached = context.CachedDetails;
+            // Only items the cache keeps (those with a website) are worth a details request.
+            var needed = listing.Items
+                .Where(i => i.Uris.Any(u => WebsiteAddress.TryParse(u.Uri, out _)))
+                .Where(i => cached is null || !cached.TryGetValue(ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), out var version) || version != i.Version)
+                .OrderBy(i => i.UpdatedAt ?? DateTimeOffset.MinValue).ThenBy(i => i.VaultId, StringComparer.Ordinal).ThenBy(i => i.ProviderItemId, StringComparer.Ordinal)
+                .ToList();
+            // Details leave the runs' share and room for two more listings this hour (a manual sync after a big connect).
+            var keep = _budget.KeptForRuns + (2 * budget.Sent);
+            var granted = needed.Count == 0 ? 0 : (await budget.TakeAsync(needed.Count, keep, ct).ConfigureAwait(false)).Granted;
+            var read = await reader.ReadDetailsAsync(needed.Take(granted), ct).ConfigureAwait(false);
+            if (read.StoppedBy is OnePasswordThrottledException throttled)
+            {
+                budget.BlockUntil = _clock.GetUtcNow() + (throttled.RetryAfter ?? DefaultThrottleWait);
+            }
+
+            var items = listing.Items.Select(i => read.Details.TryGetValue(ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), out var details)
+                ? ItemMapper.WithDetails(i, details)
+                : i).ToList();
+            _logger.LogInformation(
+                "1Password read {Items} login items from {Vaults} vaults; details of {Read} of the {Needed} not cached ({Granted} within the hour's budget{Stop})",
+                items.Count, listing.VaultCount, read.Details.Count, needed.Count, granted,
+                read.StoppedBy is null ? "" : "; stopped early: " + read.StoppedBy.GetType().Name);
+            return new VaultSnapshot(TokenOf(context).Email, items);
         }, cancellationToken);
 
-    public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
-        RunAsync(context, "item read", async (session, keychain, ct) =>
-        {
-            var reader = new AccountReader(session, keychain);
-            var (_, secrets) = await reader.ReadItemAsync(vaultId, providerItemId, ct).ConfigureAwait(false);
-            return secrets;
-        }, cancellationToken);
-
-    /// <summary>Reads one item's details: username (from the details) and secrets. For tests and the SDK comparison.</summary>
-    internal Task<(string? Username, ItemSecrets Secrets)> ReadItemDetailsAsync(ProviderContext context, string vaultId, string itemId, CancellationToken ct) =>
-        RunAsync(context, "item read", (session, keychain, c) => new AccountReader(session, keychain).ReadItemAsync(vaultId, itemId, c), ct);
+    public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
+        RunAsync(context, "item read", 0, (session, keychain, _, ct) => new AccountReader(session, keychain).ReadItemAsync(vaultId, providerItemId, ct),
+            cancellationToken);
 
     private ServiceAccountToken TokenOf(ProviderContext context)
     {
@@ -97,16 +119,34 @@ public sealed class OnePasswordProvider : IVaultProvider
         return token;
     }
 
-    private async Task<T> RunAsync<T>(ProviderContext context, string operation,
-        Func<OnePasswordSession, Keychain, CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs one operation in the token's kept session (or a new sign-in), within the service account's hourly budget:
+    /// nothing is sent while a 429's wait lasts or when the hour has nothing left beyond <paramref name="keep"/>; what was
+    /// sent is counted in the end, and a 429 makes the service account wait its Retry-After before anything is sent again.
+    /// </summary>
+    private async Task<T> RunAsync<T>(ProviderContext context, string operation, int keep,
+        Func<OnePasswordSession, Keychain, OperationBudget, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var token = TokenOf(context);
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context.Credentials.Secret)));
         var entry = _sessions.Acquire(key, () => new SignedInAccount(() => NewSession(token), token));
         await entry.Gate.WaitAsync(ct).ConfigureAwait(false);
         var before = entry.TotalRequests;
+        var budget = new OperationBudget(_budget, ReadBudget.KeyOf(token.Identity), () => entry.TotalRequests - before);
+        var refused = false;
         try
         {
+            var first = await budget.TakeAsync(1, keep, ct).ConfigureAwait(false);
+            if (first.Granted == 0)
+            {
+                refused = true; // nothing sent: the kept session stays as it is
+                var wait = first.NextAt - _clock.GetUtcNow();
+                _logger.LogWarning("1Password {Operation} for connection {ConnectionId} not sent: the service account's budget is spent or 1Password asked to wait",
+                    operation, context.ConnectionId);
+                throw new ProviderUnavailableException("The 1Password service account's request budget is spent for now, or 1Password asked to wait.",
+                    wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
+            }
+
             if (entry.SignedIn && _clock.GetUtcNow() - entry.LastUsed > _sessions.IdleTime)
             {
                 entry.Reset();
@@ -122,7 +162,7 @@ public sealed class OnePasswordProvider : IVaultProvider
                     entry.SignedIn = true;
                 }
 
-                result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
+                result = await work(entry.Session, entry.Keychain, budget, ct).ConfigureAwait(false);
             }
             catch (OnePasswordAuthException auth) when (reused && auth.Status == 401)
             {
@@ -131,7 +171,7 @@ public sealed class OnePasswordProvider : IVaultProvider
                 entry.Reset();
                 entry.UserUuid = await SignIn.RunAsync(entry.Session, token, entry.UserUuid, ct).ConfigureAwait(false);
                 entry.SignedIn = true;
-                result = await work(entry.Session, entry.Keychain, ct).ConfigureAwait(false);
+                result = await work(entry.Session, entry.Keychain, budget, ct).ConfigureAwait(false);
             }
 
             entry.LastUsed = _clock.GetUtcNow();
@@ -144,8 +184,13 @@ public sealed class OnePasswordProvider : IVaultProvider
 
             return result;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!refused)
         {
+            if (ex is OnePasswordThrottledException throttled)
+            {
+                budget.BlockUntil = _clock.GetUtcNow() + (throttled.RetryAfter ?? DefaultThrottleWait);
+            }
+
             // After any failure the next call starts from a fresh sign-in.
             var beforeSession = entry.Session.SessionId is null;
             entry.Reset();
@@ -161,7 +206,19 @@ public sealed class OnePasswordProvider : IVaultProvider
         finally
         {
             LastRequestCount = entry.TotalRequests - before;
-            entry.Gate.Release();
+            try
+            {
+                await budget.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex) || ex is TimeoutException)
+            {
+                _logger.LogWarning("1Password {Operation}: its {Requests} requests could not be counted in the budget ({ErrorType})",
+                    operation, entry.TotalRequests - before, ex.GetType().Name);
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
         }
     }
 
@@ -178,6 +235,8 @@ public sealed class OnePasswordProvider : IVaultProvider
     private static Exception? Translate(Exception ex, bool beforeSession) => ex switch
     {
         ProviderUnavailableException or ProviderRejectedCredentialsException or InvalidRequestException => null,
+        OnePasswordThrottledException throttled => new ProviderUnavailableException(
+            "1Password is rate limiting this service account; try again later.", throttled.RetryAfter ?? DefaultThrottleWait),
         OnePasswordAuthException { Status: 401 } => new ProviderRejectedCredentialsException("1Password rejected the service account token."),
         OnePasswordAuthException when beforeSession => new ProviderRejectedCredentialsException("1Password rejected the service account token."),
         OnePasswordAuthException => new ProviderUnavailableException("1Password refused access to the vault data (403)."),

@@ -165,8 +165,7 @@ internal sealed class OnePasswordSession
         _logger.LogWarning("1Password {What} answered {Status}", what, status);
         return response.StatusCode switch
         {
-            HttpStatusCode.TooManyRequests => new ProviderUnavailableException(
-                "1Password is rate limiting this account; try again later.", ProviderHttpErrors.RetryAfter(response)),
+            HttpStatusCode.TooManyRequests => new OnePasswordThrottledException(ProviderHttpErrors.RetryAfter(response)),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new OnePasswordAuthException(status, what),
             HttpStatusCode.NotFound => new OnePasswordNotFoundException(what),
             HttpStatusCode.ServiceUnavailable => new ProviderUnavailableException(
@@ -196,6 +195,12 @@ internal sealed class OnePasswordAuthException(int status, string what) : Except
 }
 
 /// <summary>The service answered 404.</summary>
+/// <summary>429: 1Password asks this service account to wait (<see cref="RetryAfter"/>, when it says how long).</summary>
+internal sealed class OnePasswordThrottledException(TimeSpan? retryAfter) : Exception("1Password is rate limiting this service account.")
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
 internal sealed class OnePasswordNotFoundException(string what) : Exception($"1Password did not find the {what}.");
 
 /// <summary>An answer that does not have the protocol's shape. Carries no part of the answer.</summary>

@@ -33,8 +33,15 @@ internal static class ItemMapper
         // sync needs no per-item details request. Password items have no username.
         var username = item.TemplateUuid == LoginTemplate && !string.IsNullOrWhiteSpace(overview.Ainfo) ? overview.Ainfo : null;
         return new ProviderItem(vaultId, vaultName, item.Uuid!, overview.Title ?? string.Empty, username, uris,
-            Secrets: null, HasTotp: false, UpdatedAt: ParseTime(item.UpdatedAt));
+            Secrets: null, HasTotp: false, UpdatedAt: ParseTime(item.UpdatedAt), Version: VersionOf(item));
     }
+
+    /// <summary>The item's <c>itemVersion</c> (bumped by 1Password on every change of the item), as text.</summary>
+    public static string? VersionOf(ItemDto item) => item.ItemVersion?.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A listed login with the details read for it: username from the details, secrets, and whether it has a TOTP.</summary>
+    public static ProviderItem WithDetails(ProviderItem login, ProviderItemDetails details) =>
+        login with { Username = details.Username, Secrets = details.Secrets, HasTotp = details.Secrets.Totp is not null, Version = details.Version ?? login.Version };
 
     /// <summary>
     /// <c>URLs[]</c> with their match mode (<c>host</c> → Host, <c>never</c> → Never, else Default); without

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Vault.Core.Connections;
+using Vault.Core.Errors;
+using Vault.Core.Providers;
+using Vault.Core.Storage;
+
+namespace Vault.Core.Items;
+
+/// <summary>An item's username and secrets as a run receives them.</summary>
+public sealed record ItemCredential(string? Username, ItemSecrets Secrets)
+{
+    public override string ToString() => "ItemCredential { *** }";
+}
+
+/// <summary>Where a run's credential read gets an item's secrets from.</summary>
+public interface IItemSecretsSource
+{
+    /// <summary>
+    /// The item's username and secrets: from the encrypted cache when its details are cached (no provider request), else
+    /// read live from the provider and then cached. Provider failures are a 503 <c>VAULT_UNAVAILABLE</c>.
+    /// </summary>
+    Task<ItemCredential> GetAsync(string accountId, StoredItem stored, byte[] dataKey, CancellationToken ct);
+}
+
+/// <summary>
+/// Cached secrets first; an item whose details a provider budget deferred is read live once and written back under the
+/// id row's ETag, so a sync or delete that came in between wins over the write-back.
+/// </summary>
+public sealed class ItemSecretsSource(
+    ItemCache cache,
+    ConnectionStore connections,
+    ProviderRegistry providers,
+    ISecretStore secrets,
+    ILogger<ItemSecretsSource> logger) : IItemSecretsSource
+{
+    public async Task<ItemCredential> GetAsync(string accountId, StoredItem stored, byte[] dataKey, CancellationToken ct)
+    {
+        var item = stored.Item;
+        if (stored.SealedSecrets is not null && !item.Data.SecretsLive)
+        {
+            return new ItemCredential(item.Data.Username, ItemSecretsCipher.Decrypt(dataKey, accountId, item.ItemId, stored.SealedSecrets));
+        }
+
+        var details = await ReadLiveAsync(accountId, item, ct).ConfigureAwait(false);
+        await CacheAsync(accountId, stored, details, dataKey, ct).ConfigureAwait(false);
+        return new ItemCredential(details.Username, details.Secrets);
+    }
+
+    private async Task CacheAsync(string accountId, StoredItem stored, ProviderItemDetails details, byte[] dataKey, CancellationToken ct)
+    {
+        var data = stored.Item.Data with
+        {
+            Username = details.Username,
+            HasTotp = details.Secrets.Totp is not null,
+            SecretsLive = false,
+            Version = details.Version,
+        };
+        var fingerprint = ItemSecretsCipher.Fingerprint(dataKey, data, details.Version is null ? details.Secrets : null);
+        var replacement = new StoredItem(stored.Item with { Data = data }, fingerprint,
+            ItemSecretsCipher.Encrypt(dataKey, accountId, stored.Item.ItemId, details.Secrets));
+        try
+        {
+            if (!await cache.TryReplaceAsync(accountId, stored, replacement, ct).ConfigureAwait(false))
+            {
+                logger.LogInformation("Item {ItemId} changed while its details were read; not caching them", stored.Item.ItemId);
+            }
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            // The run still gets its credential; the next read or sync fills the cache.
+            logger.LogWarning("Could not cache the details of item {ItemId}: {ErrorType}", stored.Item.ItemId, ex.GetType().Name);
+        }
+    }
+
+    private async Task<ProviderItemDetails> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
+    {
+        var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
+        var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false)
+            ?? throw ApiErrors.VaultUnavailable("The connection's credentials are missing; reconnect it.");
+        try
+        {
+            var context = new ProviderContext(accountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret));
+            return await providers.Get(connection.Provider).ReadItemDetailsAsync(context, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
+        }
+        catch (ProviderRejectedCredentialsException)
+        {
+            throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                "The provider rejected the connection's stored credentials; reconnect it.");
+        }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
+        }
+        catch (ProviderUnavailableException ex)
+        {
+            throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
+        }
+    }
+}
