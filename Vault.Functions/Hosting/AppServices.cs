@@ -12,6 +12,7 @@ public static class AppServices
     {
         services.AddVaultCore(configuration);
         services.AddSingleton<ApiGate>();
+        services.AddSingleton<DocsAssets>();
         return services;
     }
 }

@@ -8,6 +8,9 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
 {
     /// <summary>The route as billed and documented, e.g. <c>GET /v1/vault/items</c>.</summary>
     public string Key => $"{Method} /{Template}";
+
+    /// <summary>What the OpenAPI document says of it; null for a function outside the JSON API.</summary>
+    public OpenApi.ApiOperationAttribute? Operation { get; } = Handler.GetCustomAttribute<OpenApi.ApiOperationAttribute>();
 }
 
 /// <summary>
