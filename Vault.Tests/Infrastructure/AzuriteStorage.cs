@@ -53,11 +53,15 @@ public static class AzuriteStorage
             }
         };
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: on a loaded 2-core machine Node can take long to start.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!IsListening(table) || !IsListening(queue))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
+                // Stop it first: reading stderr of a process still running would wait forever.
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
                 throw new InvalidOperationException("Azurite did not start: " + process.StandardError.ReadToEnd());
             }
 
