@@ -16,6 +16,10 @@ internal static class ProviderCalls
         {
             throw ApiErrors.InvalidVaultToken();
         }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
+        }
         catch (ProviderUnavailableException ex)
         {
             throw ApiErrors.VaultUnavailable("The vault provider is unavailable or returned an error; retry later.", ex.RetryAfter);

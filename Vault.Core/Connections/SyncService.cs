@@ -71,6 +71,13 @@ public sealed class SyncService(
                 throw ApiErrors.ReconnectRequired();
             }
 
+            // Retrying cannot help a vault whose encryption is not understood: say so instead of "unavailable".
+            if (outcomes.All(o => o.NeedsReconnect || o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption))
+            {
+                var unsupported = outcomes.First(o => o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption).Error!;
+                throw new ApiException(System.Net.HttpStatusCode.BadRequest, ErrorCodes.UnsupportedVaultEncryption, unsupported.Message);
+            }
+
             var wait = outcomes.Where(o => o.RetryAfter is not null).Select(o => o.RetryAfter!.Value).DefaultIfEmpty().Max();
             throw ApiErrors.VaultUnavailable("No connection could be synced: the vault provider or a backing service failed; retry later.",
                 wait > TimeSpan.Zero ? wait : null);
@@ -161,6 +168,14 @@ public sealed class SyncService(
         catch (ProviderRejectedCredentialsException)
         {
             return await RecordFailureAsync(connection, ErrorCodes.InvalidVaultToken, ReconnectMessage, null, true, ct).ConfigureAwait(false);
+        }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            // The credentials are fine and the cached items stay; the connection stays active so it reads again once
+            // this service understands the format.
+            logger.LogWarning("Sync of connection {ConnectionId} failed: unsupported vault encryption ({Part})", connection.ConnectionId, ex.Part);
+            return await RecordFailureAsync(connection, ErrorCodes.UnsupportedVaultEncryption,
+                ApiErrors.UnsupportedVaultEncryption(ex.Part).Message, null, false, ct).ConfigureAwait(false);
         }
         catch (ProviderUnavailableException ex)
         {

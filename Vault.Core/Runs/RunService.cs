@@ -164,6 +164,10 @@ public sealed class RunService(
             throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
                 "The provider rejected the connection's stored credentials; reconnect it.");
         }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
+        }
         catch (ProviderUnavailableException ex)
         {
             throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
