@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Vault.Functions.Hosting;
 
+if (args is ["--write-openapi", var documentPath])
+{
+    // The served document, for tools that read a file (scripts/lint-openapi.sh, the SDK generator): no host, no storage.
+    File.WriteAllBytes(documentPath, Vault.Functions.OpenApi.OpenApiSpec.Utf8);
+    return;
+}
+
 if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
 {
     // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.

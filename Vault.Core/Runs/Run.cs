@@ -1,5 +1,11 @@
 namespace Vault.Core.Runs;
 
+/// <summary>The <c>status</c> values of a run.</summary>
+public static class RunStatus
+{
+    public const string Created = "created";
+}
+
 /// <summary>A credential as shown on the run (no secret).</summary>
 public sealed record GrantedCredential(string ItemId, string Label, string? Username, IReadOnlyList<string> Domains);
 

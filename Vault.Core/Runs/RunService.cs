@@ -65,7 +65,7 @@ public sealed class RunService(
         }
 
         var now = clock.GetUtcNow();
-        var run = new Run(Ids.New("run"), accountId, "created", url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime);
+        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime);
         var token = Ids.NewSecret(RunTokenPrefix);
         await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false);
         logger.LogInformation("Run {RunId} created with {Count} granted credentials", run.RunId, granted.Count);

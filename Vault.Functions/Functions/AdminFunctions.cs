@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Vault.Core.Accounts;
 using Vault.Core.Errors;
 using Vault.Functions.Http;
+using Vault.Functions.OpenApi;
 
 namespace Vault.Functions.Functions;
 
@@ -11,6 +12,8 @@ namespace Vault.Functions.Functions;
 public sealed class AdminFunctions(ApiGate gate, AccountService accounts)
 {
     [Function(nameof(CreateAccount))]
+    [ApiOperation("Admin", "Create an account and its first API key (shown once)", Access.Admin, RequestBody = typeof(CreateAccountRequest))]
+    [ApiResponse(201, typeof(CreatedAccountBody), "Created; only the key's hash is stored")]
     public Task<IActionResult> CreateAccount([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/accounts")] HttpRequest req) =>
         gate.HandleAsync(req, Access.Admin, async call =>
         {
@@ -27,6 +30,9 @@ public sealed class AdminFunctions(ApiGate gate, AccountService accounts)
         });
 
     [Function(nameof(CreateApiKey))]
+    [ApiOperation("Admin", "Create another API key for the account (shown once)", Access.Admin)]
+    [ApiResponse(201, typeof(CreatedKeyBody), "Created")]
+    [ApiError(404, ErrorCodes.NotFound, "no such account")]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/accounts/{accountId}/keys")] HttpRequest req, string accountId) =>
         gate.HandleAsync(req, Access.Admin, async call =>
@@ -36,6 +42,9 @@ public sealed class AdminFunctions(ApiGate gate, AccountService accounts)
         });
 
     [Function(nameof(RevokeApiKey))]
+    [ApiOperation("Admin", "Revoke an API key; it stops working at once", Access.Admin)]
+    [ApiResponse(204, null, "Revoked")]
+    [ApiError(404, ErrorCodes.NotFound, "no such account or key")]
     public Task<IActionResult> RevokeApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/accounts/{accountId}/keys/{keyId}")] HttpRequest req,
         string accountId, string keyId) =>

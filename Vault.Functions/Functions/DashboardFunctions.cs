@@ -5,6 +5,8 @@ using Vault.Core.Errors;
 using Vault.Functions.Dashboard;
 using Vault.Functions.Http;
 
+using Vault.Functions.OpenApi;
+
 namespace Vault.Functions.Functions;
 
 /// <summary>
@@ -15,10 +17,12 @@ namespace Vault.Functions.Functions;
 public sealed class DashboardFunctions
 {
     [Function(nameof(GetDashboard))]
+    [NotInApiDocument("the dashboard's page, not part of the JSON API")]
     public Task<IActionResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest req) =>
         Task.FromResult<IActionResult>(new DashboardResult(DashboardAssets.Index));
 
     [Function(nameof(GetDashboardFile))]
+    [NotInApiDocument("the dashboard's script, style and image files")]
     public Task<IActionResult> GetDashboardFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "app/{*file}")] HttpRequest req, string file) =>
         Task.FromResult(DashboardAssets.Find("app/" + file) is { } asset ? (IActionResult)new DashboardResult(asset) : NotFound(req));

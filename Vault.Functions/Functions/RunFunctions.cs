@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Vault.Core.Errors;
 using Vault.Core.Runs;
 using Vault.Functions.Http;
+using Vault.Functions.OpenApi;
 
 namespace Vault.Functions.Functions;
 
@@ -11,6 +12,11 @@ namespace Vault.Functions.Functions;
 public sealed class RunFunctions(ApiGate gate, RunService runs)
 {
     [Function(nameof(CreateRun))]
+    [ApiOperation("Runs", "Start a run granted exactly the chosen credentials", Access.ApiKey, RequestBody = typeof(CreateRunRequest),
+        Description = "With `credential_item_ids` the run is granted exactly those enabled items; with `use_vault: true` alone, every enabled " +
+            "item, read by domain. The run token is in this answer only.")]
+    [ApiResponse(201, typeof(RunBody), "Created; the run token is shown once", Variant = "RunCreated")]
+    [ApiError(400, ErrorCodes.UnknownCredentialItem, "an id is not an enabled item of this account (the message lists them)")]
     public Task<IActionResult> CreateRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/runs")] HttpRequest req) =>
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
@@ -20,6 +26,9 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         });
 
     [Function(nameof(GetRun))]
+    [ApiOperation("Runs", "A run, without its token", Access.ApiKey)]
+    [ApiResponse(200, typeof(RunBody), "The run")]
+    [ApiError(404, ErrorCodes.NotFound, "no such run in this account")]
     public Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}")] HttpRequest req, string runId) =>
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
@@ -28,6 +37,12 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         });
 
     [Function(nameof(GetRunCredentials))]
+    [ApiOperation("Runs", "The run's credentials with secrets and current TOTP codes", Access.Custom, SecurityScheme = OpenApiSpec.RunTokenScheme,
+        Description = "Called by the agent runtime with the run's token. Every call is written to the audit log before any secret leaves.")]
+    [ApiQuery("domain", "Only items matching this site (URI match rules honoured); required for use_vault runs.")]
+    [ApiResponse(200, typeof(RunCredentialsBody), "The granted credentials")]
+    [ApiError(401, ErrorCodes.Unauthorized, "missing, expired or another run's token, or an API key")]
+    [ApiError(503, ErrorCodes.VaultUnavailable, "the audit record or the provider failed; nothing was returned")]
     public Task<IActionResult> GetRunCredentials(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}/credentials")] HttpRequest req, string runId) =>
         gate.HandleAsync(req, Access.Custom, async call =>

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Vault.Core.Accounts;
 using Vault.Core.Errors;
 using Vault.Functions.Http;
+using Vault.Functions.OpenApi;
 
 namespace Vault.Functions.Functions;
 
@@ -12,6 +13,11 @@ public sealed class UsageFunctions(ApiGate gate, Metering metering, TimeProvider
     private const int MaxDays = 366;
 
     [Function(nameof(GetUsage))]
+    [ApiOperation("Usage", "Billable calls per day and route", Access.ApiKey,
+        Description = "Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.")]
+    [ApiQuery("from", "First day (UTC); 29 days before `to` when absent.", Type = QueryType.Date)]
+    [ApiQuery("to", "Last day (UTC); today when absent.", Type = QueryType.Date)]
+    [ApiResponse(200, typeof(UsageBody), "Calls per day")]
     public Task<IActionResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest req) =>
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {

@@ -14,6 +14,7 @@ public static class AppServices
         services.AddVaultCore(configuration);
         services.AddSingleton<ApiGate>();
         services.AddHostedService<UsageRollupLoop>();
+        services.AddSingleton<DocsAssets>();
         return services;
     }
 }

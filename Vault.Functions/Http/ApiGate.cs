@@ -60,7 +60,14 @@ public sealed class ApiGate(
     public async Task<IActionResult> HandleAsync(
         HttpRequest request, Access access, Func<ApiCall, Task<ApiResult>> handler, [CallerMemberName] string function = "")
     {
-        var route = FunctionRoutes.ByFunctionName(function).Key;
+        var declaration = FunctionRoutes.ByFunctionName(function);
+        if (declaration.Operation is { } declared && declared.Access != access)
+        {
+            // The OpenAPI document describes the declared access: a function must not enforce another one.
+            throw new InvalidOperationException($"{function} declares {declared.Access} access but calls the gate with {access}.");
+        }
+
+        var route = declaration.Key;
         var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route);
         ApiResult result;
         try

@@ -11,6 +11,9 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
 
     /// <summary>A route of the public API (under <c>v1/</c>), as opposed to the dashboard's page and files.</summary>
     public bool IsApi => Template.StartsWith("v1/", StringComparison.Ordinal);
+
+    /// <summary>What the OpenAPI document says of it; null for a function outside the JSON API.</summary>
+    public OpenApi.ApiOperationAttribute? Operation { get; } = Handler.GetCustomAttribute<OpenApi.ApiOperationAttribute>();
 }
 
 /// <summary>

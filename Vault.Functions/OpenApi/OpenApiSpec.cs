@@ -1,190 +1,290 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Vault.Core.Errors;
+using Vault.Functions.Http;
 
 namespace Vault.Functions.OpenApi;
 
 /// <summary>
-/// The OpenAPI 3 document of the public API (API.md). Paths are written here with their meaning; a test keeps them equal
-/// to the functions' actual routes and methods (<see cref="Http.FunctionRoutes"/>).
+/// The OpenAPI 3.1 document of the public API, built from the functions themselves: paths and methods from their trigger
+/// attributes (<see cref="FunctionRoutes"/>), everything else about an operation from its <see cref="ApiOperationAttribute"/>
+/// and companions, and the schemas exported from the serializer's own type metadata (<see cref="ApiSchemas"/>).
 /// </summary>
-public static class OpenApiSpec
+public static partial class OpenApiSpec
 {
-    private static readonly Lazy<byte[]> Document = new(() => JsonSerializer.SerializeToUtf8Bytes(Build(), OpenApiJson.Default.JsonObject));
+    public const string Version = "1.1.0";
 
+    private static readonly Lazy<byte[]> Document = new(() =>
+        JsonSerializer.SerializeToUtf8Bytes(Build(), OpenApiJson.Default.JsonObject));
+
+    /// <summary>The document as served at <c>GET /v1/openapi.json</c>.</summary>
     public static byte[] Utf8 => Document.Value;
+
+    /// <summary>Security scheme names, as operations reference them.</summary>
+    public const string ApiKeyScheme = "apiKey";
+    public const string AdminScheme = "admin";
+    public const string RunTokenScheme = "runToken";
+
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Connections", "Connect a password manager (1Password service account or Bitwarden API key), list and disconnect."),
+        ("Items", "The cache of login items: list by site, enable or disable, sync from the providers."),
+        ("Runs", "Agent runs granted chosen credentials, and the credential route their runtime calls with the run token."),
+        ("Usage", "Billable calls per day and route."),
+        ("Admin", "The operator's routes: accounts and their API keys."),
+        ("Service", "Health and this document."),
+    ];
 
     private static JsonObject Build()
     {
-        var paths = new JsonObject
+        var operations = FunctionRoutes.All
+            .Select(route => (Route: route, Operation: route.Handler.GetCustomAttribute<ApiOperationAttribute>()))
+            .Where(o => o.Operation is not null)
+            .ToList();
+        var schemas = new ApiSchemas();
+        var roots = new List<Type> { typeof(ErrorBody) };
+        foreach (var (route, operation) in operations)
         {
-            ["/v1/health"] = new JsonObject { ["get"] = Op("Service health", "none", null, Responses(("200", "Healthy", Ref("Health")))) },
-            ["/v1/openapi.json"] = new JsonObject { ["get"] = Op("This document", "none", null, Responses(("200", "OpenAPI 3 document", null))) },
-            ["/v1/admin/accounts"] = new JsonObject
+            roots.AddRange(route.Handler.GetCustomAttributes<ApiResponseAttribute>().Select(r => r.Body).OfType<Type>().Where(t => t != typeof(JsonObject)));
+            if (operation!.RequestBody is { } body)
             {
-                ["post"] = Op("Create an account and its first API key (shown once)", "admin", Body(Obj(("name", Str()))),
-                    Responses(("201", "Created", Ref("CreatedAccount")), ("400", "invalid_request", Ref("Error")), ("401", "unauthorized", Ref("Error")), ("404", "admin routes disabled", Ref("Error")))),
-            },
-            ["/v1/admin/accounts/{accountId}/keys"] = new JsonObject
-            {
-                ["post"] = Op("Create another API key for the account (shown once)", "admin", null,
-                    Responses(("201", "Created", Ref("CreatedKey")), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error"))), PathParam("accountId")),
-            },
-            ["/v1/admin/accounts/{accountId}/keys/{keyId}"] = new JsonObject
-            {
-                ["delete"] = Op("Revoke an API key at once", "admin", null,
-                    Responses(("204", "Revoked", null), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error"))), PathParam("accountId"), PathParam("keyId")),
-            },
-            ["/v1/vault/connections"] = new JsonObject
-            {
-                ["post"] = Op("Connect a password manager (or re-connect the same identity in place) and run its first sync", "apiKey", Body(Ref("ConnectRequest")),
-                    Responses(("200", "Re-connected in place", Ref("ConnectionWithItems")), ("201", "Connected", Ref("ConnectionWithItems")),
-                        ("400", "invalid_request, invalid_vault_token or UNSUPPORTED_VAULT_ENCRYPTION", Ref("Error")), ("401", "unauthorized", Ref("Error")),
-                        ("409", "max_connections", Ref("Error")), ("429", "rate_limited", Ref("Error")), ("503", "vault_unavailable", Ref("Error")))),
-                ["get"] = Op("List connections", "apiKey", null,
-                    Responses(("200", "Connections", Obj(("connections", Arr(Ref("Connection"))))), ("401", "unauthorized", Ref("Error")), ("429", "rate_limited", Ref("Error")))),
-            },
-            ["/v1/vault/connections/{connectionId}"] = new JsonObject
-            {
-                ["delete"] = Op("Disconnect: delete stored credentials and every cached item", "apiKey", null,
-                    Responses(("200", "Disconnected", Obj(("disconnected", new JsonObject { ["type"] = "boolean" }), ("connectionId", Str()))), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error")), ("503", "vault_unavailable", Ref("Error"))),
-                    PathParam("connectionId")),
-            },
-            ["/v1/vault/items"] = new JsonObject
-            {
-                ["get"] = Op("List cached items (never calls a provider), ordered by vaultName, label, itemId (case-insensitive)", "apiKey", null,
-                    Responses(("200", "A page of items", Obj(("items", Arr(Ref("Item"))), ("nextPageToken", NullableStr()))),
-                        ("400", "invalid_request", Ref("Error")), ("401", "unauthorized", Ref("Error")), ("404", "no_connections", Ref("Error"))),
-                    QueryParam("domain", Str(), "a host or URL; items with a URL of the same registrable domain (Public Suffix List)"),
-                    QueryParam("connectionId", Str()), QueryParam("vault", Str()), QueryParam("enabled", new JsonObject { ["type"] = "boolean" }),
-                    QueryParam("limit", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 1000, ["default"] = 100 }),
-                    QueryParam("pageToken", Str())),
-            },
-            ["/v1/vault/items/{itemId}"] = new JsonObject
-            {
-                ["patch"] = Op("Enable or disable an item (kept across syncs; a disabled item is never granted to a run)", "apiKey",
-                    Body(Obj(("enabled", new JsonObject { ["type"] = "boolean" }))),
-                    Responses(("200", "The item", Ref("Item")), ("400", "invalid_request", Ref("Error")), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error"))),
-                    PathParam("itemId")),
-            },
-            ["/v1/vault/items/sync"] = new JsonObject
-            {
-                ["post"] = Op("Re-read every connection (or one) from its provider", "apiKey", Body(Obj(("connectionId", Str()))),
-                    Responses(("200", "At least one connection synced", Ref("SyncResult")),
-                        ("400", "UNSUPPORTED_VAULT_ENCRYPTION: no connection synced and those that failed use an encryption not readable yet", Ref("Error")),
-                        ("401", "unauthorized or reconnect_required", Ref("Error")),
-                        ("404", "no_connections or not_found", Ref("Error")), ("503", "vault_unavailable", Ref("Error")))),
-            },
-            ["/v1/usage"] = new JsonObject
-            {
-                ["get"] = Op("Billable calls per day and route", "apiKey", null,
-                    Responses(("200", "Usage", Ref("Usage")), ("400", "invalid_request", Ref("Error")), ("401", "unauthorized", Ref("Error"))),
-                    QueryParam("from", new JsonObject { ["type"] = "string", ["format"] = "date" }),
-                    QueryParam("to", new JsonObject { ["type"] = "string", ["format"] = "date" })),
-            },
-        };
-
-        foreach (var (path, item) in RunPaths.Build())
-        {
-            paths[path] = item;
+                roots.Add(body);
+            }
         }
 
-        // Operation ids are the functions' names in camelCase (createConnection, getRunCredentials, ...).
-        foreach (var route in Http.FunctionRoutes.All)
+        var components = schemas.Build(roots);
+        var paths = new JsonObject();
+        foreach (var (route, operation) in operations)
         {
-            if (paths["/" + route.Template]?[route.Method.ToLowerInvariant()] is JsonObject operation)
+            var path = "/" + route.Template;
+            if (paths[path] is not JsonObject item)
             {
-                operation["operationId"] = char.ToLowerInvariant(route.Name[0]) + route.Name[1..];
+                item = new JsonObject();
+                paths[path] = item;
             }
+
+            item[route.Method.ToLowerInvariant()] = Operation(route, operation!, schemas);
         }
 
         return new JsonObject
         {
-            ["openapi"] = "3.0.3",
-            ["info"] = new JsonObject { ["title"] = "Vault API", ["version"] = "1.1.0", ["description"] = "Password-manager connections, a cache of login items, and credentials granted to agent runs." },
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "Vault API",
+                ["version"] = Version,
+                ["summary"] = "Password-manager connections, a cache of login items, and credentials granted to agent runs.",
+                ["description"] = "Connect a 1Password service account or a Bitwarden API key, read the cached login items by site, " +
+                    "and start agent runs that may read exactly the credentials chosen for them. Errors share one body " +
+                    "(`Error`); `INVALID_INPUT` names each problem in `details`. The guide is docs/api.md in the repository.",
+                ["contact"] = new JsonObject { ["name"] = "Vault maintainers" },
+                ["license"] = new JsonObject { ["name"] = "Proprietary", ["identifier"] = "LicenseRef-Proprietary" },
+            },
+            ["servers"] = new JsonArray(
+                new JsonObject { ["url"] = "http://127.0.0.1:7071", ["description"] = "Standalone mode on this machine (./run)" },
+                new JsonObject
+                {
+                    ["url"] = "https://{functionApp}.azurewebsites.net",
+                    ["description"] = "A deployment on Azure Functions (azd up)",
+                    ["variables"] = new JsonObject { ["functionApp"] = new JsonObject { ["default"] = "vault", ["description"] = "The Function App's name" } },
+                }),
+            ["tags"] = new JsonArray(Tags.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description }).ToArray()),
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
                 ["securitySchemes"] = new JsonObject
                 {
-                    ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-API-Key" },
-                    ["admin"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Admin-Key" },
-                    ["runToken"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" },
+                    [ApiKeyScheme] = new JsonObject
+                    {
+                        ["type"] = "apiKey", ["in"] = "header", ["name"] = ApiGate.ApiKeyHeader,
+                        ["description"] = "An account's API key, created by the operator (shown once).",
+                    },
+                    [AdminScheme] = new JsonObject
+                    {
+                        ["type"] = "apiKey", ["in"] = "header", ["name"] = ApiGate.AdminKeyHeader,
+                        ["description"] = "The operator's key (`Vault__AdminKey`); without one configured the admin routes answer 404.",
+                    },
+                    [RunTokenScheme] = new JsonObject
+                    {
+                        ["type"] = "http", ["scheme"] = "bearer",
+                        ["description"] = "A run's own token, returned once by createRun.",
+                    },
                 },
-                ["schemas"] = Schemas.Build(),
+                ["schemas"] = components,
             },
         };
     }
 
-    internal static JsonObject Op(string summary, string security, JsonObject? body, JsonObject responses, params JsonObject[] parameters)
+    private static JsonObject Operation(FunctionRoute route, ApiOperationAttribute operation, ApiSchemas schemas)
     {
-        var op = new JsonObject { ["summary"] = summary, ["responses"] = responses };
-        op["security"] = security == "none" ? new JsonArray() : new JsonArray(new JsonObject { [security] = new JsonArray() });
-        if (parameters.Length > 0)
+        var method = route.Handler;
+        var queries = method.GetCustomAttributes<ApiQueryAttribute>().ToList();
+        var result = new JsonObject
         {
-            op["parameters"] = new JsonArray(parameters.Select(p => (JsonNode)p).ToArray());
+            ["operationId"] = OperationId(route.Name),
+            ["tags"] = new JsonArray(operation.Tag),
+            ["summary"] = operation.Summary,
+        };
+        if (operation.Description is not null)
+        {
+            result["description"] = operation.Description;
         }
 
-        if (body is not null)
+        result["security"] = operation.Access switch
         {
-            op["requestBody"] = body;
-        }
+            Access.Public => new JsonArray(),
+            Access.ApiKey => Security(ApiKeyScheme),
+            Access.Admin => Security(AdminScheme),
+            _ => Security(operation.SecurityScheme ?? throw new InvalidOperationException($"{route.Name}: custom access needs a security scheme.")),
+        };
 
-        return op;
-    }
-
-    internal static JsonObject Responses(params (string Status, string Description, JsonObject? Schema)[] responses)
-    {
-        var result = new JsonObject();
-        foreach (var (status, description, schema) in responses)
+        var parameters = new JsonArray();
+        foreach (Match match in PathParameter().Matches(route.Template))
         {
-            var response = new JsonObject { ["description"] = description };
-            if (schema is not null)
+            parameters.Add(new JsonObject
             {
+                ["name"] = match.Groups[1].Value, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" },
+            });
+        }
+
+        foreach (var query in queries)
+        {
+            parameters.Add(new JsonObject
+            {
+                ["name"] = query.Name, ["in"] = "query", ["required"] = false, ["description"] = query.Description, ["schema"] = QuerySchema(query),
+            });
+        }
+
+        if (parameters.Count > 0)
+        {
+            result["parameters"] = parameters;
+        }
+
+        if (operation.RequestBody is { } body)
+        {
+            result["requestBody"] = new JsonObject
+            {
+                ["required"] = operation.RequestBodyRequired,
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.RefTo(body) } },
+            };
+        }
+
+        var responses = new JsonObject();
+        foreach (var success in method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status))
+        {
+            var response = new JsonObject { ["description"] = success.Description };
+            if (success.Body is { } type)
+            {
+                // JsonObject: a free-form document (this one), the only body not of an ApiJson type.
+                var schema = type == typeof(JsonObject) ? new JsonObject { ["type"] = "object" } : schemas.RefTo(type, success.Variant);
                 response["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } };
             }
 
-            result[status] = response;
+            responses[Status(success.Status)] = response;
         }
 
+        foreach (var group in Errors(operation, method, queries.Count > 0).GroupBy(e => e.Status).OrderBy(g => g.Key))
+        {
+            var codes = group.DistinctBy(e => e.Code).ToList();
+            var response = new JsonObject
+            {
+                ["description"] = string.Join("; ", codes.Select(e => $"`{e.Code}`: {e.When}")),
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = ApiSchemas.Ref("Error") } },
+                ["x-error-codes"] = new JsonArray(codes.Select(e => (JsonNode)e.Code).ToArray()),
+            };
+            if (group.Key is 429 or 503)
+            {
+                response["headers"] = new JsonObject
+                {
+                    ["Retry-After"] = new JsonObject
+                    {
+                        ["description"] = "Seconds to wait before calling again" + (group.Key == 503 ? " (when the provider said so)." : "."),
+                        ["schema"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
+                    },
+                };
+            }
+
+            responses[Status(group.Key)] = response;
+        }
+
+        result["responses"] = responses;
         return result;
     }
 
-    internal static JsonObject Body(JsonObject schema) => new()
+    /// <summary>The function's own errors, and those every function of its kind answers (written here once).</summary>
+    private static IEnumerable<(int Status, string Code, string When)> Errors(ApiOperationAttribute operation, MethodInfo method, bool hasQuery)
     {
-        ["required"] = true,
-        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } },
-    };
-
-    internal static JsonObject PathParam(string name) =>
-        new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = Str() };
-
-    internal static JsonObject QueryParam(string name, JsonObject schema, string? description = null)
-    {
-        var p = new JsonObject { ["name"] = name, ["in"] = "query", ["required"] = false, ["schema"] = schema };
-        if (description is not null)
+        if (operation.RequestBody is not null || hasQuery)
         {
-            p["description"] = description;
+            yield return (400, ErrorCodes.InvalidInput, "a malformed body, or a missing or ill-formed field or query parameter (`details` names each)");
         }
 
-        return p;
-    }
-
-    internal static JsonObject Ref(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
-    internal static JsonObject Str() => new() { ["type"] = "string" };
-    internal static JsonObject NullableStr() => new() { ["type"] = "string", ["nullable"] = true };
-    internal static JsonObject Arr(JsonObject items) => new() { ["type"] = "array", ["items"] = items };
-
-    internal static JsonObject Obj(params (string Name, JsonObject Schema)[] properties)
-    {
-        var props = new JsonObject();
-        foreach (var (name, schema) in properties)
+        foreach (var error in method.GetCustomAttributes<ApiErrorAttribute>())
         {
-            props[name] = schema;
+            yield return (error.Status, error.Code, error.When);
         }
 
-        return new JsonObject { ["type"] = "object", ["properties"] = props };
+        switch (operation.Access)
+        {
+            case Access.ApiKey:
+                yield return (401, ErrorCodes.MissingApiKey, "no `X-API-Key` header");
+                yield return (401, ErrorCodes.InvalidApiKey, "unknown or revoked API key");
+                yield return (429, ErrorCodes.RateLimitExceeded, "the account's calls per minute are used up; see `Retry-After`");
+                yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
+                break;
+            case Access.Admin:
+                yield return (401, ErrorCodes.Unauthorized, "missing or wrong `X-Admin-Key`");
+                yield return (404, ErrorCodes.NotFound, "no admin key is configured (the admin routes are off)");
+                yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
+                break;
+            case Access.Custom:
+                yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
+                break;
+        }
+
+        yield return (500, ErrorCodes.InternalError, "never expected: a bug");
     }
+
+    private static JsonObject QuerySchema(ApiQueryAttribute query)
+    {
+        var schema = new JsonObject();
+        switch (query.Type)
+        {
+            case QueryType.Boolean:
+                schema["type"] = "boolean";
+                break;
+            case QueryType.Integer:
+                schema["type"] = "integer";
+                schema["minimum"] = query.Minimum;
+                schema["maximum"] = query.Maximum;
+                schema["default"] = query.Default;
+                break;
+            case QueryType.Date:
+                schema["type"] = "string";
+                schema["format"] = "date";
+                break;
+            default:
+                schema["type"] = "string";
+                schema["minLength"] = 1;
+                break;
+        }
+
+        return schema;
+    }
+
+    private static JsonArray Security(string scheme) => new(new JsonObject { [scheme] = new JsonArray() });
+
+    private static string Status(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Operation ids are the functions' names in camelCase (createConnection, getRunCredentials, ...).</summary>
+    public static string OperationId(string functionName) => char.ToLowerInvariant(functionName[0]) + functionName[1..];
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
+    private static partial Regex PathParameter();
 }
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]
 internal sealed partial class OpenApiJson : System.Text.Json.Serialization.JsonSerializerContext;

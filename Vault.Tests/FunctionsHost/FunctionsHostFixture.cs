@@ -62,7 +62,17 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         await Host.WaitUntilServingAsync("/v1/health", StartTimeout);
         StartupTime = clock.Elapsed;
         Host.Note($"{command} serving {AppDirectory} at {Host.BaseAddress} after {StartupTime.TotalSeconds:F1} s");
-        Client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(90) };
+        // Every answer is checked against the document the host serves; unknown routes are the host's own 404 here.
+        OpenApiContract contract;
+        using (var plain = new HttpClient { BaseAddress = Host.BaseAddress })
+        {
+            contract = OpenApiContract.For(await plain.GetByteArrayAsync("/v1/openapi.json"));
+        }
+
+        Client = new HttpClient(new ContractCheckingHandler(() => contract, unknownRoutesAnsweredByHost: true))
+        {
+            BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(90),
+        };
 
         Standalone = await VaultTestHost.StartAsync(
             new Dictionary<string, string> { ["Vault:OnePassword:PrivateCaPem"] = OnePassword.Ca.CaPem }, useScriptedProviders: false);

@@ -31,7 +31,7 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
     {
         { "/v1/openapi.json", "application/json" },
         { "/", "text/html" },
-        // { "/docs", "text/html" },   the API reference page, once it is served
+        { "/docs", "text/html" },
     };
 
     private HttpClient Client => fixture.Client;

@@ -53,14 +53,17 @@ public static class AzuriteStorage
             }
         };
 
-        var deadline = DateTime.UtcNow.AddSeconds(90); // a loaded machine (many builds at once) starts node slowly
+        // Generous: on a loaded 2-core machine Node can take long to start.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!IsListening(table) || !IsListening(queue))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 if (!process.HasExited)
                 {
-                    process.Kill(entireProcessTree: true); // else reading its error stream below waits for ever
+                    // Stop it first: reading stderr of a process still running would wait forever.
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
                 }
 
                 throw new InvalidOperationException("Azurite did not start: " + process.StandardError.ReadToEnd());

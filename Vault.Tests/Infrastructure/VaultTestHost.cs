@@ -15,24 +15,28 @@ namespace Vault.Tests.Infrastructure;
 
 /// <summary>
 /// The standalone host on a free loopback port against Azurite, with its own tables (a random prefix), scripted
-/// providers registered over the real ones, and every log line captured. Driven over real HTTP.
+/// providers registered over the real ones, and every log line captured. Driven over real HTTP; every answer that
+/// <see cref="Client"/> receives is checked against the OpenAPI document the host serves (<see cref="OpenApiContract"/>).
 /// </summary>
 public sealed class VaultTestHost : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly WebApplication _app;
+    private readonly ContractCheckingHandler _contractCheck;
 
-    private VaultTestHost(WebApplication app, ScriptedProvider bitwarden, ScriptedProvider onePassword, CapturedLogs logs, string tablePrefix)
+    private VaultTestHost(
+        WebApplication app, Uri baseAddress, OpenApiContract contract, ScriptedProvider bitwarden, ScriptedProvider onePassword, CapturedLogs logs,
+        string tablePrefix)
     {
         _app = app;
         Bitwarden = bitwarden;
         OnePassword = onePassword;
         Logs = logs;
         TablePrefix = tablePrefix;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        BaseAddress = baseAddress;
+        _contractCheck = new ContractCheckingHandler(() => contract);
+        Client = new HttpClient(_contractCheck) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri BaseAddress { get; }
@@ -87,7 +91,10 @@ public sealed class VaultTestHost : IAsyncDisposable
             configureServices?.Invoke(services);
         });
         await app.StartAsync();
-        return new VaultTestHost(app, bitwarden, onePassword, logs, tablePrefix);
+        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var plain = new HttpClient { BaseAddress = baseAddress };
+        var contract = OpenApiContract.For(await plain.GetByteArrayAsync("/v1/openapi.json"));
+        return new VaultTestHost(app, baseAddress, contract, bitwarden, onePassword, logs, tablePrefix);
     }
 
     /// <summary>Creates an account through the admin route; returns its id and API key.</summary>
@@ -132,6 +139,12 @@ public sealed class VaultTestHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+
+        // A violation a test caught and ignored still fails it.
+        if (_contractCheck.Violations.Count > 0)
+        {
+            throw new OpenApiContractException("Answers outside the OpenAPI document: " + string.Join(" | ", _contractCheck.Violations));
+        }
     }
 }
 

@@ -20,7 +20,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan TokenSafetyMargin = TimeSpan.FromMinutes(2);
 
-    public string Kind => "bitwarden";
+    public string Kind => ProviderKinds.Bitwarden;
 
     public ProviderCredentials ParseCredentials(ConnectInput input)
     {

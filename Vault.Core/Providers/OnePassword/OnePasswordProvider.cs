@@ -24,7 +24,7 @@ namespace Vault.Core.Providers.OnePassword;
 /// </summary>
 public sealed class OnePasswordProvider : IVaultProvider
 {
-    public const string ProviderKind = "1password";
+    public const string ProviderKind = ProviderKinds.OnePassword;
     private readonly ProviderHttpClients _clients;
     private readonly NetworkOptions _network;
     private readonly OnePasswordOptions _options;
