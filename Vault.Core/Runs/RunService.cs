@@ -21,8 +21,7 @@ public sealed class RunService(
     AuditLog audit,
     ItemCache cache,
     ConnectionStore connections,
-    ProviderRegistry providers,
-    ISecretStore secrets,
+    ProviderCalls calls,
     DataKeys dataKeys,
     TimeProvider clock,
     IOptions<VaultOptions> options,
@@ -124,6 +123,8 @@ public sealed class RunService(
             }
         }
 
+        // Key Vault is read before the audit row, so that its failure leaves no record of a read that never happened.
+        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
         try
         {
             await audit.RecordAsync(run, items.Select(i => i.Item.ItemId).ToList(), domain, caller, clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -135,7 +136,6 @@ public sealed class RunService(
         }
 
         var result = new List<RunCredential>(items.Count);
-        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
         foreach (var stored in items)
         {
             var itemSecrets = stored.SealedSecrets is not null
@@ -152,22 +152,7 @@ public sealed class RunService(
     private async Task<ItemSecrets> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
     {
         var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
-        var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false)
-            ?? throw ApiErrors.VaultUnavailable("The connection's credentials are missing; reconnect it.");
-        try
-        {
-            var context = new ProviderContext(accountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret));
-            return await providers.Get(connection.Provider).ReadItemSecretsAsync(context, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
-        }
-        catch (ProviderRejectedCredentialsException)
-        {
-            throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
-                "The provider rejected the connection's stored credentials; reconnect it.");
-        }
-        catch (ProviderUnavailableException ex)
-        {
-            throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
-        }
+        return await calls.ReadItemSecretsAsync(connection, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
     }
 
     private async Task<List<GrantedCredential>> ResolveExplicitAsync(string accountId, List<string> ids, CancellationToken ct)

@@ -38,7 +38,7 @@ public sealed class RunStore(Tables tables)
             var chunk = run.Credentials.Skip(i * PerChunk).Take(PerChunk).ToList();
             actions.Add(new(TableTransactionActionType.Add, new TableEntity(run.RunId, GrantPrefix + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture))
             {
-                ["Credentials"] = JsonSerializer.Serialize(chunk, CoreJson.Default.ListGrantedCredential),
+                ["Credentials"] = JsonSerializer.Serialize(chunk, RunJson.Default.ListGrantedCredential),
             }));
         }
 
@@ -67,7 +67,7 @@ public sealed class RunStore(Tables tables)
             }
             else if (entity.RowKey.StartsWith(GrantPrefix, StringComparison.Ordinal))
             {
-                credentials.AddRange(JsonSerializer.Deserialize(entity.GetString("Credentials"), CoreJson.Default.ListGrantedCredential) ?? []);
+                credentials.AddRange(JsonSerializer.Deserialize(entity.GetString("Credentials"), RunJson.Default.ListGrantedCredential) ?? []);
             }
         }
 
@@ -94,7 +94,7 @@ public sealed class AuditLog(Tables tables)
         {
             ["AccountId"] = run.AccountId,
             ["At"] = at,
-            ["ItemIds"] = JsonSerializer.Serialize(itemIds.ToList(), CoreJson.Default.ListString),
+            ["ItemIds"] = JsonSerializer.Serialize(itemIds.ToList(), RunJson.Default.ListString),
             ["Domain"] = domain,
             ["RemoteAddress"] = caller.RemoteAddress,
             ["UserAgent"] = caller.UserAgent is { Length: > 200 } ua ? ua[..200] : caller.UserAgent,

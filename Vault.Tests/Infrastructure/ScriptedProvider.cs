@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Vault.Core.Domains;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
 

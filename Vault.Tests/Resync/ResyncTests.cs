@@ -188,7 +188,7 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
 
     private static Connection Sample(string provider, string? serverUrl) => new(
         "acct", Vault.Core.Common.Ids.New("conn"), provider, ConnectionStatus.Active, "label", serverUrl, 0, [],
-        DateTimeOffset.UnixEpoch, null, null, "identity", 0);
+        DateTimeOffset.UnixEpoch, null, null, "identity");
 
     [Fact]
     public async Task Budgets_are_shared_by_everything_that_spends_the_same_provider_limit()

@@ -20,7 +20,7 @@ public sealed class RunTests : ApiTestBase
             Login("gh", "GitHub", "https://github.com/login", password: "gh-password", totp: "otpauth://totp/GitHub:alice?secret=" + TotpSeed),
             Login("gh2", "GitHub work", "https://github.com", username: "alice-work", password: "gh-work-password"),
             Login("steam", "Steam", "https://store.steampowered.com", password: "steam-pw", totp: "steam://" + TotpSeed),
-            Login("exact", "Exact only", "https://exact.example.com/login", password: "exact-pw", match: Vault.Core.Providers.UriMatch.Never));
+            Login("exact", "Exact only", "https://exact.example.com/login", password: "exact-pw", match: Vault.Core.Domains.UriMatch.Never));
         return (apiKey, connection);
     }
 
