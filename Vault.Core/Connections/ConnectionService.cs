@@ -110,6 +110,7 @@ public sealed class ConnectionService(
             // The identity belongs to a connection (maybe still in its first sync): wait for it, then re-connect it.
             await leases.ReleaseQuietlyAsync(connectionId, holder).ConfigureAwait(false);
             connectionId = claim.ConnectionId;
+            logger.LogDebug("Connect of an identity already claimed waits for connection {ConnectionId}", connectionId);
             holder = await leases.WaitAsync(connectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false)
                 ?? throw ApiErrors.VaultUnavailable("A connect or sync of this connection is in progress; retry shortly.", TimeSpan.FromSeconds(5));
         }

@@ -22,6 +22,14 @@ public sealed class ScriptedAccount
     public ScriptedMode Mode { get; set; } = ScriptedMode.Ok;
     public string Label { get; set; } = "alice@example.com";
     public TimeSpan Delay { get; set; }
+
+    /// <summary>When set, a vault read signals <see cref="ReadStarted"/> and then waits for it: a sync held in the middle.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public SemaphoreSlim ReadStarted { get; } = new(0);
+
+    /// <summary>Answer the stored secret back as refreshed (as a provider with a session to keep does), so syncs write it.</summary>
+    public bool RefreshSecret { get; set; }
     public int Reads;
     public int SecretReads;
 }
@@ -73,6 +81,12 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
     {
         var account = Account(IdentityOf(context.Credentials.Secret));
         Interlocked.Increment(ref account.Reads);
+        account.ReadStarted.Release();
+        if (account.Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         if (account.Delay > TimeSpan.Zero)
         {
             await Task.Delay(account.Delay, cancellationToken);
@@ -80,7 +94,7 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
 
         Fail(account);
         var items = account.Items.Select(i => secretsIncluded ? i : i with { Secrets = null }).ToList();
-        return new VaultSnapshot(account.Label, items, secretsIncluded);
+        return new VaultSnapshot(account.Label, items, secretsIncluded, account.RefreshSecret ? context.Credentials.Secret : null);
     }
 
     public Task<ItemSecrets> ReadItemSecretsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)
