@@ -95,6 +95,26 @@ public sealed class DependencyRuleTests
         Assert.Contains("Vault.Core.Items", edges["Vault.Core.Connections"]);
     }
 
+    [Fact]
+    public void One_place_turns_a_stored_connection_into_a_provider_call()
+    {
+        // Every call of a provider's vault or item-secret read, anywhere in Core, comes from ProviderCalls (lambdas and
+        // async state machines are nested types: their outermost type is what counts).
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(Core.Location);
+        var callers = module.GetTypes()
+            .SelectMany(t => t.Methods)
+            .Where(m => m.HasBody)
+            .Where(m => m.Body.Instructions.Any(i => i.Operand is Mono.Cecil.MethodReference called
+                && called.DeclaringType.FullName == "Vault.Core.Providers.IVaultProvider"
+                && called.Name is "ReadVaultAsync" or "ReadItemSecretsAsync"))
+            .Select(m => Outermost(m.DeclaringType).FullName)
+            .Distinct()
+            .ToList();
+        Assert.Equal(["Vault.Core.Connections.ProviderCalls"], callers);
+    }
+
+    private static Mono.Cecil.TypeDefinition Outermost(Mono.Cecil.TypeDefinition type) => type.DeclaringType is { } outer ? Outermost(outer) : type;
+
     private static bool DependsOn(string folder, string other) =>
         !Types.InAssembly(Core).That().ResideInNamespace(folder).Should().NotHaveDependencyOn(other).GetResult().IsSuccessful;
 

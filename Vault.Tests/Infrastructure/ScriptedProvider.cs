@@ -24,6 +24,7 @@ public sealed class ScriptedAccount
     public TimeSpan Delay { get; set; }
 
     /// <summary>When set, a vault read signals <see cref="ReadStarted"/> and then waits for it: a sync held in the middle.</summary>
+    /// <remarks><see cref="ReadStarted"/> counts only reads that reached the gate.</remarks>
     public TaskCompletionSource? Gate { get; set; }
 
     public SemaphoreSlim ReadStarted { get; } = new(0);
@@ -81,9 +82,9 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
     {
         var account = Account(IdentityOf(context.Credentials.Secret));
         Interlocked.Increment(ref account.Reads);
-        account.ReadStarted.Release();
         if (account.Gate is { } gate)
         {
+            account.ReadStarted.Release();
             await gate.Task.WaitAsync(cancellationToken);
         }
 
