@@ -24,7 +24,7 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
         {
             AllowPrivateProviderHosts = true, AttemptTimeout = attemptTimeout, TotalTimeout = attemptTimeout + attemptTimeout,
         });
-        Clients = new ProviderHttpClients(network);
+        Clients = new ProviderHttpClients(network, clock);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Provider = new OnePasswordProvider(Clients, network, Options.Create(new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, ReadDetailsAtSync = readDetailsAtSync, SessionIdleTime = sessionIdleTime }),
             LoggerFactory.CreateLogger<OnePasswordProvider>(), clock);
