@@ -27,6 +27,9 @@ public sealed class ProviderCallException(ProviderFailure failure, HttpStatusCod
 {
     public ProviderFailure Failure { get; } = failure;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The code a sync records on the connection (its <c>lastError</c>): what a re-connect would have answered.</summary>
+    public string RecordedCode { get; init; } = failure == ProviderFailure.CredentialsRejected ? ErrorCodes.InvalidVaultToken : code;
 }
 
 /// <summary>
@@ -110,10 +113,14 @@ public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secre
         {
             throw Unavailable(ex.RetryAfter);
         }
-        catch (InvalidRequestException ex) when (!connecting)
+        catch (ApiException ex) when (!connecting && ex is not ProviderCallException)
         {
-            // At connect the caller's own input is at fault and the 400 naming its field goes out as is.
-            throw new ProviderCallException(ProviderFailure.SettingsRefused, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, ex.Message, null);
+            // Stored settings the provider now refuses (e.g. a server that resolves to a private address, a vault format
+            // it cannot read). At connect the caller's own input is at fault and its 4xx goes out as is.
+            throw new ProviderCallException(ProviderFailure.SettingsRefused, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, ex.Message, null)
+            {
+                RecordedCode = ex.Code,
+            };
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {

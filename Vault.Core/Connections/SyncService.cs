@@ -12,6 +12,9 @@ namespace Vault.Core.Connections;
 public sealed record ConnectionSyncOutcome(Connection Connection, SyncSummary Summary, ConnectionError? Error, TimeSpan? RetryAfter)
 {
     public bool Synced => Error is null;
+
+    /// <summary>The sync failed because the stored credentials no longer work: only a re-connect helps.</summary>
+    public bool NeedsReconnect => Error is not null && Connection.Status == ConnectionStatus.ReconnectRequired;
 }
 
 public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes, SyncSummary Summary, IReadOnlyList<CachedItem> Items);
@@ -72,7 +75,7 @@ public sealed class SyncService(
 
         if (!outcomes.Any(o => o.Synced))
         {
-            if (outcomes.All(o => o.Error!.Code == ErrorCodes.ReconnectRequired))
+            if (outcomes.All(o => o.NeedsReconnect))
             {
                 throw ApiErrors.ReconnectRequired();
             }
@@ -94,7 +97,7 @@ public sealed class SyncService(
         {
             // The stored credentials were rejected; trying them again would only spend the provider's budget.
             return new ConnectionSyncOutcome(connection, SyncSummary.Empty, connection.LastError
-                ?? new ConnectionError(ErrorCodes.ReconnectRequired, ReconnectMessage, clock.GetUtcNow()), null);
+                ?? new ConnectionError(ErrorCodes.InvalidVaultToken, ReconnectMessage, clock.GetUtcNow()), null);
         }
 
         var waitStarted = clock.GetUtcNow();
@@ -151,7 +154,7 @@ public sealed class SyncService(
         }
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.CredentialsRejected or ProviderFailure.SettingsRefused)
         {
-            return await RecordFailureAsync(connection, ErrorCodes.ReconnectRequired, ex.Message, null, true, ct).ConfigureAwait(false);
+            return await RecordFailureAsync(connection, ex.RecordedCode, ex.Message, null, true, ct).ConfigureAwait(false);
         }
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.ProviderUnavailable)
         {

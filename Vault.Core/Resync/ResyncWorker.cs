@@ -63,14 +63,19 @@ public sealed class ResyncWorker(
         }
 
         var outcome = await sync.SyncConnectionAsync(connection, ct).ConfigureAwait(false);
-        switch (outcome.Error?.Code)
+        if (outcome.Synced)
         {
-            case null:
-                return ResyncOutcome.Synced;
-            case ErrorCodes.ReconnectRequired:
-                return ResyncOutcome.ReconnectRequired;
-            case ErrorCodes.NotFound:
-                return ResyncOutcome.SkippedDeleted;
+            return ResyncOutcome.Synced;
+        }
+
+        if (outcome.NeedsReconnect)
+        {
+            return ResyncOutcome.ReconnectRequired;
+        }
+
+        if (outcome.Error?.Code == ErrorCodes.NotFound)
+        {
+            return ResyncOutcome.SkippedDeleted;
         }
 
         if (outcome.RetryAfter is { } wait)

@@ -35,18 +35,18 @@ public sealed class RunService(
         var url = ValidateUrl(request.Url);
         if (request.Goal is { Length: > 10_000 })
         {
-            throw new InvalidRequestException("goal", "must be at most 10000 characters.");
+            throw new InvalidRequestException("goal", "must be at most 10000 characters.", InputProblemKind.TooLong);
         }
 
         var ids = request.CredentialItemIds;
         if (ids is not null && ids.Count > 0 && request.UseVault == false)
         {
-            throw new InvalidRequestException("use_vault", "must not be false when credential_item_ids are given.");
+            throw new InvalidRequestException("use_vault", "must not be false when credential_item_ids are given.", InputProblemKind.NotAllowed);
         }
 
         if (ids is not null && (ids.Count > MaxExplicitItems || ids.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > 512)))
         {
-            throw new InvalidRequestException("credential_item_ids", $"must be at most {MaxExplicitItems} non-empty item ids.");
+            throw new InvalidRequestException("credential_item_ids", $"must be at most {MaxExplicitItems} non-empty item ids.", InputProblemKind.TooLong);
         }
 
         List<GrantedCredential> granted;
@@ -104,7 +104,7 @@ public sealed class RunService(
     {
         if (run.GrantAll && domain is null)
         {
-            throw new InvalidRequestException("domain", "is required for a run granted the whole vault (use_vault without credential_item_ids).");
+            throw new InvalidRequestException("domain", "is required for a run granted the whole vault (use_vault without credential_item_ids).", InputProblemKind.Required);
         }
 
         if (domain is not null && RegistrableDomain.FromHostOrUrl(domain) is null)

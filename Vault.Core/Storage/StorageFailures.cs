@@ -4,7 +4,7 @@ using Vault.Core.Errors;
 
 namespace Vault.Core.Storage;
 
-/// <summary>Storage and Key Vault failures become 503 vault_unavailable: a backing service failed, a retry may succeed.</summary>
+/// <summary>Storage and Key Vault failures become 503 VAULT_UNAVAILABLE: a backing service failed, a retry may succeed.</summary>
 public static class StorageFailures
 {
     public static bool IsBackingServiceFailure(Exception exception) =>

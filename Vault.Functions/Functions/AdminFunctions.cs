@@ -18,7 +18,8 @@ public sealed class AdminFunctions(ApiGate gate, AccountService accounts)
             var name = body.Name?.Trim();
             if (string.IsNullOrEmpty(name) || name.Length > 200)
             {
-                throw new InvalidRequestException("name", "is required (1 to 200 characters).");
+                throw new InvalidRequestException("name", "is required (1 to 200 characters).",
+                    string.IsNullOrEmpty(name) ? InputProblemKind.Required : InputProblemKind.TooLong);
             }
 
             var created = await accounts.CreateAccountAsync(name, call.Aborted).ConfigureAwait(false);

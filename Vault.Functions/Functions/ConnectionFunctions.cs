@@ -14,7 +14,7 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.ConnectRequest).ConfigureAwait(false);
             var result = await connections.ConnectAsync(call.Account, ApiMapping.ToInput(body), call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(result.Created ? 201 : 200, ApiMapping.ToBody(result.Connection, result.Items), ApiJson.Default.ConnectionBody);
+            return ApiResult.Json(result.Created ? 201 : 200, ApiMapping.ToConnectedBody(result.Connection, result.Items), ApiJson.Default.ConnectionBody);
         });
 
     [Function(nameof(ListConnections))]
@@ -31,6 +31,6 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             await connections.DeleteAsync(call.Account, connectionId, call.Aborted).ConfigureAwait(false);
-            return ApiResult.NoContent();
+            return ApiResult.Json(200, new DisconnectedBody(true, connectionId), ApiJson.Default.DisconnectedBody);
         });
 }

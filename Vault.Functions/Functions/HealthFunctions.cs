@@ -8,11 +8,11 @@ namespace Vault.Functions.Functions;
 
 public sealed class HealthFunctions(ApiGate gate)
 {
-    [Function(nameof(Health))]
-    public Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>
+    [Function(nameof(GetHealth))]
+    public Task<IActionResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>
         gate.HandleAsync(req, Access.Public, _ => Task.FromResult(ApiResult.Json(200, new HealthBody("ok"), ApiJson.Default.HealthBody)));
 
-    [Function(nameof(OpenApiDocument))]
-    public Task<IActionResult> OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest req) =>
+    [Function(nameof(GetOpenApiDocument))]
+    public Task<IActionResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest req) =>
         gate.HandleAsync(req, Access.Public, _ => Task.FromResult(ApiResult.Raw(200, "application/json; charset=utf-8", OpenApiSpec.Utf8)));
 }

@@ -32,7 +32,7 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.PatchItemRequest).ConfigureAwait(false);
-            var enabled = body.Enabled ?? throw new InvalidRequestException("enabled", "is required (true or false).");
+            var enabled = body.Enabled ?? throw new InvalidRequestException("enabled", "is required (true or false).", InputProblemKind.Required);
             var item = await items.SetEnabledAsync(call.Account, itemId, enabled, call.Aborted).ConfigureAwait(false);
             return ApiResult.Json(200, ApiMapping.ToBody(item), ApiJson.Default.ItemBody);
         });
@@ -84,7 +84,7 @@ internal static class Query
     {
         null => null,
         var v when int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max => n,
-        _ => throw new InvalidRequestException(name, $"must be an integer from {min} to {max}."),
+        _ => throw new InvalidRequestException(name, $"must be an integer from {min} to {max}.", InputProblemKind.OutOfRange),
     };
 
     public static DateOnly? OptionalDate(HttpRequest req, string name) => Optional(req, name) switch

@@ -20,12 +20,12 @@ public sealed class UsageFunctions(ApiGate gate, Metering metering, TimeProvider
             var from = Query.OptionalDate(req, "from") ?? to.AddDays(-29);
             if (from > to)
             {
-                throw new InvalidRequestException("from", "must not be after to.");
+                throw new InvalidRequestException("from", "must not be after to.", InputProblemKind.OutOfRange);
             }
 
             if (to.DayNumber - from.DayNumber >= MaxDays)
             {
-                throw new InvalidRequestException("from", $"the range must not exceed {MaxDays} days.");
+                throw new InvalidRequestException("from", $"the range must not exceed {MaxDays} days.", InputProblemKind.OutOfRange);
             }
 
             var days = await metering.ReadAsync(call.Account, from, to, call.Aborted).ConfigureAwait(false);

@@ -113,8 +113,13 @@ public sealed class ApiGate(
 
                 break;
             case Access.ApiKey:
+                if (!call.Request.Headers.TryGetValue(ApiKeyHeader, out var keys) || keys.All(string.IsNullOrWhiteSpace))
+                {
+                    throw ApiErrors.MissingApiKey();
+                }
+
                 call.AccountId = await accounts.AuthenticateAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
-                    ?? throw ApiErrors.Unauthorized();
+                    ?? throw ApiErrors.InvalidApiKey();
                 if (await rateLimiter.TryAcquireAsync(call.AccountId, call.Aborted).ConfigureAwait(false) is { } retryAfter)
                 {
                     throw ApiErrors.RateLimited(retryAfter);
@@ -141,12 +146,20 @@ public sealed class ApiGate(
         }
     }
 
+    private static System.Text.Json.Nodes.JsonArray ToJsonPath(IReadOnlyList<object> path) =>
+        new(path.Select(segment => segment is int index
+            ? System.Text.Json.Nodes.JsonValue.Create(index)
+            : (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(segment.ToString()!)).ToArray());
+
     private static string? SingleHeader(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0]?.Trim() : null;
 
     public static ApiResult Error(ApiCall call, ApiException ex)
     {
-        var body = new ErrorBody { Error = new ErrorDetail(ex.Code, ex.Message, call.RequestId) };
+        var details = ex is InvalidRequestException invalid
+            ? invalid.Problems.Select(p => new ErrorDetailEntry(ToJsonPath(p.Path), p.Kind, p.Message)).ToList()
+            : null;
+        var body = new ErrorBody { Error = new ErrorDetail(ex.Code, ex.Message, call.RequestId, details) };
         var result = ApiResult.Json((int)ex.Status, body, ApiJson.Default.ErrorBody);
         if (ex.RetryAfterSeconds is { } seconds)
         {

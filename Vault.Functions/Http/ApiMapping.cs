@@ -43,6 +43,9 @@ public static class ApiMapping
         Items = items?.Select(ToBody).ToList(),
     };
 
+    /// <summary>The connect answer: the connection with <c>"connected": true</c> and its synced items.</summary>
+    public static ConnectionBody ToConnectedBody(Connection c, IReadOnlyList<CachedItem> items) => ToBody(c, items) with { Connected = true };
+
     public static ErrorInfoBody? ToBody(ConnectionError? error) =>
         error is null ? null : new ErrorInfoBody(error.Code, error.Message, error.At.UtcDateTime);
 

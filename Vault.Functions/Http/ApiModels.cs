@@ -10,7 +10,14 @@ public sealed class ErrorBody
     public required ErrorDetail Error { get; init; }
 }
 
-public sealed record ErrorDetail(string Code, string Message, string RequestId);
+public sealed record ErrorDetail(
+    string Code,
+    string Message,
+    string RequestId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ErrorDetailEntry>? Details);
+
+/// <summary>One problem of an INVALID_INPUT error: the JSON path of the field or query parameter (names and indexes).</summary>
+public sealed record ErrorDetailEntry(System.Text.Json.Nodes.JsonArray Path, string Code, string Message);
 
 public sealed record HealthBody(string Status);
 
@@ -37,8 +44,13 @@ public sealed class ConnectRequest
 
 public sealed record ErrorInfoBody(string Code, string Message, DateTime At);
 
-public sealed class ConnectionBody
+public sealed record ConnectionBody
 {
+    /// <summary>True on the connect answer, as the hosted product says; absent elsewhere.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Connected { get; init; }
+
+
     public required string ConnectionId { get; init; }
     public required string Provider { get; init; }
     public required string Status { get; init; }
@@ -53,6 +65,8 @@ public sealed class ConnectionBody
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ItemBody>? Items { get; init; }
 }
+
+public sealed record DisconnectedBody(bool Disconnected, string ConnectionId);
 
 public sealed record ConnectionListBody(IReadOnlyList<ConnectionBody> Connections);
 
@@ -148,6 +162,7 @@ public sealed record RunCredentialsBody(IReadOnlyList<RunCredentialBody> Credent
 [JsonSerializable(typeof(ConnectRequest))]
 [JsonSerializable(typeof(ConnectionBody))]
 [JsonSerializable(typeof(ConnectionListBody))]
+[JsonSerializable(typeof(DisconnectedBody))]
 [JsonSerializable(typeof(ItemListBody))]
 [JsonSerializable(typeof(ItemBody))]
 [JsonSerializable(typeof(PatchItemRequest))]

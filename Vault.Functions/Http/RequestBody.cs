@@ -5,7 +5,7 @@ using Vault.Core.Errors;
 
 namespace Vault.Functions.Http;
 
-/// <summary>Reads a JSON request body: at most 64 KiB, well-formed, of the expected shape; anything else is 400 invalid_request.</summary>
+/// <summary>Reads a JSON request body: at most 64 KiB, well-formed, of the expected shape; anything else is 400 INVALID_INPUT with a detail naming the problem.</summary>
 public static class RequestBody
 {
     public const int MaxBytes = 64 * 1024;
@@ -15,7 +15,7 @@ public static class RequestBody
     {
         if (request.ContentLength > MaxBytes)
         {
-            throw new InvalidRequestException("body", $"must not be larger than {MaxBytes / 1024} KiB.");
+            throw TooLarge();
         }
 
         var buffer = new MemoryStream();
@@ -25,30 +25,47 @@ public static class RequestBody
         {
             if (buffer.Length + read > MaxBytes)
             {
-                throw new InvalidRequestException("body", $"must not be larger than {MaxBytes / 1024} KiB.");
+                throw TooLarge();
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (json.Span.Trim(" \n\r\t"u8).IsEmpty)
         {
-            return allowEmpty ? new T() : throw new InvalidRequestException("body", "must be a JSON object.");
+            return allowEmpty ? new T() : throw new InvalidRequestException("body", "must be a JSON object.", InputProblemKind.Required);
+        }
+
+        // Well-formed JSON first, so that a syntax error (invalid_json) is told apart from a field of the wrong type.
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidRequestException("body", "must be a JSON object.", InputProblemKind.InvalidType);
+            }
+        }
+        catch (JsonException)
+        {
+            throw new InvalidRequestException("body", "is not well-formed JSON.", InputProblemKind.InvalidJson);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo)
-                ?? throw new InvalidRequestException("body", "must be a JSON object.");
+            return JsonSerializer.Deserialize(json.Span, typeInfo)
+                ?? throw new InvalidRequestException("body", "must be a JSON object.", InputProblemKind.InvalidType);
         }
         catch (JsonException ex)
         {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            throw new InvalidRequestException(field, ex.Path is null or "$" ? "must be a JSON object." : "has the wrong type or is malformed.");
+            throw new InvalidRequestException(ex.Path ?? "body", "has the wrong type.", InputProblemKind.InvalidType);
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidRequestException("body", "must be a JSON object.");
+            throw new InvalidRequestException("body", "must be a JSON object.", InputProblemKind.InvalidType);
         }
     }
+
+    private static InvalidRequestException TooLarge() =>
+        new("body", $"must not be larger than {MaxBytes / 1024} KiB.", InputProblemKind.TooLong);
 }

@@ -46,7 +46,7 @@ public static class OpenApiSpec
             ["/v1/vault/connections/{connectionId}"] = new JsonObject
             {
                 ["delete"] = Op("Disconnect: delete stored credentials and every cached item", "apiKey", null,
-                    Responses(("204", "Deleted", null), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error")), ("503", "vault_unavailable", Ref("Error"))),
+                    Responses(("200", "Disconnected", Obj(("disconnected", new JsonObject { ["type"] = "boolean" }), ("connectionId", Str()))), ("401", "unauthorized", Ref("Error")), ("404", "not_found", Ref("Error")), ("503", "vault_unavailable", Ref("Error"))),
                     PathParam("connectionId")),
             },
             ["/v1/vault/items"] = new JsonObject
@@ -86,10 +86,19 @@ public static class OpenApiSpec
             paths[path] = item;
         }
 
+        // Operation ids are the functions' names in camelCase (createConnection, getRunCredentials, ...).
+        foreach (var route in Http.FunctionRoutes.All)
+        {
+            if (paths["/" + route.Template]?[route.Method.ToLowerInvariant()] is JsonObject operation)
+            {
+                operation["operationId"] = char.ToLowerInvariant(route.Name[0]) + route.Name[1..];
+            }
+        }
+
         return new JsonObject
         {
             ["openapi"] = "3.0.3",
-            ["info"] = new JsonObject { ["title"] = "Vault API", ["version"] = "1.0.0", ["description"] = "Password-manager connections, a cache of login items, and credentials granted to agent runs." },
+            ["info"] = new JsonObject { ["title"] = "Vault API", ["version"] = "1.1.0", ["description"] = "Password-manager connections, a cache of login items, and credentials granted to agent runs." },
             ["paths"] = paths,
             ["components"] = new JsonObject
             {

@@ -18,10 +18,12 @@ internal static class Schemas
             ("lastError", errorInfo));
         var withItems = connection.DeepClone().AsObject();
         withItems["properties"]!.AsObject()["items"] = Arr(Ref("Item"));
+        withItems["properties"]!.AsObject()["connected"] = new JsonObject { ["type"] = "boolean" };
 
         return new JsonObject
         {
-            ["Error"] = Obj(("error", Obj(("code", Str()), ("message", Str()), ("requestId", Str())))),
+            ["Error"] = Obj(("error", Obj(("code", Str()), ("message", Str()), ("requestId", Str()),
+                ("details", Arr(Obj(("path", Arr(new JsonObject())), ("code", Str()), ("message", Str()))))))),
             ["Health"] = Obj(("status", Str())),
             ["CreatedAccount"] = Obj(("accountId", Str()), ("keyId", Str()), ("apiKey", Str())),
             ["CreatedKey"] = Obj(("keyId", Str()), ("apiKey", Str())),

@@ -19,12 +19,12 @@ public sealed class AdminAndAuthTests : ApiTestBase
     public async Task Admin_routes_require_the_admin_key()
     {
         var body = new JsonObject { ["name"] = "acme" };
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/admin/accounts", null, body), 401, "unauthorized");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/admin/accounts", null, body), 401, "UNAUTHORIZED");
         await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, body.ToJsonString(),
-            new Dictionary<string, string> { ["X-Admin-Key"] = "wrong" }), 401, "unauthorized");
+            new Dictionary<string, string> { ["X-Admin-Key"] = "wrong" }), 401, "UNAUTHORIZED");
         var (_, apiKey) = await Host.CreateAccountAsync();
         await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, body.ToJsonString(),
-            new Dictionary<string, string> { ["X-Admin-Key"] = apiKey }), 401, "unauthorized");
+            new Dictionary<string, string> { ["X-Admin-Key"] = apiKey }), 401, "UNAUTHORIZED");
     }
 
     [Fact]
@@ -40,12 +40,12 @@ public sealed class AdminAndAuthTests : ApiTestBase
 
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", secondKey), 200);
         await HttpAssert.Status(await Host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{keyId}", null, null, admin), 204);
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", secondKey), 401, "unauthorized");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", secondKey), 401, "INVALID_API_KEY");
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", firstKey), 200);
 
-        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{keyId}", null, null, admin), 404, "not_found");
-        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts/acct-unknown/keys", null, null, admin), 404, "not_found");
-        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, "{\"name\":\"\"}", admin), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}/keys/{keyId}", null, null, admin), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts/acct-unknown/keys", null, null, admin), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, "{\"name\":\"\"}", admin), 400, "INVALID_INPUT");
     }
 
     [Fact]
@@ -81,9 +81,14 @@ public sealed class AdminAndAuthTests : ApiTestBase
             headers["X-API-Key"] = key;
         }
 
+        // The hosted product's codes and messages: no key at all, or a key that is not (or no longer) valid.
+        var (expectedCode, expectedMessage) = string.IsNullOrEmpty(key)
+            ? ("MISSING_API_KEY", "X-API-Key header is required")
+            : ("INVALID_API_KEY", "Invalid or expired API key");
         foreach (var (method, path) in new[] { ("GET", "/v1/vault/connections"), ("GET", "/v1/vault/items"), ("POST", "/v1/vault/items/sync"), ("GET", "/v1/usage"), ("DELETE", "/v1/vault/connections/conn-x") })
         {
-            await HttpAssert.Error(await Host.SendRawAsync(new HttpMethod(method), path, null, null, headers), 401, "unauthorized");
+            var message = await HttpAssert.Error(await Host.SendRawAsync(new HttpMethod(method), path, null, null, headers), 401, expectedCode);
+            Assert.Equal(expectedMessage, message);
         }
     }
 
@@ -94,13 +99,13 @@ public sealed class AdminAndAuthTests : ApiTestBase
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/vault/connections");
         request.Headers.TryAddWithoutValidation("X-API-Key", new[] { apiKey, apiKey });
         var response = await Host.Client.SendAsync(request);
-        await HttpAssert.Error(response, 401, "unauthorized");
+        await HttpAssert.Error(response, 401, "INVALID_API_KEY");
     }
 
     [Fact]
     public async Task Unknown_routes_answer_the_error_body()
     {
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/nothing-here", null), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/nothing-here", null), 404, "NOT_FOUND");
         Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Put, "/v1/health", null)).StatusCode);
     }
 
@@ -124,6 +129,6 @@ public sealed class AdminDisabledTests : IAsyncLifetime
     {
         var response = await _host.SendRawAsync(HttpMethod.Post, "/v1/admin/accounts", null, "{\"name\":\"x\"}",
             new Dictionary<string, string> { ["X-Admin-Key"] = "" });
-        await HttpAssert.Error(response, 404, "not_found");
+        await HttpAssert.Error(response, 404, "NOT_FOUND");
     }
 }

@@ -18,6 +18,7 @@ public sealed class ConnectionTests : ApiTestBase
             Login("i3", "No website", "androidapp://com.example"));
 
         Assert.StartsWith("conn-", connection["connectionId"]!.GetValue<string>());
+        Assert.True(connection["connected"]!.GetValue<bool>());
         Assert.Equal("bitwarden", connection["provider"]!.GetValue<string>());
         Assert.Equal("active", connection["status"]!.GetValue<string>());
         Assert.Equal("alice@example.com", connection["label"]!.GetValue<string>());
@@ -41,6 +42,7 @@ public sealed class ConnectionTests : ApiTestBase
         var listed = list!["connections"]!.AsArray().Single()!;
         Assert.Equal(connection["connectionId"]!.GetValue<string>(), listed["connectionId"]!.GetValue<string>());
         Assert.Null(listed["items"]);
+        Assert.Null(listed["connected"]);
     }
 
     [Fact]
@@ -52,6 +54,7 @@ public sealed class ConnectionTests : ApiTestBase
         var again = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey,
             BitwardenBody(clientId.ToUpperInvariant().Replace("USER.", "user."), secret: "rotated-secret")), 200);
         Assert.Equal(first["connectionId"]!.GetValue<string>(), again!["connectionId"]!.GetValue<string>());
+        Assert.True(again["connected"]!.GetValue<bool>());
         Assert.Equal(first["createdAt"]!.GetValue<string>(), again["createdAt"]!.GetValue<string>());
         var list = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
         Assert.Single(list!["connections"]!.AsArray());
@@ -65,7 +68,7 @@ public sealed class ConnectionTests : ApiTestBase
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "site-b.com"));
         var third = NewClientId();
         Host.Bitwarden.Account(third).Items.Add(Login("c", "C", "site-c.com"));
-        var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(third)), 409, "max_connections");
+        var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(third)), 409, "MAX_CONNECTIONS");
         Assert.Contains("2", message);
         Assert.Equal(0, Host.Bitwarden.Account(third).Reads);
     }
@@ -91,12 +94,14 @@ public sealed class ConnectionTests : ApiTestBase
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("b", "B", "site-b.com"));
         var id = a["connectionId"]!.GetValue<string>();
 
-        Assert.Null(await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 204));
+        var disconnected = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 200);
+        Assert.True(disconnected!["disconnected"]!.GetValue<bool>());
+        Assert.Equal(id, disconnected["connectionId"]!.GetValue<string>());
         Assert.Equal(["B"], Labels(await ListItemsAsync(apiKey)));
         Assert.Empty(await ListItemsAsync(apiKey, "?domain=site-a.com"));
         var secrets = Host.Services.GetService(typeof(Vault.Core.Storage.ISecretStore)) as Vault.Core.Storage.ISecretStore;
         Assert.Null(await secrets!.GetAsync("cred-" + id, CancellationToken.None));
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey), 404, "NOT_FOUND");
 
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("c", "C", "site-c.com"));
     }
@@ -107,7 +112,7 @@ public sealed class ConnectionTests : ApiTestBase
         var (_, apiKey) = await Host.CreateAccountAsync();
         async Task Expect(JsonObject body, string field)
         {
-            var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "invalid_request");
+            var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "INVALID_INPUT");
             Assert.StartsWith(field, message);
         }
 
@@ -138,7 +143,7 @@ public sealed class ConnectionTests : ApiTestBase
         var (_, apiKey) = await Host.CreateAccountAsync();
         var clientId = NewClientId();
         Host.Bitwarden.Account(clientId).Mode = ScriptedMode.RejectCredentials;
-        var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(clientId)), 400, "invalid_vault_token");
+        var message = await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(clientId)), 400, "INVALID_VAULT_TOKEN");
         Assert.Equal("Invalid vault token", message);
         var list = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
         Assert.Empty(list!["connections"]!.AsArray());
@@ -156,8 +161,8 @@ public sealed class ConnectionTests : ApiTestBase
         Host.Bitwarden.Account(clientId).Mode = ScriptedMode.Throttled;
         var response = await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(clientId));
         Assert.Equal("42", response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString());
-        await HttpAssert.Error(response, 503, "vault_unavailable");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "no_connections");
+        await HttpAssert.Error(response, 503, "VAULT_UNAVAILABLE");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "NO_CONNECTIONS");
     }
 
     [Fact]

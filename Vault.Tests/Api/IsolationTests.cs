@@ -22,9 +22,9 @@ public sealed class IsolationTests : ApiTestBase
         var bobConnections = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", bob), 200))!["connections"]!.AsArray();
         Assert.DoesNotContain(aliceConnectionId, bobConnections.ToJsonString());
 
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(aliceItemId), bob, new JsonObject { ["enabled"] = false }), 404, "not_found");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{aliceConnectionId}", bob), 404, "not_found");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", bob, new JsonObject { ["connectionId"] = aliceConnectionId }), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(aliceItemId), bob, new JsonObject { ["enabled"] = false }), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{aliceConnectionId}", bob), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", bob, new JsonObject { ["connectionId"] = aliceConnectionId }), 404, "NOT_FOUND");
 
         // Alice's data is untouched by Bob's attempts, and usage is counted per account.
         Assert.True((await ListItemsAsync(alice)).Single()!["enabled"]!.GetValue<bool>());

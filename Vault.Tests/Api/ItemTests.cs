@@ -10,8 +10,8 @@ public sealed class ItemTests : ApiTestBase
     public async Task No_connection_is_404_no_connections()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "no_connections");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=github.com", apiKey), 404, "no_connections");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "NO_CONNECTIONS");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=github.com", apiKey), 404, "NO_CONNECTIONS");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ItemTests : ApiTestBase
         Assert.Equal(["Alice pages"], Labels(await ListItemsAsync(apiKey, "?domain=alice.github.io")));
         Assert.Equal(["Evil"], Labels(await ListItemsAsync(apiKey, "?domain=evil-github.com")));
         Assert.Empty(await ListItemsAsync(apiKey, "?domain=gitlab.com"));
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=" + Uri.EscapeDataString("ftp://github.com"), apiKey), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=" + Uri.EscapeDataString("ftp://github.com"), apiKey), 400, "INVALID_INPUT");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class ItemTests : ApiTestBase
 
         foreach (var bad in new[] { "limit=0", "limit=1001", "limit=abc", "enabled=maybe", "pageToken=garbage!", "limit=1&limit=2" })
         {
-            await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?" + bad, apiKey), 400, "invalid_request");
+            await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?" + bad, apiKey), 400, "INVALID_INPUT");
         }
     }
 
@@ -105,8 +105,8 @@ public sealed class ItemTests : ApiTestBase
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey, new JsonObject { ["enabled"] = true }), 200);
         Assert.Equal(2, (await ListItemsAsync(apiKey, "?enabled=true")).Count);
 
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/cred:conn-x:v:i", apiKey, new JsonObject { ["enabled"] = false }), 404, "not_found");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey, new JsonObject { ["enabled"] = "no" }), 400, "invalid_request");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey, new JsonObject()), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/cred:conn-x:v:i", apiKey, new JsonObject { ["enabled"] = false }), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey, new JsonObject { ["enabled"] = "no" }), 400, "INVALID_INPUT");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey, new JsonObject()), 400, "INVALID_INPUT");
     }
 }

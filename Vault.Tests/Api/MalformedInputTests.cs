@@ -27,7 +27,7 @@ public sealed class MalformedInputTests : ApiTestBase
     public async Task Bad_connect_bodies_are_400_and_write_nothing(string body)
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "INVALID_INPUT");
         var list = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
         Assert.Empty(list!["connections"]!.AsArray());
     }
@@ -44,8 +44,22 @@ public sealed class MalformedInputTests : ApiTestBase
         var (_, apiKey) = await Host.CreateAccountAsync();
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("1", "GitHub", "github.com"));
         var headers = new Dictionary<string, string> { ["X-Admin-Key"] = VaultTestHost.AdminKey };
-        await HttpAssert.Error(await Host.SendRawAsync(new HttpMethod(method), path, apiKey, body, headers), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendRawAsync(new HttpMethod(method), path, apiKey, body, headers), 400, "INVALID_INPUT");
         Assert.True((await ListItemsAsync(apiKey)).Single()!["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Query_problems_name_the_parameter()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        await ConnectBitwardenAsync(apiKey, NewClientId(), Login("1", "GitHub", "github.com"));
+        foreach (var (query, code) in new[] { ("limit=0", "out_of_range"), ("limit=abc", "out_of_range"), ("enabled=maybe", "invalid_format") })
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(await (await Host.SendAsync(HttpMethod.Get, "/v1/vault/items?" + query, apiKey)).Content.ReadAsStringAsync())!;
+            var detail = json["error"]!["details"]!.AsArray().Single()!;
+            Assert.Equal(query.Split('=')[0], detail["path"]!.AsArray().Single()!.GetValue<string>());
+            Assert.Equal(code, detail["code"]!.GetValue<string>());
+        }
     }
 
     [Fact]
@@ -53,7 +67,7 @@ public sealed class MalformedInputTests : ApiTestBase
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
         var huge = new string('x', 5 * 1024 * 1024);
-        var message = await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, huge), 400, "invalid_request");
+        var message = await HttpAssert.Error(await Host.SendRawAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, huge), 400, "INVALID_INPUT");
         Assert.Contains("64 KiB", message);
     }
 
@@ -64,7 +78,7 @@ public sealed class MalformedInputTests : ApiTestBase
     public async Task Odd_ids_are_404(string path)
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, path, apiKey), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Delete, path, apiKey), 404, "NOT_FOUND");
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class MeteringTests : ApiTestBase
         Assert.Empty((await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/usage?from=2020-01-01&to=2020-01-31", apiKey), 200))!["days"]!.AsArray());
         foreach (var bad in new[] { "from=2020-13-01", "from=yesterday", "from=2020-02-01&to=2020-01-01", "from=2020-01-01&to=2022-01-01" })
         {
-            await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/usage?" + bad, apiKey), 400, "invalid_request");
+            await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/usage?" + bad, apiKey), 400, "INVALID_INPUT");
         }
     }
 }
@@ -62,7 +62,7 @@ public sealed class RateLimitTests : ApiTestBase
         var limited = await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey);
         Assert.NotNull(limited.Headers.RetryAfter?.Delta);
         Assert.Equal(TimeSpan.FromSeconds(40), limited.Headers.RetryAfter!.Delta); // windows are clock minutes
-        await HttpAssert.Error(limited, 429, "rate_limited");
+        await HttpAssert.Error(limited, 429, Vault.Core.Errors.ErrorCodes.RateLimitExceeded);
 
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", other), 200);
         var metering = (Vault.Core.Accounts.Metering)Host.Services.GetService(typeof(Vault.Core.Accounts.Metering))!;
@@ -109,7 +109,7 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
         var refused = responses.Where(r => (int)r.StatusCode == 429).ToList();
         Assert.Equal(20, refused.Count);
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(40), r.Headers.RetryAfter?.Delta));
-        await HttpAssert.Error(refused[0], 429, "rate_limited");
+        await HttpAssert.Error(refused[0], 429, "RATE_LIMIT_EXCEEDED");
         await HttpAssert.Status(await _second.SendAsync(HttpMethod.Get, "/v1/vault/connections", quiet), 200);
 
         _clock.Advance(TimeSpan.FromSeconds(40));

@@ -23,7 +23,7 @@ public sealed class SecretLeakTests : ApiTestBase
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
         await ListItemsAsync(apiKey, "?domain=github.com");
         Host.Bitwarden.Account(clientId).Mode = ScriptedMode.RejectCredentials;
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "reconnect_required");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "UNAUTHORIZED");
 
         // While the connection exists: every table of this host, cell by cell.
         var tables = new TableServiceClient(AzuriteStorage.ConnectionString);
@@ -45,7 +45,7 @@ public sealed class SecretLeakTests : ApiTestBase
             Assert.DoesNotContain(cells, c => c.Contains(secret, StringComparison.Ordinal));
         }
 
-        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection!["connectionId"]}", apiKey), 204);
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection!["connectionId"]}", apiKey), 200);
         Assert.Empty(Host.Logs.Leaked(clientSecret, masterPassword, itemPassword, totpSeed, apiKey));
         Assert.Contains(Host.Logs.Lines, l => l.Contains("Connection conn-", StringComparison.Ordinal));
     }

@@ -54,15 +54,15 @@ public sealed class SyncTests : ApiTestBase
         var vault = Host.Bitwarden.Account(clientId.ToLowerInvariant());
         vault.Mode = ScriptedMode.RejectCredentials;
 
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "reconnect_required");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "UNAUTHORIZED");
         var listed = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]![0]!;
         Assert.Equal("reconnect_required", listed["status"]!.GetValue<string>());
-        Assert.Equal("reconnect_required", listed["lastError"]!["code"]!.GetValue<string>());
+        Assert.Equal("INVALID_VAULT_TOKEN", listed["lastError"]!["code"]!.GetValue<string>());
         Assert.Equal(["GitHub"], Labels(await ListItemsAsync(apiKey)));
 
         // No further provider calls until the user re-connects.
         var reads = vault.Reads;
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "reconnect_required");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "UNAUTHORIZED");
         Assert.Equal(reads, vault.Reads);
 
         vault.Mode = ScriptedMode.Ok;
@@ -82,10 +82,10 @@ public sealed class SyncTests : ApiTestBase
 
         var response = await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey);
         Assert.Equal(TimeSpan.FromSeconds(42), response.Headers.RetryAfter?.Delta);
-        await HttpAssert.Error(response, 503, "vault_unavailable");
+        await HttpAssert.Error(response, 503, "VAULT_UNAVAILABLE");
         var listed = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]![0]!;
         Assert.Equal("active", listed["status"]!.GetValue<string>());
-        Assert.Equal("vault_unavailable", listed["lastError"]!["code"]!.GetValue<string>());
+        Assert.Equal("VAULT_UNAVAILABLE", listed["lastError"]!["code"]!.GetValue<string>());
         Assert.Equal(["GitHub"], Labels(await ListItemsAsync(apiKey)));
     }
 
@@ -103,22 +103,22 @@ public sealed class SyncTests : ApiTestBase
         var outcomes = sync!["connections"]!.AsArray();
         Assert.Equal(2, outcomes.Count);
         var failed = outcomes.Single(o => o!["connectionId"]!.GetValue<string>() == badConnection["connectionId"]!.GetValue<string>())!;
-        Assert.Equal("vault_unavailable", failed["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("VAULT_UNAVAILABLE", failed["error"]!["code"]!.GetValue<string>());
         Assert.Equal(["Bad", "Good"], Labels(sync["items"]!.AsArray()));
 
         var one = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey,
             new JsonObject { ["connectionId"] = badConnection["connectionId"]!.GetValue<string>() }), 503);
-        Assert.Equal("vault_unavailable", one!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("VAULT_UNAVAILABLE", one!["error"]!["code"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Sync_errors_for_missing_connections()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 404, "no_connections");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 404, "NO_CONNECTIONS");
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("1", "GitHub", "github.com"));
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject { ["connectionId"] = "conn-unknown" }), 404, "not_found");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject { ["connectionId"] = 12 }), 400, "invalid_request");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject { ["connectionId"] = "conn-unknown" }), 404, "NOT_FOUND");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject { ["connectionId"] = 12 }), 400, "INVALID_INPUT");
     }
 
     private static void AssertSummary(JsonNode body, int added, int updated, int removed, int skipped)

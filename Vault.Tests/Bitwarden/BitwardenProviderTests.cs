@@ -131,9 +131,9 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
         var (_, apiKey) = await _host.CreateAccountAsync();
         var account = RichAccount(Pbkdf2);
         Assert.Equal("Invalid vault token", await HttpAssert.Error(
-            await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, secret: "wrong-secret")), 400, "invalid_vault_token"));
+            await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, secret: "wrong-secret")), 400, "INVALID_VAULT_TOKEN"));
         Assert.Equal("Invalid vault token", await HttpAssert.Error(
-            await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, password: "wrong master password")), 400, "invalid_vault_token"));
+            await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, password: "wrong master password")), 400, "INVALID_VAULT_TOKEN"));
         var list = await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
         Assert.Empty(list!["connections"]!.AsArray());
     }
@@ -144,7 +144,7 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
         var (_, apiKey) = await _host.CreateAccountAsync();
         var account = RichAccount(Pbkdf2);
         account.Kdf = new KdfSettings(KdfType.Pbkdf2Sha256, 1_000, null, null); // the server now claims a weaker KDF
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account)), 400, "invalid_vault_token");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account)), 400, "INVALID_VAULT_TOKEN");
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account)), 201);
         account.ClientSecret = "rotated";
         _server.RevokeTokens();
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "reconnect_required");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 401, "UNAUTHORIZED");
         Assert.Equal(4, (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray().Count);
     }
 
@@ -183,7 +183,7 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
             Assert.Equal(TimeSpan.FromSeconds(retryAfter.Value), response.Headers.RetryAfter?.Delta);
         }
 
-        await HttpAssert.Error(response, 503, "vault_unavailable");
+        await HttpAssert.Error(response, 503, "VAULT_UNAVAILABLE");
         Assert.True(_server.TokenRequests <= 1, "a login is never retried");
     }
 
@@ -206,13 +206,13 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
         var account = RichAccount(Pbkdf2);
         var body = Body(account);
         body["region"] = "eu";
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "invalid_request");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "INVALID_INPUT");
         body.Remove("region");
         body["serverCaCertificate"] = "-----BEGIN CERTIFICATE-----\nnot a cert\n-----END CERTIFICATE-----";
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "invalid_request");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "INVALID_INPUT");
         body.Remove("serverCaCertificate");
         body["clientId"] = "user.1234";
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "invalid_request");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 400, "INVALID_INPUT");
         Assert.Equal(0, _server.TokenRequests);
     }
 
@@ -224,8 +224,8 @@ public sealed class BitwardenProviderTests : IAsyncLifetime
         var connection = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account)), 201))!;
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items?domain=github.com", apiKey), 200);
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, password: "nope-" + account.MasterPassword)), 400, "invalid_vault_token");
-        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 204);
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(account, password: "nope-" + account.MasterPassword)), 400, "INVALID_VAULT_TOKEN");
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 200);
         Assert.Empty(_host.Logs.Leaked(account.ClientSecret, account.MasterPassword, "gh-secret-pw", "shop-pw", "acme-pw", "JBSWY3DPEHPK3PXP"));
     }
 }

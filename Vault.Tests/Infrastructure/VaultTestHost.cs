@@ -62,6 +62,7 @@ public sealed class VaultTestHost : IAsyncDisposable
             ["Logging:LogLevel:Azure.Core"] = "Debug", // the leak tests read the SDKs' request logs too
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+            ["Vault:ResyncSchedule"] = "0 */15 * * * *", // required at start-up; the timer itself is off here
             ["Vault:Resync:RunInStandalone"] = "false",
             ["Vault:Resync:QueueName"] = tablePrefix + "-resync",
         };
@@ -154,6 +155,33 @@ public static class HttpAssert
         Assert.False(string.IsNullOrWhiteSpace(error["message"]!.GetValue<string>()));
         Assert.StartsWith("req_", error["requestId"]!.GetValue<string>());
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        AssertDetails(expectedCode, error["details"]);
         return error["message"]!.GetValue<string>();
+    }
+
+    private static readonly string[] DetailCodes =
+        ["required", "invalid_type", "invalid_format", "too_long", "out_of_range", "not_allowed", "invalid_json"];
+
+    /// <summary>
+    /// INVALID_INPUT carries <c>details</c>: one entry per problem with a JSON path (names and indexes), a contract detail
+    /// code and a message; every other code carries none.
+    /// </summary>
+    private static void AssertDetails(string code, JsonNode? details)
+    {
+        if (code != "INVALID_INPUT")
+        {
+            Assert.Null(details);
+            return;
+        }
+
+        var entries = Assert.IsType<JsonArray>(details);
+        Assert.NotEmpty(entries);
+        foreach (var entry in entries)
+        {
+            var path = Assert.IsType<JsonArray>(entry!["path"]);
+            Assert.All(path, segment => Assert.True(segment!.GetValueKind() is JsonValueKind.String or JsonValueKind.Number));
+            Assert.Contains(entry["code"]!.GetValue<string>(), DetailCodes);
+            Assert.False(string.IsNullOrWhiteSpace(entry["message"]!.GetValue<string>()));
+        }
     }
 }

@@ -100,25 +100,25 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
 
         AssertNoSecretLeaked(connection.ToJsonString(), listed.ToJsonString(), sync.ToJsonString(), again.ToJsonString(), run.ToJsonString());
 
-        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 204);
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "no_connections");
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200);
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "NO_CONNECTIONS");
     }
 
     [Fact]
     public async Task Malformed_and_rejected_tokens()
     {
         var (_, apiKey) = await _host.CreateAccountAsync();
-        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, "ops_notatoken"), 400, "invalid_request"));
-        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, "abc"), 400, "invalid_request"));
-        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, _account.MintToken("evil.example.com")), 400, "invalid_request"));
+        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, "ops_notatoken"), 400, "INVALID_INPUT"));
+        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, "abc"), 400, "INVALID_INPUT"));
+        Assert.Contains("token", await HttpAssert.Error(await ConnectAsync(apiKey, _account.MintToken("evil.example.com")), 400, "INVALID_INPUT"));
         Assert.Empty(_server.Requests);
 
         _account.Revoked = true;
-        Assert.Equal("Invalid vault token", await HttpAssert.Error(await ConnectAsync(apiKey, _account.MintToken()), 400, "invalid_vault_token"));
+        Assert.Equal("Invalid vault token", await HttpAssert.Error(await ConnectAsync(apiKey, _account.MintToken()), 400, "INVALID_VAULT_TOKEN"));
         Assert.Single(_server.Requests);
         var wrongKey = _account.MintToken(tamper: j => j["srpX"] = new string('2', 64));
         _account.Revoked = false;
-        Assert.Equal("Invalid vault token", await HttpAssert.Error(await ConnectAsync(apiKey, wrongKey), 400, "invalid_vault_token"));
+        Assert.Equal("Invalid vault token", await HttpAssert.Error(await ConnectAsync(apiKey, wrongKey), 400, "INVALID_VAULT_TOKEN"));
         AssertNoSecretLeaked();
     }
 
@@ -131,7 +131,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         _server.ClearRequests();
         _server.Fail(new FakeFault { PathContains = "/items/overviews", Status = 429, RetryAfterSeconds = 90, Remaining = 1 });
         var throttled = await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject());
-        await HttpAssert.Error(throttled, 503, "vault_unavailable");
+        await HttpAssert.Error(throttled, 503, "VAULT_UNAVAILABLE");
         Assert.Single(_server.Requests, r => r.PathAndQuery.Contains("/items/overviews"));
         var connections = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!;
         Assert.Equal("active", connections["connections"]![0]!["status"]!.GetValue<string>());
@@ -139,7 +139,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
 
         _account.Revoked = true;
         _server.ClearRequests();
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 401, "reconnect_required");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject()), 401, "UNAUTHORIZED");
         Assert.Single(_server.Requests);
         connections = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!;
         Assert.Equal("reconnect_required", connections["connections"]![0]!["status"]!.GetValue<string>());

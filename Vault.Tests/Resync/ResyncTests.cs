@@ -131,7 +131,7 @@ public sealed class ResyncTests : IAsyncLifetime
         Assert.Empty((await queue.PeekMessagesAsync(32)).Value); // not visible before the provider's 42 s
         var connection = await Get<ConnectionStore>().GetAsync(accountId, connectionId, default);
         Assert.Equal("active", connection!.Status);
-        Assert.Equal("vault_unavailable", connection.LastError!.Code);
+        Assert.Equal("VAULT_UNAVAILABLE", connection.LastError!.Code);
     }
 }
 

@@ -32,7 +32,7 @@ public sealed class RunAuditFailureTests : ApiTestBase
         var response = await Host.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("audit-guarded-pw", text);
-        await HttpAssert.Error(response, 503, "vault_unavailable");
+        await HttpAssert.Error(response, 503, "VAULT_UNAVAILABLE");
         Assert.Empty(Host.Logs.Leaked("audit-guarded-pw", run["runToken"]!.GetValue<string>()));
     }
 }

@@ -96,7 +96,7 @@ public sealed class RunTests : ApiTestBase
         var runId = run["runId"]!.GetValue<string>();
         var token = run["runToken"]!.GetValue<string>();
 
-        await HttpAssert.Error(await CredentialsAsync(runId, token), 400, "invalid_request");
+        await HttpAssert.Error(await CredentialsAsync(runId, token), 400, "INVALID_INPUT");
         var github = (await HttpAssert.Status(await CredentialsAsync(runId, token, "?domain=" + Uri.EscapeDataString("https://github.com/settings")), 200))!;
         Assert.Equal(["GitHub"], github["credentials"]!.AsArray().Select(c => c!["label"]!.GetValue<string>()));
 
@@ -127,7 +127,7 @@ public sealed class RunTests : ApiTestBase
         {
             ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub"), "cred:nope:x:y", foreign, disabled),
         });
-        var message = await HttpAssert.Error(response, 400, "unknown_credential_item");
+        var message = await HttpAssert.Error(response, 400, "UNKNOWN_CREDENTIAL_ITEM");
         Assert.Contains("cred:nope:x:y", message);
         Assert.Contains(foreign, message);
         Assert.Contains(disabled, message);
@@ -136,9 +136,9 @@ public sealed class RunTests : ApiTestBase
         await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
         {
             ["use_vault"] = false, ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub")),
-        }), 400, "invalid_request");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["credential_item_ids"] = "cred:x" }), 400, "invalid_request");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["url"] = "javascript:alert(1)" }), 400, "invalid_request");
+        }), 400, "INVALID_INPUT");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["credential_item_ids"] = "cred:x" }), 400, "INVALID_INPUT");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["url"] = "javascript:alert(1)" }), 400, "INVALID_INPUT");
 
         var none = await CreateRunAsync(apiKey, new JsonObject { ["url"] = "https://example.com" });
         Assert.Empty(none["credentials"]!.AsArray());
@@ -154,21 +154,21 @@ public sealed class RunTests : ApiTestBase
         var other = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = ids.DeepClone() });
         var runId = run["runId"]!.GetValue<string>();
 
-        await HttpAssert.Error(await CredentialsAsync(runId, null), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync(runId, other["runToken"]!.GetValue<string>()), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync(runId, apiKey), 401, "unauthorized");
-        await HttpAssert.Error(await CredentialsAsync("run-unknown", run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await CredentialsAsync(runId, null), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync(runId, other["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync(runId, apiKey), 401, "UNAUTHORIZED");
+        await HttpAssert.Error(await CredentialsAsync("run-unknown", run["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
         // A run token is not an API key.
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", run["runToken"]!.GetValue<string>()), 401, "INVALID_API_KEY");
         // Another account cannot see the run.
         var (_, otherKey) = await Host.CreateAccountAsync("other");
-        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", otherKey), 404, "not_found");
+        await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", otherKey), 404, "NOT_FOUND");
 
         await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200);
         _clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
         await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200);
         _clock.Advance(TimeSpan.FromTicks(1)); // the token's lifetime is over
-        await HttpAssert.Error(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 401, "unauthorized");
+        await HttpAssert.Error(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class RunTests : ApiTestBase
     {
         var (apiKey, connection) = await SetUpAsync();
         var run = await CreateRunAsync(apiKey, new JsonObject { ["credential_item_ids"] = new JsonArray(ItemId(connection, "GitHub")) });
-        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 204);
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connection["connectionId"]}", apiKey), 200);
         var body = (await HttpAssert.Status(await CredentialsAsync(run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>()), 200))!;
         Assert.Empty(body["credentials"]!.AsArray());
     }
@@ -205,6 +205,6 @@ public sealed class RunTests : ApiTestBase
         vault.Mode = ScriptedMode.Unavailable;
         var failed = await CredentialsAsync(runId, run["runToken"]!.GetValue<string>());
         Assert.DoesNotContain("live-pw", await failed.Content.ReadAsStringAsync());
-        await HttpAssert.Error(failed, 503, "vault_unavailable");
+        await HttpAssert.Error(failed, 503, "VAULT_UNAVAILABLE");
     }
 }

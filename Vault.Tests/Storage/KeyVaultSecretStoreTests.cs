@@ -104,7 +104,7 @@ public sealed class KeyVaultEndToEndTests : IAsyncLifetime
         Assert.Contains("cred-" + connectionId, _vault.Names);
 
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
-        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 204);
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200);
         Assert.DoesNotContain("cred-" + connectionId, _vault.Names);
         Assert.Contains(_vault.Requests, r => r.Method == "DELETE" && r.Path == $"/secrets/cred-{connectionId}");
     }
@@ -119,7 +119,7 @@ public sealed class KeyVaultEndToEndTests : IAsyncLifetime
             var clientId = "user." + Guid.NewGuid();
             _host.Bitwarden.Account(clientId).Items.Add(Login("1", "GitHub", "github.com"));
             var body = new JsonObject { ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "s", ["masterPassword"] = "m" };
-            await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 503, "vault_unavailable");
+            await HttpAssert.Error(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 503, "VAULT_UNAVAILABLE");
         }
         finally
         {
@@ -128,6 +128,6 @@ public sealed class KeyVaultEndToEndTests : IAsyncLifetime
 
         var list = await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
         Assert.Empty(list!["connections"]!.AsArray());
-        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "no_connections");
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, "NO_CONNECTIONS");
     }
 }

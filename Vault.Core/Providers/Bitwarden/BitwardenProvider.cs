@@ -24,18 +24,28 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
 
     public ProviderCredentials ParseCredentials(ConnectInput input)
     {
+        // Every problem of the three credential fields at once, so a form can mark them all.
+        var problems = new List<InputProblem>();
         var clientId = input.ClientId?.Trim();
-        if (clientId is null || !ClientIdPattern().IsMatch(clientId))
+        if (string.IsNullOrEmpty(clientId))
         {
-            throw new InvalidRequestException("clientId", "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.");
+            problems.Add(new InputProblem(["clientId"], InputProblemKind.Required, "is required (user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."));
+        }
+        else if (!ClientIdPattern().IsMatch(clientId))
+        {
+            problems.Add(new InputProblem(["clientId"], InputProblemKind.InvalidFormat, "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."));
         }
 
-        Require("clientSecret", input.ClientSecret);
-        Require("masterPassword", input.MasterPassword);
+        Require(problems, "clientSecret", input.ClientSecret);
+        Require(problems, "masterPassword", input.MasterPassword);
+        if (problems.Count > 0)
+        {
+            throw new InvalidRequestException(problems);
+        }
         var region = input.Region?.Trim().ToLowerInvariant();
         if (region is not (null or "us" or "eu"))
         {
-            throw new InvalidRequestException("region", "must be \"us\" or \"eu\".");
+            throw new InvalidRequestException("region", "must be \"us\" or \"eu\".", InputProblemKind.NotAllowed);
         }
 
         string? server = null;
@@ -43,7 +53,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         {
             if (region is not null)
             {
-                throw new InvalidRequestException("region", "cannot be combined with serverUrl.");
+                throw new InvalidRequestException("region", "cannot be combined with serverUrl.", InputProblemKind.NotAllowed);
             }
 
             server = ProviderEndpoint.ParseBaseUrl("serverUrl", input.ServerUrl, http.AllowPrivateHosts).ToString().TrimEnd('/');
@@ -57,7 +67,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         var endpoints = BitwardenEndpoints.For(server, region);
         var secret = new BitwardenSecret
         {
-            ClientId = clientId.ToLowerInvariant(),
+            ClientId = clientId!.ToLowerInvariant(),
             ClientSecret = input.ClientSecret!,
             MasterPassword = input.MasterPassword!,
             ServerUrl = server,
@@ -154,11 +164,12 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         }
     }
 
-    private static void Require(string field, string? value)
+    private static void Require(List<InputProblem> problems, string field, string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > MaxSecretLength)
         {
-            throw new InvalidRequestException(field, $"is required (1 to {MaxSecretLength} characters).");
+            problems.Add(new InputProblem([field], string.IsNullOrEmpty(value) ? InputProblemKind.Required : InputProblemKind.TooLong,
+                $"is required (1 to {MaxSecretLength} characters)."));
         }
     }
 
@@ -166,7 +177,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
     {
         if (server is null)
         {
-            throw new InvalidRequestException("serverCaCertificate", "is only used with a self-hosted serverUrl.");
+            throw new InvalidRequestException("serverCaCertificate", "is only used with a self-hosted serverUrl.", InputProblemKind.NotAllowed);
         }
 
         try

@@ -33,7 +33,7 @@ public static class ProviderEndpoint
             (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
              (ForbiddenAddresses.IsIpLiteral(uri.Host, out var ip) && ForbiddenAddresses.IsForbidden(ip))))
         {
-            throw new InvalidRequestException(field, "must not point to a private, loopback, link-local or metadata address.");
+            throw new InvalidRequestException(field, "must not point to a private, loopback, link-local or metadata address.", InputProblemKind.NotAllowed);
         }
 
         var text = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');

@@ -50,7 +50,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         var token = ServiceAccountToken.Parse(input.Token);
         if (!SignInAddress.IsAllowed(token.SignInAddress, _network.AllowPrivateProviderHosts))
         {
-            throw new InvalidRequestException("token", "its sign-in address must be a 1Password domain (1password.com, 1password.ca or 1password.eu).");
+            throw new InvalidRequestException("token", "its sign-in address must be a 1Password domain (1password.com, 1password.ca or 1password.eu).", InputProblemKind.NotAllowed);
         }
 
         return new ProviderCredentials(token.Identity, token.BaseUri.GetLeftPart(UriPartial.Authority), input.Token!.Trim());

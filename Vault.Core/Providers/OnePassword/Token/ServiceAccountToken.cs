@@ -67,7 +67,7 @@ internal sealed partial class ServiceAccountToken
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            throw new InvalidRequestException(Field, "is required for provider 1password.");
+            throw new InvalidRequestException(Field, "is required for provider 1password.", InputProblemKind.Required);
         }
 
         token = token.Trim();
