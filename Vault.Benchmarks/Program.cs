@@ -14,10 +14,13 @@ switch (name)
     case "bitwarden":
         await BitwardenSyncBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "bitwarden-v2":
+        await BitwardenV2DecryptBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     case "onepassword":
         await OnePasswordSyncBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount]");
         break;
 }

@@ -17,6 +17,9 @@ public enum ProviderFailure
     /// <summary>The stored settings are refused before any call (e.g. a server that now resolves to a private address).</summary>
     SettingsRefused,
 
+    /// <summary>The vault uses an encryption format this service cannot read yet (the credentials are fine).</summary>
+    UnsupportedEncryption,
+
     /// <summary>Key Vault (or the local secret store) failed.</summary>
     BackingServiceFailed,
 }
@@ -108,6 +111,12 @@ public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secre
             throw connecting
                 ? new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.BadRequest, ErrorCodes.InvalidVaultToken, ApiErrors.InvalidVaultToken().Message, null)
                 : new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, RejectedStoredMessage, null);
+        }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            // The same 400 at every stage: retrying cannot help until this service understands the format.
+            var error = ApiErrors.UnsupportedVaultEncryption(ex.Part);
+            throw new ProviderCallException(ProviderFailure.UnsupportedEncryption, error.Status, error.Code, error.Message, null);
         }
         catch (ProviderUnavailableException ex)
         {

@@ -80,6 +80,13 @@ public sealed class SyncService(
                 throw ApiErrors.ReconnectRequired();
             }
 
+            // Retrying cannot help a vault whose encryption is not understood: say so instead of "unavailable".
+            if (outcomes.All(o => o.NeedsReconnect || o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption))
+            {
+                var unsupported = outcomes.First(o => o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption).Error!;
+                throw new ApiException(System.Net.HttpStatusCode.BadRequest, ErrorCodes.UnsupportedVaultEncryption, unsupported.Message);
+            }
+
             var wait = outcomes.Where(o => o.RetryAfter is not null).Select(o => o.RetryAfter!.Value).DefaultIfEmpty().Max();
             throw ApiErrors.VaultUnavailable("No connection could be synced: the vault provider or a backing service failed; retry later.",
                 wait > TimeSpan.Zero ? wait : null);
@@ -155,6 +162,13 @@ public sealed class SyncService(
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.CredentialsRejected or ProviderFailure.SettingsRefused)
         {
             return await RecordFailureAsync(connection, ex.RecordedCode, ex.Message, null, true, ct).ConfigureAwait(false);
+        }
+        catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.UnsupportedEncryption)
+        {
+            // The credentials are fine and the cached items stay; the connection stays active so it reads again once
+            // this service understands the format.
+            logger.LogWarning("Sync of connection {ConnectionId} failed: unsupported vault encryption", connection.ConnectionId);
+            return await RecordFailureAsync(connection, ErrorCodes.UnsupportedVaultEncryption, ex.Message, null, false, ct).ConfigureAwait(false);
         }
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.ProviderUnavailable)
         {

@@ -97,3 +97,14 @@ public sealed class ProviderUnavailableException(string message, TimeSpan? retry
     /// <summary>How long the provider asked us to wait (429 Retry-After), if it said.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>
+/// The vault uses an encryption format (algorithm, content type, security version, item format) this client does not
+/// read yet. The message names the part, never data or key material; the connect answers 400
+/// UNSUPPORTED_VAULT_ENCRYPTION and a later sync records it as the connection's last error.
+/// </summary>
+public sealed class UnsupportedVaultEncryptionException(string part) : Exception($"Not supported yet: {part}.")
+{
+    /// <summary>What is not understood, e.g. <c>COSE algorithm -70011</c>.</summary>
+    public string Part { get; } = part;
+}

@@ -14,6 +14,9 @@ public enum ResyncOutcome
     SkippedNotDue,
     Deferred,
     ReconnectRequired,
+
+    /// <summary>The vault uses an encryption this client cannot read yet: recorded on the connection, not retried by the queue.</summary>
+    UnsupportedEncryption,
 }
 
 /// <summary>A transient failure: the queue makes the message visible again later and counts the try.</summary>
@@ -76,6 +79,12 @@ public sealed class ResyncWorker(
         if (outcome.Error?.Code == ErrorCodes.NotFound)
         {
             return ResyncOutcome.SkippedDeleted;
+        }
+
+        if (outcome.Error?.Code == ErrorCodes.UnsupportedVaultEncryption)
+        {
+            // Retrying cannot help until this service reads the format; the error is on the connection.
+            return ResyncOutcome.UnsupportedEncryption;
         }
 
         if (outcome.RetryAfter is { } wait)

@@ -38,7 +38,7 @@ public static class OpenApiSpec
             {
                 ["post"] = Op("Connect a password manager (or re-connect the same identity in place) and run its first sync", "apiKey", Body(Ref("ConnectRequest")),
                     Responses(("200", "Re-connected in place", Ref("ConnectionWithItems")), ("201", "Connected", Ref("ConnectionWithItems")),
-                        ("400", "invalid_request or invalid_vault_token", Ref("Error")), ("401", "unauthorized", Ref("Error")),
+                        ("400", "invalid_request, invalid_vault_token or UNSUPPORTED_VAULT_ENCRYPTION", Ref("Error")), ("401", "unauthorized", Ref("Error")),
                         ("409", "max_connections", Ref("Error")), ("429", "rate_limited", Ref("Error")), ("503", "vault_unavailable", Ref("Error")))),
                 ["get"] = Op("List connections", "apiKey", null,
                     Responses(("200", "Connections", Obj(("connections", Arr(Ref("Connection"))))), ("401", "unauthorized", Ref("Error")), ("429", "rate_limited", Ref("Error")))),
@@ -69,7 +69,9 @@ public static class OpenApiSpec
             ["/v1/vault/items/sync"] = new JsonObject
             {
                 ["post"] = Op("Re-read every connection (or one) from its provider", "apiKey", Body(Obj(("connectionId", Str()))),
-                    Responses(("200", "At least one connection synced", Ref("SyncResult")), ("401", "unauthorized or reconnect_required", Ref("Error")),
+                    Responses(("200", "At least one connection synced", Ref("SyncResult")),
+                        ("400", "UNSUPPORTED_VAULT_ENCRYPTION: no connection synced and those that failed use an encryption not readable yet", Ref("Error")),
+                        ("401", "unauthorized or reconnect_required", Ref("Error")),
                         ("404", "no_connections or not_found", Ref("Error")), ("503", "vault_unavailable", Ref("Error")))),
             },
             ["/v1/usage"] = new JsonObject

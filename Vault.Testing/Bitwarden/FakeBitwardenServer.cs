@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Vault.Core.Providers.Bitwarden;
 using Vault.Core.Providers.Bitwarden.Crypto;
 
 namespace Vault.Testing.Bitwarden;
@@ -30,6 +31,44 @@ public sealed class FakeBitwardenAccount
         ProtectedPrivateKey = EncString.Encrypt(Rsa.ExportPkcs8PrivateKey(), UserKey);
     }
 
+    /// <summary>
+    /// The published v2 test account of bitwarden/sdk-internal (test_bitwarden_com_account_v2): its XAES-256-GCM user key,
+    /// type-7 private and signing keys, signed public key and security state, as a v2 server serves them. The vectors
+    /// publish no master-password unlock, so the user key (a padded COSE key) is wrapped as a type-2 EncString under
+    /// the stretched master key of <paramref name="masterPassword"/> with the account's published KDF, as the clients do.
+    /// </summary>
+    public static FakeBitwardenAccount PublishedV2(string masterPassword, KdfSettings? kdf = null)
+    {
+        kdf ??= new KdfSettings(KdfType.Argon2id, BitwardenV2Vectors.V2KdfIterations, BitwardenV2Vectors.V2KdfMemoryMiB, BitwardenV2Vectors.V2KdfParallelism);
+        var userKey = SymmetricKey.FromBytes(Convert.FromBase64String(BitwardenV2Vectors.V2DecryptedUserKey));
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(EncString.DecryptPrivateKey(BitwardenV2Vectors.V2PrivateKey, userKey), out _);
+        return new FakeBitwardenAccount(BitwardenV2Vectors.V2Email, masterPassword, kdf, userKey, rsa, BitwardenV2Vectors.V2PrivateKey);
+    }
+
+    private FakeBitwardenAccount(string email, string masterPassword, KdfSettings kdf, SymmetricKey userKey, RSA rsa, string protectedPrivateKey)
+    {
+        Email = email;
+        MasterPassword = masterPassword;
+        Kdf = kdf;
+        ClientId = "user." + Guid.NewGuid();
+        ClientSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(22)).TrimEnd('=');
+        UserKey = userKey;
+        ProtectedUserKey = EncString.Encrypt(userKey.ToBytes(), SymmetricKey.Stretch(MasterKey.Derive(masterPassword, email, kdf)));
+        Rsa = rsa;
+        ProtectedPrivateKey = protectedPrivateKey;
+        SecurityVersion = 2;
+    }
+
+    /// <summary>Encryption v2: a COSE user key, key pairs and security state under <c>accountKeys</c>.</summary>
+    public bool IsV2 => UserKey.IsCose;
+
+    /// <summary>The security version the server states in clear (v2 accounts; the signed state says 2).</summary>
+    public int SecurityVersion { get; set; }
+
+    /// <summary>The signed security state served (v2 accounts): the published one unless a test swaps it.</summary>
+    public string SignedSecurityState { get; set; } = BitwardenV2Vectors.V2SecurityState;
+
     public string Id { get; } = Guid.NewGuid().ToString();
     public string Email { get; }
     public string MasterPassword { get; }
@@ -51,7 +90,7 @@ public sealed class FakeBitwardenAccount
     }
 
     public string AddLogin(string name, string? username, string? password, string? totp, (string Uri, int? Match)[] uris,
-        string? organizationId = null, bool perCipherKey = false, bool deleted = false, int type = 1)
+        string? organizationId = null, bool perCipherKey = false, bool deleted = false, int type = 1, bool badChecksumOnLastUri = false)
     {
         var id = Guid.NewGuid().ToString();
         var containerKey = organizationId is null ? UserKey : Organizations[organizationId].Key;
@@ -59,12 +98,18 @@ public sealed class FakeBitwardenAccount
         string? protectedCipherKey = null;
         if (perCipherKey)
         {
-            key = SymmetricKey.Generate();
-            protectedCipherKey = EncString.Encrypt(key.ToBytes(), containerKey);
+            key = containerKey.IsCose ? SymmetricKey.GenerateCose(SymmetricKeyKind.XAes256Gcm) : SymmetricKey.Generate();
+            protectedCipherKey = EncString.WrapKey(key, containerKey);
         }
 
         string? Enc(string? value) => value is null ? null : EncString.Encrypt(value, key);
-        var uriArray = new JsonArray(uris.Select(u => (JsonNode)new JsonObject { ["uri"] = Enc(u.Uri), ["match"] = u.Match }).ToArray());
+
+        // Clients store each URI's checksum (base64 SHA-256 of the URI) next to it; v2 clients drop URIs that do not match.
+        string Checksum(string uri, bool wrong) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(wrong ? uri + "/evil" : uri)));
+        var uriArray = new JsonArray(uris.Select((u, i) => (JsonNode)new JsonObject
+        {
+            ["uri"] = Enc(u.Uri), ["match"] = u.Match, ["uriChecksum"] = Enc(Checksum(u.Uri, badChecksumOnLastUri && i == uris.Length - 1)),
+        }).ToArray());
         Ciphers.Add(new JsonObject
         {
             ["id"] = id,
@@ -85,6 +130,73 @@ public sealed class FakeBitwardenAccount
         return id;
     }
 
+    /// <summary>
+    /// A login as a v2 client stores a personal item (security version ≥ 2): a per-item XAES-256-GCM key wrapped by the
+    /// user key, an A256GCM content-encryption key wrapped by it, and the whole item as CBOR in a data envelope in the
+    /// cipher's <c>data</c>; the old fields stay empty but for an encrypted empty name.
+    /// </summary>
+    public string AddBlobLogin(string name, string? username, string? password, string? totp, (string Uri, int? Match)[] uris, bool deleted = false)
+    {
+        var cek = SymmetricKey.GenerateCose(SymmetricKeyKind.Aes256Gcm);
+        var item = new Dictionary<string, object?>
+        {
+            ["version"] = "1",
+            ["content"] = new Dictionary<string, object?>
+            {
+                ["name"] = name,
+                ["notes"] = null,
+                ["typeData"] = new Dictionary<string, object?>
+                {
+                    ["type"] = "login",
+                    ["username"] = username,
+                    ["password"] = password,
+                    ["passwordRevisionDate"] = null,
+                    ["uris"] = uris.Select(u => (object?)new Dictionary<string, object?> { ["uri"] = u.Uri, ["match"] = u.Match }).ToList(),
+                    ["totp"] = totp,
+                    ["autofillOnPageLoad"] = null,
+                },
+            },
+        };
+        return AddSealedCipher(cek, DataEnvelope.Seal(CborTree.Write(item), cek, DataEnvelope.VaultItemNamespace), type: 1, deleted);
+    }
+
+    /// <summary>A cipher holding a published envelope (sdk-internal blob vectors) with its published CEK.</summary>
+    public string AddPublishedBlob(string cek, string envelope, int type) =>
+        AddSealedCipher(SymmetricKey.FromBytes(Convert.FromBase64String(cek)), envelope, type, deleted: false);
+
+    private string AddSealedCipher(SymmetricKey cek, string envelope, int type, bool deleted)
+    {
+        if (!IsV2)
+        {
+            throw new InvalidOperationException("Blob items belong to v2 accounts.");
+        }
+
+        var id = Guid.NewGuid().ToString();
+        var cipherKey = SymmetricKey.GenerateCose(SymmetricKeyKind.XAes256Gcm);
+        var data = new JsonObject
+        {
+            ["format_version"] = 1,
+            ["wrapped_cek"] = EncString.WrapKey(cek, cipherKey),
+            ["envelope"] = envelope,
+        };
+        Ciphers.Add(new JsonObject
+        {
+            ["id"] = id,
+            ["organizationId"] = null,
+            ["folderId"] = null,
+            ["type"] = type,
+            ["data"] = data.ToJsonString(),
+            ["name"] = EncString.Encrypt(string.Empty, cipherKey),
+            ["notes"] = null,
+            ["key"] = EncString.WrapKey(cipherKey, UserKey),
+            ["login"] = null,
+            ["revisionDate"] = "2026-11-01T10:00:00.000Z",
+            ["deletedDate"] = deleted ? "2026-11-02T10:00:00.000Z" : null,
+            ["object"] = "cipherDetails",
+        });
+        return id;
+    }
+
     /// <summary>The account's key pairs as current servers describe them (the "account cryptographic state").</summary>
     public JsonObject AccountKeysJson() => new()
     {
@@ -92,13 +204,50 @@ public sealed class FakeBitwardenAccount
         {
             ["wrappedPrivateKey"] = ProtectedPrivateKey,
             ["publicKey"] = Convert.ToBase64String(Rsa.ExportSubjectPublicKeyInfo()),
-            ["signedPublicKey"] = null,
+            ["signedPublicKey"] = IsV2 ? BitwardenV2Vectors.V2SignedPublicKey : null,
             ["object"] = "publicKeyEncryptionKeyPair",
         },
-        ["signatureKeyPair"] = null,
-        ["securityState"] = null,
+        ["signatureKeyPair"] = IsV2 ? new JsonObject
+        {
+            ["wrappedSigningKey"] = BitwardenV2Vectors.V2SigningKey,
+            ["verifyingKey"] = VerifyingKey(),
+            ["object"] = "signatureKeyPair",
+        } : null,
+        ["securityState"] = IsV2 ? new JsonObject
+        {
+            ["securityState"] = SignedSecurityState,
+            ["securityVersion"] = SecurityVersion,
+            ["object"] = "securityState",
+        } : null,
         ["object"] = "privateKeys",
     };
+
+    /// <summary>The published signing key's public half as a COSE_Key (OKP, Ed25519), as the server stores it.</summary>
+    private string VerifyingKey()
+    {
+        var (plaintext, _) = EncString.OpenCose(BitwardenV2Vectors.V2SigningKey, UserKey);
+        var signing = (Dictionary<string, object?>)CborTree.Read(new System.Formats.Cbor.CborReader(plaintext, System.Formats.Cbor.CborConformanceMode.Lax), 0)!;
+        using var key = NSec.Cryptography.Key.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, (byte[])signing["-4"]!, NSec.Cryptography.KeyBlobFormat.RawPrivateKey);
+        return Convert.ToBase64String(CoseOkp(signing.GetValueOrDefault("2") as byte[] ?? [], key.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey)));
+    }
+
+    private static byte[] CoseOkp(byte[] keyId, byte[] x)
+    {
+        var writer = new System.Formats.Cbor.CborWriter(System.Formats.Cbor.CborConformanceMode.Lax);
+        writer.WriteStartMap(5);
+        writer.WriteInt64(1);
+        writer.WriteInt64(1); // kty OKP
+        writer.WriteInt64(2);
+        writer.WriteByteString(keyId);
+        writer.WriteInt64(3);
+        writer.WriteInt64(Cose.EdDsa);
+        writer.WriteInt64(-1);
+        writer.WriteInt64(6); // crv Ed25519
+        writer.WriteInt64(-2);
+        writer.WriteByteString(x);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
 
     public JsonObject ProfileJson() => new()
     {
@@ -185,6 +334,14 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     public FakeBitwardenAccount AddAccount(string email, string password, KdfSettings kdf)
     {
         var account = new FakeBitwardenAccount(email, password, kdf);
+        Accounts[account.ClientId] = account;
+        return account;
+    }
+
+    /// <summary>The published v2 test account (see <see cref="FakeBitwardenAccount.PublishedV2"/>).</summary>
+    public FakeBitwardenAccount AddPublishedV2Account(string masterPassword, KdfSettings? kdf = null)
+    {
+        var account = FakeBitwardenAccount.PublishedV2(masterPassword, kdf);
         Accounts[account.ClientId] = account;
         return account;
     }

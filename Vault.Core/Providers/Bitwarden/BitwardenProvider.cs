@@ -116,6 +116,11 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         {
             (email, items) = new VaultDecryptor(logger).Decrypt(sync, secret.MasterPassword, kdf, protectedUserKey);
         }
+        catch (UnsupportedVaultEncryptionException ex)
+        {
+            logger.LogWarning("Bitwarden vault uses an encryption this client cannot read yet: {Part}", ex.Part);
+            throw;
+        }
         catch (KdfRejectedException)
         {
             throw new ProviderRejectedCredentialsException("The account's KDF settings are below the accepted minimums.");

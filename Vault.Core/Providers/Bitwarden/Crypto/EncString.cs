@@ -9,8 +9,9 @@ public sealed class EncStringException(string message) : CryptographicException(
 /// <summary>
 /// Bitwarden's encrypted-string format <c>&lt;type&gt;.&lt;b64&gt;|&lt;b64&gt;…</c>. Symmetric: 0 AES-256-CBC (legacy, no MAC),
 /// 2 AES-256-CBC + HMAC-SHA256 (what current accounts write). Asymmetric: 3 RSA-OAEP-SHA256, 4 RSA-OAEP-SHA1, and the
-/// deprecated 5/6 (the same with an appended MAC that is not checked, as the official clients do). Type 7 (COSE
-/// Encrypt0, XChaCha20-Poly1305) belongs to accounts on the new encryption scheme and is reported as unsupported.
+/// deprecated 5/6 (the same with an appended MAC that is not checked, as the official clients do). Type 7 (encryption
+/// v2): base64 of a COSE_Encrypt0 under a COSE key (XAES-256-GCM or XChaCha20-Poly1305), whose protected content type
+/// says what the plaintext is; text is padded. Types 0/2 only open under v1 keys and type 7 only under v2 keys.
 /// </summary>
 public static class EncString
 {
@@ -22,9 +23,86 @@ public static class EncString
             : throw new EncStringException("Malformed EncString: no type.");
     }
 
+    /// <summary>The plaintext bytes. A type-7 string must carry text or bytes (use the key and private-key readers for those).</summary>
     public static byte[] Decrypt(string encString, SymmetricKey key)
     {
+        if (TypeOf(encString) == 7)
+        {
+            var (plaintext, content) = OpenCose(encString, key);
+            return content is CoseContent.Utf8Padded or CoseContent.OctetStream
+                ? plaintext
+                : throw new UnsupportedVaultEncryptionException($"COSE content type {content} where text was expected");
+        }
+
+        return DecryptV1(encString, key);
+    }
+
+    /// <summary>A wrapped key: v1 raw or padded-COSE bytes in types 0/2; in type 7 a legacy key or a COSE_Key by content type.</summary>
+    public static SymmetricKey DecryptKey(string encString, SymmetricKey key)
+    {
+        if (TypeOf(encString) != 7)
+        {
+            return SymmetricKey.FromBytes(DecryptV1(encString, key));
+        }
+
+        var (plaintext, content) = OpenCose(encString, key);
+        return content switch
+        {
+            CoseContent.LegacyKey => SymmetricKey.FromBytes(plaintext),
+            CoseContent.CoseKey => SymmetricKey.FromCoseKey(plaintext),
+            _ => throw new UnsupportedVaultEncryptionException($"COSE content type {content} where a key was expected"),
+        };
+    }
+
+    /// <summary>The user's RSA private key (PKCS#8 DER): type 2 under a v1 user key, type 7 (content PKCS#8) under a v2 one.</summary>
+    public static byte[] DecryptPrivateKey(string encString, SymmetricKey key)
+    {
+        if (TypeOf(encString) != 7)
+        {
+            return DecryptV1(encString, key);
+        }
+
+        var (plaintext, content) = OpenCose(encString, key);
+        return content == CoseContent.Pkcs8PrivateKey
+            ? plaintext
+            : throw new UnsupportedVaultEncryptionException($"COSE content type {content} where a private key was expected");
+    }
+
+    /// <summary>Type 7: parses and decrypts the COSE_Encrypt0 and removes the padding its content type implies.</summary>
+    public static (byte[] Plaintext, CoseContent Content) OpenCose(string encString, SymmetricKey key)
+    {
+        if (!key.IsCose)
+        {
+            throw new EncStringException("Unsupported EncString type 7 for an AES-CBC key.");
+        }
+
+        var parts = Parts(encString);
+        if (parts.Length != 1)
+        {
+            throw new EncStringException("Malformed EncString of type 7.");
+        }
+
+        var message = CoseEncrypt0.Parse(parts[0]);
+        var content = message.Content; // an unknown content type is unsupported before anything is decrypted
+        var plaintext = message.Decrypt(key);
+        try
+        {
+            return (content == CoseContent.Utf8Padded ? Padding.Unpad(plaintext) : plaintext, content);
+        }
+        catch (CryptographicException)
+        {
+            throw new EncStringException("EncString padding is invalid.");
+        }
+    }
+
+    private static byte[] DecryptV1(string encString, SymmetricKey key)
+    {
         var type = TypeOf(encString);
+        if (key.IsCose && type is 0 or 2)
+        {
+            throw new EncStringException($"EncString type {type} under a v2 key.");
+        }
+
         var parts = Parts(encString);
         switch (type)
         {
@@ -51,12 +129,25 @@ public static class EncString
                 return AesCbc(key.EncryptionKey, parts[0], parts[1]);
             case 0 or 2:
                 throw new EncStringException($"Malformed EncString of type {type}.");
+            case 7:
+                throw new EncStringException("Unsupported EncString type 7 for an AES-CBC key.");
+            case > 7:
+                throw new UnsupportedVaultEncryptionException($"EncString type {type}");
             default:
                 throw new EncStringException($"Unsupported EncString type {type} for a symmetric key.");
         }
     }
 
     public static string DecryptToString(string encString, SymmetricKey key) => Encoding.UTF8.GetString(Decrypt(encString, key));
+
+    /// <summary>Type 7 as a v2 client writes it: text padded, keys as legacy bytes or COSE_Key by content type.</summary>
+    public static string EncryptCose(ReadOnlySpan<byte> plaintext, SymmetricKey key, CoseContent content) =>
+        "7." + Convert.ToBase64String(CoseEncrypt0.Encrypt(key, content, content == CoseContent.Utf8Padded ? Padding.PadText(plaintext) : plaintext));
+
+    /// <summary>Wraps a key the way the SDK does under a v2 key: a COSE key as COSE_Key, a v1 key as legacy bytes.</summary>
+    public static string WrapKey(SymmetricKey keyToWrap, SymmetricKey wrappingKey) => wrappingKey.IsCose
+        ? EncryptCose(keyToWrap.IsCose ? keyToWrap.ToCoseKey() : keyToWrap.ToBytes(), wrappingKey, keyToWrap.IsCose ? CoseContent.CoseKey : CoseContent.LegacyKey)
+        : Encrypt(keyToWrap.ToBytes(), wrappingKey);
 
     public static byte[] Decrypt(string encString, RSA privateKey)
     {
@@ -66,6 +157,7 @@ public static class EncString
         {
             3 or 5 => RSAEncryptionPadding.OaepSHA256,
             4 or 6 => RSAEncryptionPadding.OaepSHA1,
+            > 6 => throw new UnsupportedVaultEncryptionException($"EncString type {type} for a private key"),
             _ => throw new EncStringException($"Unsupported EncString type {type} for a private key."),
         };
         if (parts.Length is 0 or > 2)
@@ -87,7 +179,9 @@ public static class EncString
         return $"2.{Convert.ToBase64String(iv)}|{Convert.ToBase64String(data)}|{Convert.ToBase64String(mac)}";
     }
 
-    public static string Encrypt(string plaintext, SymmetricKey key) => Encrypt(Encoding.UTF8.GetBytes(plaintext), key);
+    public static string Encrypt(string plaintext, SymmetricKey key) => key.IsCose
+        ? EncryptCose(Encoding.UTF8.GetBytes(plaintext), key, CoseContent.Utf8Padded)
+        : Encrypt(Encoding.UTF8.GetBytes(plaintext), key);
 
     /// <summary>Type 4 (RSA-OAEP-SHA1), how clients share organization keys.</summary>
     public static string Encrypt(ReadOnlySpan<byte> plaintext, RSA publicKey) =>
