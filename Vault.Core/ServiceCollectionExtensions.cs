@@ -63,7 +63,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RateWindowCounter>();
         services.AddSingleton<AccountRateLimiter>();
         services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
         services.AddSingleton<SyncLeases>();
+        services.AddSingleton<ProviderCalls>();
+        services.AddSingleton<ConnectionCleanup>();
         services.AddSingleton<ItemCache>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<ItemService>();

@@ -150,10 +150,10 @@ internal static class RouteCounts
 {
     public static IReadOnlyDictionary<string, long> Parse(string? json) =>
         string.IsNullOrEmpty(json) ? new Dictionary<string, long>() :
-        System.Text.Json.JsonSerializer.Deserialize(json, Common.CoreJson.Default.DictionaryStringInt64) ?? new Dictionary<string, long>();
+        System.Text.Json.JsonSerializer.Deserialize(json, AccountJson.Default.DictionaryStringInt64) ?? new Dictionary<string, long>();
 
     public static string Format(IReadOnlyDictionary<string, long> counts) =>
-        System.Text.Json.JsonSerializer.Serialize(counts.ToDictionary(StringComparer.Ordinal), Common.CoreJson.Default.DictionaryStringInt64);
+        System.Text.Json.JsonSerializer.Serialize(counts.ToDictionary(StringComparer.Ordinal), AccountJson.Default.DictionaryStringInt64);
 
     public static void AddInto(Dictionary<string, long> into, IReadOnlyDictionary<string, long> counts)
     {

@@ -4,6 +4,9 @@ public static class ConnectionStatus
 {
     public const string Active = "active";
     public const string ReconnectRequired = "reconnect_required";
+
+    /// <summary>Internal: a delete has begun; the row is hidden from every read until its clean-up removes it.</summary>
+    public const string Deleting = "deleting";
 }
 
 /// <summary>A connection's last error, as the contract shows it.</summary>
@@ -22,9 +25,11 @@ public sealed record Connection(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSyncedAt,
     ConnectionError? LastError,
-    string IdentityHash,
-    int Slot)
+    string IdentityHash)
 {
+    /// <summary>The row's ETag when read: every change of the row is conditional on it.</summary>
+    public string? ETag { get; init; }
+
     /// <summary>Name of the secret holding this connection's provider credentials.</summary>
     public string SecretName => "cred-" + ConnectionId;
 }

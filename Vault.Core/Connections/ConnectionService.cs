@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vault.Core.Accounts;
 using Vault.Core.Common;
 using Vault.Core.Errors;
@@ -10,19 +11,32 @@ namespace Vault.Core.Connections;
 
 public sealed record ConnectResult(Connection Connection, IReadOnlyList<CachedItem> Items, bool Created);
 
-/// <summary>Connect, re-connect in place, list and disconnect password managers.</summary>
+/// <summary>
+/// Connect, re-connect in place, list and disconnect password managers, safely under concurrency:
+/// <list type="bullet">
+/// <item>Concurrent connects of one identity agree on one connection id through the identity claim (taken before the
+/// slow first sync); the first creates it (201), the others wait for its lease and re-connect it in place (200).</item>
+/// <item>A delete wins: it marks the row first, so a sync or re-connect that finishes later fails its ETag-conditional
+/// write and removes what it wrote.</item>
+/// <item>A failed connect releases its slot and claim; a slot whose creator crashed (no row, no live lease) or whose
+/// delete stopped half-way is reclaimed by the next connect that needs it.</item>
+/// </list>
+/// </summary>
 public sealed class ConnectionService(
     ProviderRegistry providers,
+    ProviderCalls calls,
     ConnectionStore store,
+    ConnectionCleanup cleanup,
     ItemCache cache,
     SyncEngine engine,
-    ISecretStore secrets,
     DataKeys dataKeys,
     SyncLeases leases,
     TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<VaultOptions> options,
+    IOptions<VaultOptions> options,
     ILogger<ConnectionService> logger)
 {
+    private const int MaxAttempts = 3;
+
     /// <summary>
     /// Validates the input, logs in and reads the vault, then stores credentials, items and the connection. Credentials
     /// of an existing connection's identity re-connect it in place. If a step after login fails, nothing half-made remains.
@@ -32,47 +46,107 @@ public sealed class ConnectionService(
         var provider = providers.Get(input.Provider);
         var credentials = provider.ParseCredentials(input);
         var identityHash = Ids.HashSecret(provider.Kind + "|" + credentials.Identity);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryConnectAsync(accountId, provider, credentials, identityHash, ct).ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
 
-        var existing = (await store.ListAsync(accountId, ct).ConfigureAwait(false)).FirstOrDefault(c => c.IdentityHash == identityHash);
-        var connectionId = existing?.ConnectionId ?? Ids.New("conn");
-        var slot = existing?.Slot
-            ?? await store.TryReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false)
-            ?? throw ApiErrors.MaxConnections();
+            if (attempt == MaxAttempts)
+            {
+                throw ApiErrors.VaultUnavailable("The connection changed while connecting (deleted or re-created concurrently); retry.", TimeSpan.FromSeconds(1));
+            }
+        }
+    }
 
-        var holder = await leases.WaitAsync(connectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false)
-            ?? throw ApiErrors.VaultUnavailable("A sync of this connection is in progress; retry shortly.", TimeSpan.FromSeconds(5));
-        var secretWritten = false;
+    public Task<List<Connection>> ListAsync(string accountId, CancellationToken ct) => store.ListAsync(accountId, ct);
+
+    /// <summary>
+    /// Marks the connection deleted (from then on it is gone for every reader and every running sync), then removes its
+    /// credentials, every cached item, its claim and slot, and the row. Runs lose access with the items. A delete that
+    /// failed part-way is finished by the next delete of the same id or by the next connect that needs its slot.
+    /// </summary>
+    public async Task DeleteAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var connection = await store.GetIncludingDeletingAsync(accountId, connectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("connection");
+            if (connection.Status != ConnectionStatus.Deleting && await store.TryMarkDeletingAsync(connection, ct).ConfigureAwait(false) is null)
+            {
+                continue; // changed meanwhile (a sync recorded its result): read again and mark that version
+            }
+
+            if (!await cleanup.RemoveAllAsync(accountId, connectionId, connection.IdentityHash, ct).ConfigureAwait(false))
+            {
+                throw ApiErrors.VaultUnavailable("The connection is deleted, but removing its data failed part-way; retry the delete to finish it.");
+            }
+
+            logger.LogInformation("Connection {ConnectionId} deleted", connectionId);
+            return;
+        }
+    }
+
+    /// <summary>One attempt; null when a concurrent change (a delete, a failed creator) means starting again.</summary>
+    private async Task<ConnectResult?> TryConnectAsync(string accountId, IVaultProvider provider, ProviderCredentials credentials, string identityHash, CancellationToken ct)
+    {
+        // The lease of a new id is free; taking it before the claim means whoever reads the claim finds it held.
+        var connectionId = Ids.New("conn");
+        var holder = await leases.TryAcquireAsync(connectionId, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The lease of a new connection id was taken.");
+        IdentityClaim claim;
         try
         {
-            var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
-            var snapshot = await ProviderCalls.ReadForConnectAsync(provider,
-                new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
-            var secretName = "cred-" + connectionId;
-            await secrets.SetAsync(secretName, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
-            secretWritten = true;
-
-            var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
-            var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
-            var connection = new Connection(
-                accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
-                result.ItemCount, result.Vaults, existing?.CreatedAt ?? now, now, null, identityHash, slot);
-            await store.SaveAsync(connection, ct).ConfigureAwait(false);
-
-            var items = (await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
-                .OrderBy(s => s.SortKey, StringComparer.Ordinal).Select(s => s.Item).ToList();
-            logger.LogInformation("Connection {ConnectionId} ({Provider}) {Action} with {ItemCount} items", connectionId, provider.Kind,
-                existing is null ? "created" : "re-connected", result.ItemCount);
-            return new ConnectResult(connection, items, existing is null);
+            claim = await store.ClaimIdentityAsync(accountId, identityHash, connectionId, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (existing is null)
+        catch
         {
-            await UndoNewConnectionAsync(accountId, connectionId, slot, secretWritten).ConfigureAwait(false);
-            throw Translate(ex);
+            await leases.ReleaseQuietlyAsync(connectionId, holder).ConfigureAwait(false);
+            throw;
         }
-        catch (Exception ex)
+
+        if (!claim.Claimed)
         {
-            throw Translate(ex);
+            // The identity belongs to a connection (maybe still in its first sync): wait for it, then re-connect it.
+            await leases.ReleaseQuietlyAsync(connectionId, holder).ConfigureAwait(false);
+            connectionId = claim.ConnectionId;
+            logger.LogDebug("Connect of an identity already claimed waits for connection {ConnectionId}", connectionId);
+            holder = await leases.WaitAsync(connectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false)
+                ?? throw ApiErrors.VaultUnavailable("A connect or sync of this connection is in progress; retry shortly.", TimeSpan.FromSeconds(5));
+        }
+
+        try
+        {
+            var existing = await store.GetIncludingDeletingAsync(accountId, connectionId, ct).ConfigureAwait(false);
+            if (existing is { Status: ConnectionStatus.Deleting })
+            {
+                await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, ct).ConfigureAwait(false);
+                return null;
+            }
+
+            if (existing is not null)
+            {
+                return await ReconnectAsync(existing, provider, credentials, ct).ConfigureAwait(false);
+            }
+
+            if (!claim.Claimed)
+            {
+                // Claimed for a connection that was never created: its creator failed (and released the claim: start
+                // again) or crashed (the claim is still there and we hold its lease: finish the creation).
+                var current = await store.GetClaimAsync(accountId, identityHash, ct).ConfigureAwait(false);
+                if (current is null || current.ConnectionId != connectionId)
+                {
+                    return null;
+                }
+
+                claim = current;
+            }
+
+            return await CreateAsync(accountId, connectionId, provider, credentials, identityHash, claim, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ApiException && StorageFailures.IsBackingServiceFailure(ex))
+        {
+            throw StorageFailures.ToApiException(ex);
         }
         finally
         {
@@ -80,40 +154,127 @@ public sealed class ConnectionService(
         }
     }
 
-    public Task<List<Connection>> ListAsync(string accountId, CancellationToken ct) => store.ListAsync(accountId, ct);
-
-    /// <summary>Removes the stored credentials, every cached item and the connection. Runs lose access with the items.</summary>
-    public async Task DeleteAsync(string accountId, string connectionId, CancellationToken ct)
+    private async Task<ConnectResult> CreateAsync(
+        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, string identityHash, IdentityClaim claim, CancellationToken ct)
     {
-        var connection = await store.GetAsync(accountId, connectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("connection");
-        await secrets.DeleteAsync(connection.SecretName, ct).ConfigureAwait(false);
-        var items = await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false);
-        await cache.WriteAsync(accountId, [], items.SelectMany(ItemCache.RowKeysOf).ToList(), ct).ConfigureAwait(false);
-        await store.DeleteAsync(connection, ct).ConfigureAwait(false);
-        logger.LogInformation("Connection {ConnectionId} deleted with {ItemCount} items", connectionId, items.Count);
-    }
+        var slot = await ReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false);
+        if (slot is null)
+        {
+            await store.ReleaseClaimAsync(accountId, identityHash, connectionId, ct).ConfigureAwait(false);
+            throw ApiErrors.MaxConnections();
+        }
 
-    private async Task UndoNewConnectionAsync(string accountId, string connectionId, int slot, bool secretWritten)
-    {
-        // Best effort with a fresh token: the caller may have gone, the clean-up must still run.
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var items = await cache.LoadConnectionAsync(accountId, connectionId, cts.Token).ConfigureAwait(false);
-            await cache.WriteAsync(accountId, [], items.SelectMany(ItemCache.RowKeysOf).ToList(), cts.Token).ConfigureAwait(false);
-            if (secretWritten)
-            {
-                await secrets.DeleteAsync("cred-" + connectionId, cts.Token).ConfigureAwait(false);
-            }
-
-            await store.ReleaseSlotAsync(accountId, slot, cts.Token).ConfigureAwait(false);
+            var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
+            var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
+                new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
+            await calls.StoreSecretAsync(connectionId, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
+            var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
+            var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var connection = new Connection(
+                accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
+                result.ItemCount, result.Vaults, now, now, null, identityHash);
+            var created = await store.CreateAsync(connection, slot, claim, ct).ConfigureAwait(false)
+                ?? throw ApiErrors.VaultUnavailable("The first sync took so long that its connection slot was reclaimed; retry.", TimeSpan.FromSeconds(1));
+            logger.LogInformation("Connection {ConnectionId} ({Provider}) created with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
+            return new ConnectResult(created, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), true);
         }
-        catch (Exception cleanup)
+        catch
         {
-            logger.LogError("Clean-up of failed connection {ConnectionId} was incomplete: {ErrorType}", connectionId, cleanup.GetType().Name);
+            await UndoCreateAsync(accountId, connectionId, identityHash).ConfigureAwait(false);
+            throw;
         }
     }
 
-    private static Exception Translate(Exception ex) =>
-        ex is not ApiException && StorageFailures.IsBackingServiceFailure(ex) ? StorageFailures.ToApiException(ex) : ex;
+    /// <summary>Same identity, same connection: new credentials, a fresh sync, status back to active.</summary>
+    private async Task<ConnectResult?> ReconnectAsync(Connection existing, IVaultProvider provider, ProviderCredentials credentials, CancellationToken ct)
+    {
+        var (accountId, connectionId) = (existing.AccountId, existing.ConnectionId);
+        var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
+        var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
+            new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
+        await calls.StoreSecretAsync(connectionId, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
+        var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
+        var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+        var saved = await store.TryUpdateAsync(existing with
+        {
+            Status = ConnectionStatus.Active,
+            Label = snapshot.Label,
+            ServerUrl = credentials.ServerUrl,
+            ItemCount = result.ItemCount,
+            Vaults = result.Vaults,
+            LastSyncedAt = clock.GetUtcNow(),
+            LastError = null,
+        }, ct).ConfigureAwait(false);
+        if (saved is null)
+        {
+            // Deleted while we re-connected (only a delete changes the row of a connection whose lease we hold): the
+            // delete wins, so take back what we wrote and start again as a new connection.
+            using var cts = CleanupTimeout();
+            await cleanup.RemoveLeftoversAsync(accountId, connectionId, cts.Token).ConfigureAwait(false);
+            return null;
+        }
+
+        logger.LogInformation("Connection {ConnectionId} ({Provider}) re-connected with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
+        return new ConnectResult(saved, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), false);
+    }
+
+    /// <summary>A free slot, reclaiming one whose connection was never finished or whose delete stopped half-way.</summary>
+    private async Task<SlotReservation?> ReserveSlotAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        if (await store.TryReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false) is { } slot)
+        {
+            return slot;
+        }
+
+        var reclaimed = false;
+        foreach (var (reservation, owner) in await store.ListSlotsAsync(accountId, ct).ConfigureAwait(false))
+        {
+            var holder = await store.GetIncludingDeletingAsync(accountId, owner, ct).ConfigureAwait(false);
+            if (holder is { Status: ConnectionStatus.Deleting })
+            {
+                reclaimed |= await cleanup.RemoveAllAsync(accountId, owner, holder.IdentityHash, ct).ConfigureAwait(false);
+            }
+            else if (holder is null && !await leases.IsHeldAsync(owner, ct).ConfigureAwait(false))
+            {
+                // Reserved by a connect that crashed before creating its row (its lease has expired).
+                logger.LogWarning("Reclaiming slot {Slot} from unfinished connection {ConnectionId}", reservation.Slot, owner);
+                await store.ReleaseSlotAsync(accountId, reservation, ct).ConfigureAwait(false);
+                reclaimed = true;
+            }
+        }
+
+        return reclaimed ? await store.TryReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false) : null;
+    }
+
+    private async Task UndoCreateAsync(string accountId, string connectionId, string identityHash)
+    {
+        // With a fresh token: the caller may have gone, the clean-up must still run. A row that exists is ours and
+        // complete (its creation succeeded though the answer was lost): it stays, and a retry re-connects it.
+        using var cts = CleanupTimeout();
+        var token = cts.Token;
+        try
+        {
+            if (await store.GetIncludingDeletingAsync(accountId, connectionId, token).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+        }
+
+        if (!await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, token).ConfigureAwait(false))
+        {
+            logger.LogError("Clean-up of failed connection {ConnectionId} was incomplete; its slot is reclaimed by a later connect", connectionId);
+        }
+    }
+
+    private async Task<List<CachedItem>> ItemsOfAsync(string accountId, string connectionId, CancellationToken ct) =>
+        (await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
+            .OrderBy(s => s.SortKey, StringComparer.Ordinal).Select(s => s.Item).ToList();
+
+    private static CancellationTokenSource CleanupTimeout() => new(TimeSpan.FromSeconds(30));
 }

@@ -1,21 +1,47 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Vault.Core.Common;
+using Vault.Core.Items;
 using Vault.Core.Storage;
 
 namespace Vault.Core.Connections;
 
+/// <summary>An identity's claim: which connection an identity belongs to, with the ETag it was read at.</summary>
+public sealed record IdentityClaim(string ConnectionId, ETag ETag, bool Claimed);
+
+/// <summary>A slot row held for a connection, with the ETag it was read or written at.</summary>
+public sealed record SlotReservation(int Slot, ETag ETag);
+
+/// <summary>What the resync timer needs of an active connection.</summary>
+public sealed record ConnectionSyncState(string AccountId, string ConnectionId, DateTimeOffset LastSyncedAt);
+
 /// <summary>
-/// Connections in Table Storage (partition = account). The 2-connection rule is enforced by slot rows
-/// (<c>slot|0</c>, <c>slot|1</c>) created with insert-if-absent, so two concurrent connects cannot both take the last slot.
+/// Connections in Table Storage (partition = account), with three kinds of row that together keep the lifecycle safe
+/// under concurrency. Every change is an insert-if-absent, an ETag-conditional update or delete, or an entity-group
+/// transaction of those; never a blind upsert.
+/// <list type="bullet">
+/// <item><c>ident|hash</c>: claims an identity for one connection id (insert-if-absent), so concurrent connects of the
+/// same identity agree on one connection before the slow first sync.</item>
+/// <item><c>slot|0</c>, <c>slot|1</c>: the 2-connection rule (insert-if-absent), each naming its connection.</item>
+/// <item><c>conn|id</c>: the connection. It is created in one transaction with its slot and claim rows (both
+/// ETag-conditional), so a slot reclaimed from a creator that took too long makes that creation fail as a whole.</item>
+/// </list>
+/// A connection being deleted is first marked <see cref="ConnectionStatus.Deleting"/>: hidden from every read, and the
+/// ETag change makes any sync that read it before fail its final write.
 /// </summary>
-public sealed class ConnectionStore(Tables tables)
+public sealed class ConnectionStore(Tables tables) : IConnectionPresence
 {
     public const int MaxConnections = 2;
     private const string ConnectionPrefix = "conn|";
+    private const string SlotPrefix = "slot|";
+    private const string IdentityPrefix = "ident|";
 
-    public async Task<List<Connection>> ListAsync(string accountId, CancellationToken ct)
+    /// <summary>The account's connections (not those being deleted), oldest first.</summary>
+    public async Task<List<Connection>> ListAsync(string accountId, CancellationToken ct) =>
+        (await ListIncludingDeletingAsync(accountId, ct).ConfigureAwait(false)).Where(c => c.Status != ConnectionStatus.Deleting).ToList();
+
+    public async Task<List<Connection>> ListIncludingDeletingAsync(string accountId, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
         var result = new List<Connection>();
@@ -27,34 +53,110 @@ public sealed class ConnectionStore(Tables tables)
         return result.OrderBy(c => c.CreatedAt).ThenBy(c => c.ConnectionId, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<Connection?> GetAsync(string accountId, string connectionId, CancellationToken ct)
+    /// <summary>The connection, or null when there is none or it is being deleted.</summary>
+    public async Task<Connection?> GetAsync(string accountId, string connectionId, CancellationToken ct) =>
+        await GetIncludingDeletingAsync(accountId, connectionId, ct).ConfigureAwait(false) is { } c && c.Status != ConnectionStatus.Deleting ? c : null;
+
+    public async Task<Connection?> GetIncludingDeletingAsync(string accountId, string connectionId, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        var entity = await table.GetEntityIfExistsAsync<TableEntity>(accountId, ConnectionPrefix + TableKeys.Escape(connectionId), cancellationToken: ct).ConfigureAwait(false);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(accountId, ConnectionRow(connectionId), cancellationToken: ct).ConfigureAwait(false);
         return entity.HasValue ? FromEntity(entity.Value!) : null;
     }
 
-    public async Task<bool> AnyAsync(string accountId, CancellationToken ct)
+    public async Task<bool> AnyAsync(string accountId, CancellationToken ct) => (await ListAsync(accountId, ct).ConfigureAwait(false)).Count > 0;
+
+    /// <summary>Active connections of every account, for the resync timer (one query over the table, few columns).</summary>
+    public async IAsyncEnumerable<ConnectionSyncState> ListActiveAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        await foreach (var _ in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ConnectionPrefix), maxPerPage: 1, select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {ConnectionPrefix} and RowKey lt {TableKeys.PrefixEnd(ConnectionPrefix)} and Status eq {ConnectionStatus.Active}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt"], cancellationToken: ct).ConfigureAwait(false))
         {
-            return true;
+            var last = entity.GetDateTimeOffset("LastSyncedAt") ?? entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+            yield return new ConnectionSyncState(entity.PartitionKey, entity.GetString("ConnectionId"), last);
         }
-
-        return false;
     }
 
-    /// <summary>Reserves a free slot for a new connection; null when all are taken.</summary>
-    public async Task<int?> TryReserveSlotAsync(string accountId, string connectionId, CancellationToken ct)
+    /// <summary>
+    /// Claims <paramref name="identityHash"/> for <paramref name="connectionId"/> if nobody has; otherwise answers the
+    /// existing claim (<see cref="IdentityClaim.Claimed"/> false), whose connection the caller then re-connects.
+    /// </summary>
+    public async Task<IdentityClaim> ClaimIdentityAsync(string accountId, string identityHash, string connectionId, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        for (var slot = 0; slot < MaxConnections; slot++)
+        while (true)
         {
             try
             {
-                await table.AddEntityAsync(new TableEntity(accountId, SlotRow(slot)) { ["ConnectionId"] = connectionId }, ct).ConfigureAwait(false);
-                return slot;
+                var added = await table.AddEntityAsync(new TableEntity(accountId, IdentityRow(identityHash)) { ["ConnectionId"] = connectionId }, ct).ConfigureAwait(false);
+                return new IdentityClaim(connectionId, added.Headers.ETag ?? default, true);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+            }
+
+            if (await GetClaimAsync(accountId, identityHash, ct).ConfigureAwait(false) is { } existing)
+            {
+                return existing;
+            }
+
+            // Released between our insert and our read: try again.
+        }
+    }
+
+    public async Task<IdentityClaim?> GetClaimAsync(string accountId, string identityHash, CancellationToken ct)
+    {
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(accountId, IdentityRow(identityHash), cancellationToken: ct).ConfigureAwait(false);
+        return entity.HasValue ? new IdentityClaim(entity.Value!.GetString("ConnectionId"), entity.Value.ETag, false) : null;
+    }
+
+    /// <summary>Removes the identity's claim if it still names <paramref name="connectionId"/>.</summary>
+    public async Task ReleaseClaimAsync(string accountId, string identityHash, string connectionId, CancellationToken ct)
+    {
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        if (await GetClaimAsync(accountId, identityHash, ct).ConfigureAwait(false) is { } claim && claim.ConnectionId == connectionId)
+        {
+            await DeleteQuietlyAsync(table, accountId, IdentityRow(identityHash), claim.ETag, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The slot rows: slot number, the connection named, and the row's ETag.</summary>
+    public async Task<List<(SlotReservation Reservation, string ConnectionId)>> ListSlotsAsync(string accountId, CancellationToken ct)
+    {
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        var slots = new List<(SlotReservation, string)>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, SlotPrefix), cancellationToken: ct).ConfigureAwait(false))
+        {
+            slots.Add((new SlotReservation(int.Parse(entity.RowKey[SlotPrefix.Length..], CultureInfo.InvariantCulture), entity.ETag), entity.GetString("ConnectionId")));
+        }
+
+        return slots;
+    }
+
+    /// <summary>A slot for <paramref name="connectionId"/>: the one it already holds, else a free one; null when all are held.</summary>
+    public async Task<SlotReservation?> TryReserveSlotAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        var held = await ListSlotsAsync(accountId, ct).ConfigureAwait(false);
+        if (held.FirstOrDefault(s => s.ConnectionId == connectionId).Reservation is { } mine)
+        {
+            return mine;
+        }
+
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        for (var slot = 0; slot < MaxConnections; slot++)
+        {
+            if (held.Any(s => s.Reservation.Slot == slot))
+            {
+                continue;
+            }
+
+            try
+            {
+                var added = await table.AddEntityAsync(new TableEntity(accountId, SlotRow(slot)) { ["ConnectionId"] = connectionId }, ct).ConfigureAwait(false);
+                return new SlotReservation(slot, added.Headers.ETag ?? default);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -64,28 +166,98 @@ public sealed class ConnectionStore(Tables tables)
         return null;
     }
 
-    public async Task ReleaseSlotAsync(string accountId, int slot, CancellationToken ct)
+    /// <summary>Frees a slot if it is still the row that was read (a concurrent reservation is never freed).</summary>
+    public async Task ReleaseSlotAsync(string accountId, SlotReservation slot, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        await table.DeleteEntityAsync(accountId, SlotRow(slot), ETag.All, ct).ConfigureAwait(false);
+        await DeleteQuietlyAsync(table, accountId, SlotRow(slot.Slot), slot.ETag, ct).ConfigureAwait(false);
     }
 
-    public async Task SaveAsync(Connection connection, CancellationToken ct)
+    /// <summary>Frees whichever slot names <paramref name="connectionId"/>.</summary>
+    public async Task ReleaseSlotOfAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        foreach (var (reservation, owner) in await ListSlotsAsync(accountId, ct).ConfigureAwait(false))
+        {
+            if (owner == connectionId)
+            {
+                await ReleaseSlotAsync(accountId, reservation, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the connection row in one transaction with ETag-conditional touches of its slot and identity claim:
+    /// if either was taken away meanwhile (a slot reclaimed, a claim released), nothing is written.
+    /// </summary>
+    /// <returns>The stored connection with its ETag; null when the slot or claim was lost.</returns>
+    public async Task<Connection?> CreateAsync(Connection connection, SlotReservation slot, IdentityClaim claim, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        await table.UpsertEntityAsync(ToEntity(connection), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, ToEntity(connection)),
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(connection.AccountId, SlotRow(slot.Slot)) { ["ConnectionId"] = connection.ConnectionId }, slot.ETag),
+            new(TableTransactionActionType.UpdateMerge, new TableEntity(connection.AccountId, IdentityRow(connection.IdentityHash)) { ["ConnectionId"] = connection.ConnectionId }, claim.ETag),
+        };
+        try
+        {
+            var response = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            return connection with { ETag = response.Value[0].Headers.ETag?.ToString() };
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return null;
+        }
     }
 
-    public async Task DeleteAsync(Connection connection, CancellationToken ct)
+    /// <summary>
+    /// Replaces the row if it is unchanged since <see cref="Connection.ETag"/> was read. Null when it changed or is gone:
+    /// the caller lost to a concurrent change (a delete), and must not act as if its write landed.
+    /// </summary>
+    public async Task<Connection?> TryUpdateAsync(Connection connection, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        await table.DeleteEntityAsync(connection.AccountId, ConnectionPrefix + TableKeys.Escape(connection.ConnectionId), ETag.All, ct).ConfigureAwait(false);
-        await table.DeleteEntityAsync(connection.AccountId, SlotRow(connection.Slot), ETag.All, ct).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(connection), new ETag(connection.ETag!), TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return connection with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
     }
 
-    private static string SlotRow(int slot) => "slot|" + slot.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Marks the connection as being deleted (hidden from reads, stale for every sync that read it before).</summary>
+    public async Task<Connection?> TryMarkDeletingAsync(Connection connection, CancellationToken ct) =>
+        await TryUpdateAsync(connection with { Status = ConnectionStatus.Deleting }, ct).ConfigureAwait(false);
 
-    private static TableEntity ToEntity(Connection c) => new(c.AccountId, ConnectionPrefix + TableKeys.Escape(c.ConnectionId))
+    /// <summary>Removes the connection row (any version: only called once its clean-up is done).</summary>
+    public async Task RemoveRowAsync(string accountId, string connectionId, CancellationToken ct)
+    {
+        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        await DeleteQuietlyAsync(table, accountId, ConnectionRow(connectionId), ETag.All, ct).ConfigureAwait(false);
+    }
+
+    private static async Task DeleteQuietlyAsync(TableClient table, string partition, string row, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, row, etag, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Gone already, or taken over by someone else: not ours to delete.
+        }
+    }
+
+    private static string ConnectionRow(string connectionId) => ConnectionPrefix + TableKeys.Escape(connectionId);
+
+    private static string SlotRow(int slot) => SlotPrefix + slot.ToString(CultureInfo.InvariantCulture);
+
+    private static string IdentityRow(string identityHash) => IdentityPrefix + identityHash;
+
+    private static TableEntity ToEntity(Connection c) => new(c.AccountId, ConnectionRow(c.ConnectionId))
     {
         ["ConnectionId"] = c.ConnectionId,
         ["Provider"] = c.Provider,
@@ -93,12 +265,11 @@ public sealed class ConnectionStore(Tables tables)
         ["Label"] = c.Label,
         ["ServerUrl"] = c.ServerUrl,
         ["ItemCount"] = c.ItemCount,
-        ["Vaults"] = JsonSerializer.Serialize(c.Vaults.ToList(), CoreJson.Default.ListString),
+        ["Vaults"] = JsonSerializer.Serialize(c.Vaults.ToList(), ConnectionJson.Default.ListString),
         ["CreatedAt"] = c.CreatedAt,
         ["LastSyncedAt"] = c.LastSyncedAt,
-        ["LastError"] = c.LastError is null ? null : JsonSerializer.Serialize(c.LastError, CoreJson.Default.ConnectionError),
+        ["LastError"] = c.LastError is null ? null : JsonSerializer.Serialize(c.LastError, ConnectionJson.Default.ConnectionError),
         ["IdentityHash"] = c.IdentityHash,
-        ["Slot"] = c.Slot,
     };
 
     private static Connection FromEntity(TableEntity e) => new(
@@ -109,10 +280,12 @@ public sealed class ConnectionStore(Tables tables)
         e.GetString("Label") ?? string.Empty,
         e.GetString("ServerUrl"),
         e.GetInt32("ItemCount") ?? 0,
-        JsonSerializer.Deserialize(e.GetString("Vaults") ?? "[]", CoreJson.Default.ListString) ?? [],
+        JsonSerializer.Deserialize(e.GetString("Vaults") ?? "[]", ConnectionJson.Default.ListString) ?? [],
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("LastSyncedAt"),
-        e.GetString("LastError") is { } error ? JsonSerializer.Deserialize(error, CoreJson.Default.ConnectionError) : null,
-        e.GetString("IdentityHash") ?? string.Empty,
-        e.GetInt32("Slot") ?? 0);
+        e.GetString("LastError") is { } error ? JsonSerializer.Deserialize(error, ConnectionJson.Default.ConnectionError) : null,
+        e.GetString("IdentityHash") ?? string.Empty)
+    {
+        ETag = e.ETag.ToString(),
+    };
 }

@@ -1,28 +1,162 @@
+using System.Net;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
+using Vault.Core.Storage;
 
 namespace Vault.Core.Connections;
 
-/// <summary>How provider failures surface at connect time (where the caller is waiting for the answer).</summary>
-internal static class ProviderCalls
+/// <summary>Why a provider call failed, whatever the provider or the stage.</summary>
+public enum ProviderFailure
 {
-    public static async Task<VaultSnapshot> ReadForConnectAsync(IVaultProvider provider, ProviderContext context, CancellationToken ct)
+    /// <summary>The provider refused the credentials (or they are missing from the secret store).</summary>
+    CredentialsRejected,
+
+    /// <summary>The provider failed, timed out or throttled us.</summary>
+    ProviderUnavailable,
+
+    /// <summary>The stored settings are refused before any call (e.g. a server that now resolves to a private address).</summary>
+    SettingsRefused,
+
+    /// <summary>The vault uses an encryption format this service cannot read yet (the credentials are fine).</summary>
+    UnsupportedEncryption,
+
+    /// <summary>Key Vault (or the local secret store) failed.</summary>
+    BackingServiceFailed,
+}
+
+/// <summary>A provider call failed; carries the contract's answer for the stage it failed in.</summary>
+public sealed class ProviderCallException(ProviderFailure failure, HttpStatusCode status, string code, string message, TimeSpan? retryAfter)
+    : ApiException(status, code, message)
+{
+    public ProviderFailure Failure { get; } = failure;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The code a sync records on the connection (its <c>lastError</c>): what a re-connect would have answered.</summary>
+    public string RecordedCode { get; init; } = failure == ProviderFailure.CredentialsRejected ? ErrorCodes.InvalidVaultToken : code;
+}
+
+/// <summary>
+/// The one place a provider is called: stored secret → provider context → call → error translation. Connect, sync,
+/// resync and the run credential route all come through here, so a failure means the same everywhere.
+/// </summary>
+public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secrets)
+{
+    private const string RejectedStoredMessage = "The provider rejected the stored credentials; connect again with fresh credentials.";
+
+    /// <summary>Connect: credentials the user just gave (not stored yet). A rejection is 400 <c>INVALID_VAULT_TOKEN</c>.</summary>
+    public Task<VaultSnapshot> ReadVaultWithNewCredentialsAsync(IVaultProvider provider, ProviderContext context, CancellationToken ct) =>
+        InvokeAsync(() => provider.ReadVaultAsync(context, ct), connecting: true);
+
+    /// <summary>
+    /// Sync and resync: the stored connection's vault. <paramref name="cachedDetails"/> (item id → version of the cached
+    /// details) lets a provider that reads details per item skip the unchanged ones.
+    /// </summary>
+    public async Task<VaultSnapshot> ReadVaultAsync(Connection connection, IReadOnlyDictionary<string, string>? cachedDetails, CancellationToken ct)
+    {
+        var (provider, context) = await OpenAsync(connection, ct).ConfigureAwait(false);
+        context = context with { CachedDetails = cachedDetails };
+        return await InvokeAsync(() => provider.ReadVaultAsync(context, ct), connecting: false).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs: one item's details, live, when a provider budget has not let a sync cache them yet.</summary>
+    public async Task<ProviderItemDetails> ReadItemDetailsAsync(Connection connection, string vaultId, string providerItemId, CancellationToken ct)
+    {
+        var (provider, context) = await OpenAsync(connection, ct).ConfigureAwait(false);
+        return await InvokeAsync(() => provider.ReadItemDetailsAsync(context, vaultId, providerItemId, ct), connecting: false).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a connection's credentials (at connect, or a provider's refreshed session); Key Vault failures are 503.</summary>
+    public async Task StoreSecretAsync(string connectionId, string secret, CancellationToken ct)
     {
         try
         {
-            return await provider.ReadVaultAsync(context, ct).ConfigureAwait(false);
+            await secrets.SetAsync(SecretName(connectionId), secret, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            throw BackingServiceFailed(ex);
+        }
+    }
+
+    public Task DeleteSecretAsync(string connectionId, CancellationToken ct) => secrets.DeleteAsync(SecretName(connectionId), ct);
+
+    public static string SecretName(string connectionId) => "cred-" + connectionId;
+
+    private async Task<(IVaultProvider Provider, ProviderContext Context)> OpenAsync(Connection connection, CancellationToken ct)
+    {
+        var provider = providers.Get(connection.Provider);
+        string? secret;
+        try
+        {
+            secret = await secrets.GetAsync(SecretName(connection.ConnectionId), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            throw BackingServiceFailed(ex);
+        }
+
+        if (secret is null)
+        {
+            throw new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                "The stored credentials are missing; connect again.", null);
+        }
+
+        return (provider, new ProviderContext(connection.AccountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret)));
+    }
+
+    private static async Task<T> InvokeAsync<T>(Func<Task<T>> call, bool connecting)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
         }
         catch (ProviderRejectedCredentialsException)
         {
-            throw ApiErrors.InvalidVaultToken();
+            throw connecting
+                ? new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.BadRequest, ErrorCodes.InvalidVaultToken, ApiErrors.InvalidVaultToken().Message, null)
+                : new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, RejectedStoredMessage, null);
         }
         catch (UnsupportedVaultEncryptionException ex)
         {
-            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
+            // The same 400 at every stage: retrying cannot help until this service understands the format.
+            var error = ApiErrors.UnsupportedVaultEncryption(ex.Part);
+            throw new ProviderCallException(ProviderFailure.UnsupportedEncryption, error.Status, error.Code, error.Message, null);
         }
         catch (ProviderUnavailableException ex)
         {
-            throw ApiErrors.VaultUnavailable("The vault provider is unavailable or returned an error; retry later.", ex.RetryAfter);
+            throw Unavailable(ex.RetryAfter);
         }
+        catch (ApiException ex) when (!connecting && ex is not ProviderCallException)
+        {
+            // Stored settings the provider now refuses (e.g. a server that resolves to a private address, a vault format
+            // it cannot read). At connect the caller's own input is at fault and its 4xx goes out as is.
+            throw new ProviderCallException(ProviderFailure.SettingsRefused, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, ex.Message, null)
+            {
+                RecordedCode = ex.Code,
+            };
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            throw BackingServiceFailed(ex);
+        }
+    }
+
+    private static ProviderCallException Unavailable(TimeSpan? retryAfter)
+    {
+        var error = ApiErrors.VaultUnavailable("The vault provider is unavailable or returned an error; retry later.", retryAfter);
+        return new ProviderCallException(ProviderFailure.ProviderUnavailable, error.Status, error.Code, error.Message, retryAfter)
+        {
+            RetryAfterSeconds = error.RetryAfterSeconds,
+        };
+    }
+
+    private static ProviderCallException BackingServiceFailed(Exception ex)
+    {
+        var error = StorageFailures.ToApiException(ex);
+        var retryAfter = error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Status, error.Code, error.Message, retryAfter)
+        {
+            RetryAfterSeconds = error.RetryAfterSeconds,
+        };
     }
 }

@@ -64,6 +64,14 @@ public sealed class SyncLeases(Tables tables, TimeProvider clock)
         }
     }
 
+    /// <summary>Whether someone holds an unexpired lease on the connection.</summary>
+    public async Task<bool> IsHeldAsync(string connectionId, CancellationToken ct)
+    {
+        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
+        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
+        return current.HasValue && current.Value!.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt > clock.GetUtcNow();
+    }
+
     /// <summary>Releases without throwing: a lease that cannot be released expires by itself.</summary>
     public async Task ReleaseQuietlyAsync(string connectionId, string holder)
     {

@@ -24,11 +24,11 @@ public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes
 /// A failed sync never touches cached items; rejected credentials mark the connection <c>reconnect_required</c>.
 /// </summary>
 public sealed class SyncService(
-    ProviderRegistry providers,
+    ProviderCalls calls,
     ConnectionStore store,
+    ConnectionCleanup cleanup,
     ItemCache cache,
     SyncEngine engine,
-    ISecretStore secrets,
     DataKeys dataKeys,
     SyncLeases leases,
     TimeProvider clock,
@@ -61,7 +61,16 @@ public sealed class SyncService(
         var outcomes = new List<ConnectionSyncOutcome>();
         foreach (var connection in connections)
         {
-            outcomes.Add(await SyncConnectionAsync(connection, ct).ConfigureAwait(false));
+            var outcome = await SyncConnectionAsync(connection, ct).ConfigureAwait(false);
+            if (outcome.Error?.Code != ErrorCodes.NotFound)
+            {
+                outcomes.Add(outcome); // a connection deleted while it synced is simply gone
+            }
+        }
+
+        if (outcomes.Count == 0)
+        {
+            throw connectionId is not null ? ApiErrors.NotFound("connection") : ApiErrors.NoConnections();
         }
 
         if (!outcomes.Any(o => o.Synced))
@@ -99,7 +108,16 @@ public sealed class SyncService(
         }
 
         var waitStarted = clock.GetUtcNow();
-        var holder = await leases.WaitAsync(connection.ConnectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
+        string? holder;
+        try
+        {
+            holder = await leases.WaitAsync(connection.ConnectionId, options.Value.SyncLeaseWait, options.Value.SyncLeaseDuration, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            return BackingServiceFailed(connection, ex);
+        }
+
         if (holder is null)
         {
             return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
@@ -112,8 +130,7 @@ public sealed class SyncService(
             var current = await store.GetAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
             if (current is null)
             {
-                return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
-                    new ConnectionError(ErrorCodes.NotFound, "The connection was deleted.", clock.GetUtcNow()), null);
+                return Deleted(connection);
             }
 
             if (current.LastSyncedAt > waitStarted && current.LastError is null)
@@ -122,6 +139,10 @@ public sealed class SyncService(
             }
 
             return await SyncUnderLeaseAsync(current, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            return BackingServiceFailed(connection, ex);
         }
         finally
         {
@@ -133,69 +154,80 @@ public sealed class SyncService(
 
     private async Task<ConnectionSyncOutcome> SyncUnderLeaseAsync(Connection connection, CancellationToken ct)
     {
-        var provider = providers.Get(connection.Provider);
+        // The cached items' detail versions let a provider that reads details per item (1Password) skip unchanged ones.
+        var cached = await engine.LoadAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+        VaultSnapshot snapshot;
         try
         {
-            var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false);
-            if (secret is null)
-            {
-                return await RecordFailureAsync(connection, ErrorCodes.InvalidVaultToken, "The stored credentials are missing; connect again.", null, true, ct).ConfigureAwait(false);
-            }
-
-            var credentials = new ProviderCredentials(string.Empty, connection.ServerUrl, secret);
-            var cached = await engine.LoadAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
-            var snapshot = await provider.ReadVaultAsync(new ProviderContext(connection.AccountId, connection.ConnectionId, credentials)
-                { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
-            if (snapshot.RefreshedSecret is not null && snapshot.RefreshedSecret != secret)
-            {
-                await secrets.SetAsync(connection.SecretName, snapshot.RefreshedSecret, ct).ConfigureAwait(false);
-            }
-
-            var dataKey = await dataKeys.GetAsync(connection.AccountId, ct).ConfigureAwait(false);
-            var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct, cached).ConfigureAwait(false);
-            var updated = connection with
-            {
-                Status = ConnectionStatus.Active,
-                Label = snapshot.Label,
-                ItemCount = result.ItemCount,
-                Vaults = result.Vaults,
-                LastSyncedAt = clock.GetUtcNow(),
-                LastError = null,
-            };
-            await store.SaveAsync(updated, ct).ConfigureAwait(false);
-            logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
-                result.Summary.Added, result.Summary.Updated, result.Summary.Removed);
-            return new ConnectionSyncOutcome(updated, result.Summary, null, null);
+            snapshot = await calls.ReadVaultAsync(connection, SyncEngine.CachedDetails(cached), ct).ConfigureAwait(false);
         }
-        catch (ProviderRejectedCredentialsException)
+        catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.CredentialsRejected or ProviderFailure.SettingsRefused)
         {
-            return await RecordFailureAsync(connection, ErrorCodes.InvalidVaultToken, ReconnectMessage, null, true, ct).ConfigureAwait(false);
+            return await RecordFailureAsync(connection, ex.RecordedCode, ex.Message, null, true, ct).ConfigureAwait(false);
         }
-        catch (UnsupportedVaultEncryptionException ex)
+        catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.UnsupportedEncryption)
         {
             // The credentials are fine and the cached items stay; the connection stays active so it reads again once
             // this service understands the format.
-            logger.LogWarning("Sync of connection {ConnectionId} failed: unsupported vault encryption ({Part})", connection.ConnectionId, ex.Part);
-            return await RecordFailureAsync(connection, ErrorCodes.UnsupportedVaultEncryption,
-                ApiErrors.UnsupportedVaultEncryption(ex.Part).Message, null, false, ct).ConfigureAwait(false);
+            logger.LogWarning("Sync of connection {ConnectionId} failed: unsupported vault encryption", connection.ConnectionId);
+            return await RecordFailureAsync(connection, ErrorCodes.UnsupportedVaultEncryption, ex.Message, null, false, ct).ConfigureAwait(false);
         }
-        catch (ProviderUnavailableException ex)
+        catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.ProviderUnavailable)
         {
             logger.LogWarning("Sync of connection {ConnectionId} failed: provider unavailable", connection.ConnectionId);
             return await RecordFailureAsync(connection, ErrorCodes.VaultUnavailable,
                 "The vault provider is unavailable or returned an error; a later sync will retry.", ex.RetryAfter, false, ct).ConfigureAwait(false);
         }
-        catch (InvalidRequestException ex)
+        catch (ProviderCallException ex)
         {
-            // Stored settings the provider now refuses (e.g. a server that resolves to a private address).
-            return await RecordFailureAsync(connection, ex.Code, ex.Message, null, true, ct).ConfigureAwait(false);
+            return BackingServiceFailed(connection, ex, ex.RetryAfter);
         }
-        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+
+        // The read took a while: a connection deleted meanwhile gets nothing written.
+        if (await store.GetAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false) is not { } current)
         {
-            logger.LogWarning("Sync of connection {ConnectionId} failed: backing service {ErrorType}", connection.ConnectionId, ex.GetType().Name);
-            return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
-                new ConnectionError(ErrorCodes.VaultUnavailable, "A backing service failed; a later sync will retry.", clock.GetUtcNow()), null);
+            return Deleted(connection);
         }
+
+        if (snapshot.RefreshedSecret is not null)
+        {
+            await calls.StoreSecretAsync(connection.ConnectionId, snapshot.RefreshedSecret, ct).ConfigureAwait(false);
+        }
+
+        var dataKey = await dataKeys.GetAsync(connection.AccountId, ct).ConfigureAwait(false);
+        var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+        var saved = await store.TryUpdateAsync(current with
+        {
+            Status = ConnectionStatus.Active,
+            Label = snapshot.Label,
+            ItemCount = result.ItemCount,
+            Vaults = result.Vaults,
+            LastSyncedAt = clock.GetUtcNow(),
+            LastError = null,
+        }, ct).ConfigureAwait(false);
+        if (saved is null)
+        {
+            // Only a delete changes the row of a connection whose lease we hold: it wins, and what we wrote goes.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await cleanup.RemoveLeftoversAsync(connection.AccountId, connection.ConnectionId, cts.Token).ConfigureAwait(false);
+            logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
+            return Deleted(connection);
+        }
+
+        logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
+            result.Summary.Added, result.Summary.Updated, result.Summary.Removed);
+        return new ConnectionSyncOutcome(saved, result.Summary, null, null);
+    }
+
+    private ConnectionSyncOutcome Deleted(Connection connection) =>
+        new(connection, SyncSummary.Empty, new ConnectionError(ErrorCodes.NotFound, "The connection was deleted.", clock.GetUtcNow()), null);
+
+    private ConnectionSyncOutcome BackingServiceFailed(Connection connection, Exception ex, TimeSpan? retryAfter = null)
+    {
+        logger.LogWarning("Sync of connection {ConnectionId} failed: backing service {ErrorType}", connection.ConnectionId, ex.GetType().Name);
+        return new ConnectionSyncOutcome(connection, SyncSummary.Empty,
+            new ConnectionError(ErrorCodes.VaultUnavailable, "A backing service failed; a later sync will retry.", clock.GetUtcNow()),
+            retryAfter ?? StorageFailures.RetryAfterOf(ex));
     }
 
     private async Task<ConnectionSyncOutcome> RecordFailureAsync(
@@ -205,7 +237,11 @@ public sealed class SyncService(
         var updated = connection with { Status = reconnect ? ConnectionStatus.ReconnectRequired : connection.Status, LastError = error };
         try
         {
-            await store.SaveAsync(updated, ct).ConfigureAwait(false);
+            // Conditional like every change: if a delete came first, there is nothing to record on.
+            if (await store.TryUpdateAsync(updated, ct).ConfigureAwait(false) is { } saved)
+            {
+                updated = saved;
+            }
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Vault.Core.Providers;
 
 namespace Vault.Core.Domains;
 

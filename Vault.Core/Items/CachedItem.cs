@@ -1,4 +1,4 @@
-using Vault.Core.Providers;
+using Vault.Core.Domains;
 
 namespace Vault.Core.Items;
 

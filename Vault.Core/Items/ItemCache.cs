@@ -235,7 +235,7 @@ public sealed class ItemCache(Tables tables)
 
     private static IEnumerable<TableEntity> ToEntities(string accountId, StoredItem stored)
     {
-        var data = JsonSerializer.Serialize(stored.Item.Data, CoreJson.Default.ItemData);
+        var data = JsonSerializer.Serialize(stored.Item.Data, ItemJson.Default.ItemData);
         TableEntity Row(string rowKey) => new(accountId, rowKey)
         {
             ["ConnectionId"] = stored.Item.ConnectionId,
@@ -273,7 +273,7 @@ public sealed class ItemCache(Tables tables)
 
     private static CachedItem ToItem(TableEntity entity)
     {
-        var data = JsonSerializer.Deserialize(entity.GetString("Data"), CoreJson.Default.ItemData)
+        var data = JsonSerializer.Deserialize(entity.GetString("Data"), ItemJson.Default.ItemData)
             ?? throw new InvalidOperationException("Item row without data.");
         var itemId = entity.GetString("ItemId") ?? ItemKeys.ItemId(entity.GetString("ConnectionId"), data.VaultId, data.ProviderItemId);
         return new CachedItem(itemId, entity.GetString("ConnectionId"), entity.GetBoolean("Enabled") ?? true, data);

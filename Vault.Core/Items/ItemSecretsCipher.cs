@@ -15,10 +15,10 @@ namespace Vault.Core.Items;
 public static class ItemSecretsCipher
 {
     public static byte[] Encrypt(byte[] dataKey, string accountId, string itemId, ItemSecrets secrets) =>
-        AesGcmSealer.Seal(dataKey, JsonSerializer.SerializeToUtf8Bytes(secrets, CoreJson.Default.ItemSecrets), Aad(accountId, itemId));
+        AesGcmSealer.Seal(dataKey, JsonSerializer.SerializeToUtf8Bytes(secrets, ItemJson.Default.ItemSecrets), Aad(accountId, itemId));
 
     public static ItemSecrets Decrypt(byte[] dataKey, string accountId, string itemId, byte[] sealedValue) =>
-        JsonSerializer.Deserialize(AesGcmSealer.Open(dataKey, sealedValue, Aad(accountId, itemId)), CoreJson.Default.ItemSecrets)
+        JsonSerializer.Deserialize(AesGcmSealer.Open(dataKey, sealedValue, Aad(accountId, itemId)), ItemJson.Default.ItemSecrets)
         ?? throw new CryptographicException("Empty item secrets.");
 
     public static string Fingerprint(byte[] dataKey, ItemData data, ItemSecrets? secrets)
@@ -26,11 +26,11 @@ public static class ItemSecretsCipher
         Span<byte> key = stackalloc byte[32];
         HKDF.Expand(HashAlgorithmName.SHA256, dataKey, key, "vault item fingerprint"u8);
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        hmac.AppendData(JsonSerializer.SerializeToUtf8Bytes(data, CoreJson.Default.ItemData));
+        hmac.AppendData(JsonSerializer.SerializeToUtf8Bytes(data, ItemJson.Default.ItemData));
         hmac.AppendData([0]);
         if (secrets is not null)
         {
-            hmac.AppendData(JsonSerializer.SerializeToUtf8Bytes(secrets, CoreJson.Default.ItemSecrets));
+            hmac.AppendData(JsonSerializer.SerializeToUtf8Bytes(secrets, ItemJson.Default.ItemSecrets));
         }
 
         return Convert.ToBase64String(hmac.GetHashAndReset());

@@ -1,3 +1,5 @@
+using Vault.Core.Domains;
+
 namespace Vault.Core.Providers;
 
 /// <summary>
@@ -99,18 +101,6 @@ public sealed record ProviderItemDetails(string? Username, ItemSecrets Secrets, 
 
 /// <summary>One URI of an item, with how the password manager matches it to a site.</summary>
 public sealed record ProviderUri(string Uri, UriMatch Match = UriMatch.Default);
-
-/// <summary>Bitwarden's URI match detection; 1Password URLs map to Default (registrable domain), Host or Never.</summary>
-public enum UriMatch
-{
-    Default = 0,
-    Domain,
-    Host,
-    StartsWith,
-    Exact,
-    RegularExpression,
-    Never,
-}
 
 /// <summary>An item's secrets. Only ever held in memory, encrypted at rest, shown only on the run-credential route.</summary>
 public sealed record ItemSecrets(string? Password, string? Totp)

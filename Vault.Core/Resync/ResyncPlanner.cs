@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Core.Connections;
-using Vault.Core.Storage;
 
 namespace Vault.Core.Resync;
 
@@ -13,23 +11,19 @@ namespace Vault.Core.Resync;
 /// the queue spreads that work over instances.
 /// </summary>
 public sealed class ResyncPlanner(
-    Tables tables, ResyncQueue queue, IOptions<VaultOptions> vaultOptions, IOptions<ResyncOptions> options, TimeProvider clock, ILogger<ResyncPlanner> logger)
+    ConnectionStore connections, ResyncQueue queue, IOptions<VaultOptions> vaultOptions, IOptions<ResyncOptions> options, TimeProvider clock, ILogger<ResyncPlanner> logger)
 {
     private const int SendConcurrency = 16;
 
     public async Task<int> EnqueueDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {"conn|"} and RowKey lt {"conn|\uffff"} and Status eq {ConnectionStatus.Active}");
         var due = new List<ResyncMessage>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var connection in connections.ListActiveAsync(ct).ConfigureAwait(false))
         {
-            var connectionId = entity.GetString("ConnectionId");
-            var last = entity.GetDateTimeOffset("LastSyncedAt") ?? entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
-            if (IsDue(connectionId, last, now))
+            if (IsDue(connection.ConnectionId, connection.LastSyncedAt, now))
             {
-                due.Add(new ResyncMessage(entity.PartitionKey, connectionId));
+                due.Add(new ResyncMessage(connection.AccountId, connection.ConnectionId));
             }
         }
 

@@ -22,13 +22,13 @@ public sealed class ResyncQueue(QueueServiceClient service, IOptions<ResyncOptio
             cancellationToken: ct).ConfigureAwait(false);
     }
 
-    public static string Serialize(ResyncMessage message) => JsonSerializer.Serialize(message, CoreJson.Default.ResyncMessage);
+    public static string Serialize(ResyncMessage message) => JsonSerializer.Serialize(message, ResyncJson.Default.ResyncMessage);
 
     public static ResyncMessage? Parse(string text)
     {
         try
         {
-            var message = JsonSerializer.Deserialize(text, CoreJson.Default.ResyncMessage);
+            var message = JsonSerializer.Deserialize(text, ResyncJson.Default.ResyncMessage);
             return message is { AccountId.Length: > 0, ConnectionId.Length: > 0 } ? message : null;
         }
         catch (JsonException)

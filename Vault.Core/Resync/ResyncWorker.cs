@@ -96,7 +96,7 @@ public sealed class ResyncWorker(
 
         if (dequeueCount >= options.Value.MaxDequeueCount)
         {
-            await connections.SaveAsync(outcome.Connection with
+            await connections.TryUpdateAsync(outcome.Connection with
             {
                 LastError = outcome.Error! with
                 {

@@ -118,6 +118,8 @@ public sealed class RunService(
             .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
             .ToList();
 
+        // Key Vault is read before the audit row, so that its failure leaves no record of a read that never happened.
+        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
         try
         {
             await audit.RecordAsync(run, items.Select(i => i.Item.ItemId).ToList(), domain, caller, clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -129,7 +131,6 @@ public sealed class RunService(
         }
 
         var result = new List<RunCredential>(items.Count);
-        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
         foreach (var stored in items)
         {
             var credential = await itemSecrets.GetAsync(run.AccountId, stored, dataKey, ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Vault.Core.Common;
+using Vault.Core.Domains;
 using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
@@ -45,7 +46,7 @@ public sealed class RunStore(Tables tables)
                 ["ItemId"] = item.ItemId,
                 ["Label"] = item.Data.Label,
                 ["Username"] = item.Data.Username,
-                ["Domains"] = JsonSerializer.Serialize(item.Data.Domains.ToList(), CoreJson.Default.ListString),
+                ["Domains"] = JsonSerializer.Serialize(item.Data.Domains.ToList(), RunJson.Default.ListString),
             });
             var domains = item.Data.Domains.AsEnumerable();
             if (item.Data.Uris.Any(u => u.Match is UriMatch.StartsWith or UriMatch.Exact or UriMatch.RegularExpression))
@@ -108,7 +109,7 @@ public sealed class RunStore(Tables tables)
         await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(runId, GrantPrefix), maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
         {
             grant.Add(new GrantedCredential(entity.GetString("ItemId"), entity.GetString("Label"), entity.GetString("Username"),
-                JsonSerializer.Deserialize(entity.GetString("Domains") ?? "[]", CoreJson.Default.ListString) ?? []));
+                JsonSerializer.Deserialize(entity.GetString("Domains") ?? "[]", RunJson.Default.ListString) ?? []));
         }
 
         return grant;
@@ -160,7 +161,7 @@ public sealed class AuditLog(Tables tables)
         {
             ["AccountId"] = run.AccountId,
             ["At"] = at,
-            ["ItemIds"] = JsonSerializer.Serialize(itemIds.ToList(), CoreJson.Default.ListString),
+            ["ItemIds"] = JsonSerializer.Serialize(itemIds.ToList(), RunJson.Default.ListString),
             ["Domain"] = domain,
             ["RemoteAddress"] = caller.RemoteAddress,
             ["UserAgent"] = caller.UserAgent is { Length: > 200 } ua ? ua[..200] : caller.UserAgent,

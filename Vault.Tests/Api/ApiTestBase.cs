@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Vault.Core.Providers;
 using Vault.Tests.Infrastructure;
 
@@ -11,7 +13,10 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected virtual IDictionary<string, string>? Settings => null;
 
-    public async Task InitializeAsync() => Host = await VaultTestHost.StartAsync(Settings);
+    /// <summary>A test class that depends on time gives the host this clock and moves it, instead of waiting.</summary>
+    protected virtual FakeTimeProvider? Clock => null;
+
+    public async Task InitializeAsync() => Host = await VaultTestHost.StartAsync(Settings, Clock is { } clock ? services => services.AddSingleton<TimeProvider>(clock) : null);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 

@@ -6,6 +6,8 @@ namespace Vault.Tests.Api;
 
 public sealed class MeteringTests : ApiTestBase
 {
+    protected override FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T23:59:50Z", System.Globalization.CultureInfo.InvariantCulture));
+
     [Fact]
     public async Task Concurrent_calls_are_each_counted_once_per_route()
     {
@@ -23,7 +25,7 @@ public sealed class MeteringTests : ApiTestBase
 
         var usage = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/usage", apiKey), 200))!;
         var day = usage["days"]!.AsArray().Single()!;
-        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd"), day["date"]!.GetValue<string>());
+        Assert.Equal("2026-11-24", day["date"]!.GetValue<string>());
         Assert.Equal(40, day["calls"]!.GetValue<long>());
         Assert.Equal(20, day["byRoute"]!["GET /v1/vault/connections"]!.GetValue<long>());
         Assert.Equal(20, day["byRoute"]!["GET /v1/vault/items"]!.GetValue<long>());
@@ -45,16 +47,13 @@ public sealed class RateLimitTests : ApiTestBase
 {
     protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "5" };
 
+    protected override FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T08:00:20Z", System.Globalization.CultureInfo.InvariantCulture));
+
     [Fact]
     public async Task Over_the_rate_is_429_with_retry_after_and_not_billed_and_per_account()
     {
         var (_, apiKey) = await Host.CreateAccountAsync("busy");
         var (_, other) = await Host.CreateAccountAsync("quiet");
-        if (DateTime.UtcNow.Second >= 55)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(6)); // windows are clock minutes: start this test well inside one
-        }
-
         for (var i = 0; i < 5; i++)
         {
             await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200);
@@ -62,14 +61,14 @@ public sealed class RateLimitTests : ApiTestBase
 
         var limited = await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey);
         Assert.NotNull(limited.Headers.RetryAfter?.Delta);
-        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
-        await HttpAssert.Error(limited, 429, "RATE_LIMIT_EXCEEDED");
+        Assert.Equal(TimeSpan.FromSeconds(40), limited.Headers.RetryAfter!.Delta); // windows are clock minutes
+        await HttpAssert.Error(limited, 429, Vault.Core.Errors.ErrorCodes.RateLimitExceeded);
 
         await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", other), 200);
         var metering = (Vault.Core.Accounts.Metering)Host.Services.GetService(typeof(Vault.Core.Accounts.Metering))!;
         var accountService = (Vault.Core.Accounts.AccountService)Host.Services.GetService(typeof(Vault.Core.Accounts.AccountService))!;
         var accountId = await accountService.AuthenticateAsync(apiKey, CancellationToken.None);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = new DateOnly(2026, 11, 24);
         var days = await metering.ReadAsync(accountId!, today, today, CancellationToken.None);
         Assert.Equal(5, days.Single().Calls);
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Vault.Core.Domains;
-using Vault.Core.Providers;
 
 namespace Vault.Tests.Domains;
 

@@ -38,7 +38,13 @@ public sealed class CapturedLogs : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
+            var line = $"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}";
+            owner._lines.Enqueue(line);
+            // Debugging aid: VAULT_DEBUG_LOG=/path mirrors every line, timestamped, to a file.
+            if (Environment.GetEnvironmentVariable("VAULT_DEBUG_LOG") is { Length: > 0 } file)
+            {
+                lock (owner) { File.AppendAllText(file, DateTime.UtcNow.ToString("HH:mm:ss.fff ") + line + "\n"); }
+            }
         }
     }
 }

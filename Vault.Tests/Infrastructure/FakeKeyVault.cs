@@ -77,7 +77,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public void FailAlways(bool on) => Interlocked.Exchange(ref _failAlways, on ? 1 : 0);
 
     /// <summary>A real SecretClient for this fake: trusts its certificate only, short retry delays.</summary>
-    public SecretClient CreateClient()
+    /// <param name="maxRetries">The SDK's own retries of 429/5xx (0: a failure reaches the caller at once).</param>
+    public SecretClient CreateClient(int maxRetries = 3)
     {
         var handler = new HttpClientHandler
         {
@@ -87,7 +88,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         {
             DisableChallengeResourceVerification = true,
             Transport = new HttpClientTransport(handler),
-            Retry = { Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(5), MaxRetries = 3, NetworkTimeout = TimeSpan.FromSeconds(10) },
+            Retry = { Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(5), MaxRetries = maxRetries, NetworkTimeout = TimeSpan.FromSeconds(10) },
         };
         return new SecretClient(VaultUri, new StaticTokenCredential(), options);
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Vault.Core.Domains;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
 
@@ -21,6 +22,15 @@ public sealed class ScriptedAccount
     public ScriptedMode Mode { get; set; } = ScriptedMode.Ok;
     public string Label { get; set; } = "alice@example.com";
     public TimeSpan Delay { get; set; }
+
+    /// <summary>When set, a vault read signals <see cref="ReadStarted"/> and then waits for it: a sync held in the middle.</summary>
+    /// <remarks><see cref="ReadStarted"/> counts only reads that reached the gate.</remarks>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public SemaphoreSlim ReadStarted { get; } = new(0);
+
+    /// <summary>Answer the stored secret back as refreshed (as a provider with a session to keep does), so syncs write it.</summary>
+    public bool RefreshSecret { get; set; }
     public int Reads;
     public int SecretReads;
 }
@@ -72,6 +82,12 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
     {
         var account = Account(IdentityOf(context.Credentials.Secret));
         Interlocked.Increment(ref account.Reads);
+        if (account.Gate is { } gate)
+        {
+            account.ReadStarted.Release();
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         if (account.Delay > TimeSpan.Zero)
         {
             await Task.Delay(account.Delay, cancellationToken);
@@ -79,7 +95,7 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
 
         Fail(account);
         var items = account.Items.Select(i => secretsIncluded ? i : i with { Secrets = null }).ToList();
-        return new VaultSnapshot(account.Label, items);
+        return new VaultSnapshot(account.Label, items, account.RefreshSecret ? context.Credentials.Secret : null);
     }
 
     public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)

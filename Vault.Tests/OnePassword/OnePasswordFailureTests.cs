@@ -192,11 +192,24 @@ public sealed class OnePasswordFailureTests
     [Fact]
     public async Task A_slow_answer_times_out_as_unavailable_without_a_retry()
     {
-        // Generous enough that the sign-in's SRP steps never hit it on a loaded machine; the keysets answer always does.
-        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: TimeSpan.FromSeconds(5));
-        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromSeconds(60) });
-        Assert.IsType<ProviderUnavailableException>(await FailingSync(kit));
-        await Task.Delay(300);
+        // The timeouts run on a fake clock: the sign-in never times out however loaded the machine, and the keysets
+        // answer (held by the server) times out exactly when the clock is moved past one attempt's timeout.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var attemptTimeout = TimeSpan.FromSeconds(5);
+        await using var kit = await OnePasswordTestKit.StartAsync(attemptTimeout: attemptTimeout, clock: clock);
+        kit.Server.Fail(new FakeFault { PathContains = "/api/v2/account/keysets", Delay = TimeSpan.FromMinutes(10) });
+        var sync = FailingSync(kit);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!kit.Server.Requests.Any(r => r.PathAndQuery.Contains("keysets", StringComparison.Ordinal)))
+            {
+                await Task.Delay(10, limit.Token); // until the keysets request is in flight (a guard, not a wait on time)
+            }
+        }
+
+        // One attempt's timeout, and the call is over: a retry would have needed the clock to move again.
+        clock.Advance(attemptTimeout);
+        Assert.IsType<ProviderUnavailableException>(await sync.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Single(kit.Server.Requests, r => r.PathAndQuery.Contains("keysets"));
         AssertEachRequestOnce(kit);
     }

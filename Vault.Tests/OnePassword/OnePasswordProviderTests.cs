@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vault.Core.Domains;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vault.Core.Domains;
 using Vault.Core.Providers;
 using Vault.Testing.OnePassword;
 

@@ -28,7 +28,7 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
         {
             AllowPrivateProviderHosts = true, AttemptTimeout = attemptTimeout, TotalTimeout = attemptTimeout + attemptTimeout,
         });
-        Clients = new ProviderHttpClients(network);
+        Clients = new ProviderHttpClients(network, clock);
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Options = new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, SessionIdleTime = sessionIdleTime, ReadsPerHour = readsPerHour, ReadsKeptForRuns = 0 };
         Tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString),

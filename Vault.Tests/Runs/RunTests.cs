@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Vault.Core.Runs;
 using Vault.Tests.Api;
 using Vault.Tests.Infrastructure;
@@ -11,7 +12,11 @@ public sealed class RunTests : ApiTestBase
 {
     private const string TotpSeed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RunTokenLifetime"] = "00:00:03" };
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:10Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RunTokenLifetime"] = "00:05:00" };
+
+    protected override FakeTimeProvider Clock => _clock;
 
     private async Task<(string ApiKey, JsonNode Connection)> SetUpAsync()
     {
@@ -20,7 +25,7 @@ public sealed class RunTests : ApiTestBase
             Login("gh", "GitHub", "https://github.com/login", password: "gh-password", totp: "otpauth://totp/GitHub:alice?secret=" + TotpSeed),
             Login("gh2", "GitHub work", "https://github.com", username: "alice-work", password: "gh-work-password"),
             Login("steam", "Steam", "https://store.steampowered.com", password: "steam-pw", totp: "steam://" + TotpSeed),
-            Login("exact", "Exact only", "https://exact.example.com/login", password: "exact-pw", match: Vault.Core.Providers.UriMatch.Never));
+            Login("exact", "Exact only", "https://exact.example.com/login", password: "exact-pw", match: Vault.Core.Domains.UriMatch.Never));
         return (apiKey, connection);
     }
 
@@ -62,10 +67,11 @@ public sealed class RunTests : ApiTestBase
         Assert.Equal("gh-password", credential["password"]!.GetValue<string>());
         Assert.Equal("alice@example.com", credential["username"]!.GetValue<string>());
         var totp = credential["totp"]!;
-        var expected = TotpGenerator.Compute("otpauth://totp/x?secret=" + TotpSeed, DateTimeOffset.UtcNow)!;
+        var expected = TotpGenerator.Compute("otpauth://totp/x?secret=" + TotpSeed, _clock.GetUtcNow())!;
         Assert.Equal(6, totp["code"]!.GetValue<string>().Length);
-        Assert.True(DateTime.Parse(totp["expiresAt"]!.GetValue<string>()).ToUniversalTime() > DateTime.UtcNow.AddSeconds(-1));
-        Assert.True(totp["code"]!.GetValue<string>() == expected.Code || DateTimeOffset.UtcNow >= expected.ExpiresAt.AddSeconds(-1));
+        Assert.Equal(expected.Code, totp["code"]!.GetValue<string>());
+        Assert.Equal(DateTimeOffset.Parse("2026-11-24T08:00:30Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(totp["expiresAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
 
         var fetched = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{run["runId"]}", apiKey), 200))!;
         Assert.Null(fetched["runToken"]);
@@ -159,7 +165,9 @@ public sealed class RunTests : ApiTestBase
         await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", otherKey), 404, "NOT_FOUND");
 
         await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200);
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        _clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        await HttpAssert.Status(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 200);
+        _clock.Advance(TimeSpan.FromTicks(1)); // the token's lifetime is over
         await HttpAssert.Error(await CredentialsAsync(runId, run["runToken"]!.GetValue<string>()), 401, "UNAUTHORIZED");
     }
 

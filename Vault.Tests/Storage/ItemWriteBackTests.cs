@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Vault.Core.Domains;
 using Vault.Core;
 using Vault.Core.Common;
 using Vault.Core.Items;

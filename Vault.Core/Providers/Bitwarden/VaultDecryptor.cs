@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Vault.Core.Domains;
 using Vault.Core.Providers.Bitwarden.Api;
 using Vault.Core.Providers.Bitwarden.Crypto;
 

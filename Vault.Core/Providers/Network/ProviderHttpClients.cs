@@ -18,10 +18,11 @@ public sealed class ProviderHttpClients : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ConcurrentDictionary<string, HttpMessageHandler> _handlers = new(StringComparer.Ordinal);
 
-    public ProviderHttpClients(IOptions<NetworkOptions> options)
+    /// <param name="clock">Drives the timeouts and retry delays (tests move a fake one instead of waiting).</param>
+    public ProviderHttpClients(IOptions<NetworkOptions> options, TimeProvider? clock = null)
     {
         _options = options.Value;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock ?? TimeProvider.System }
             .AddTimeout(_options.TotalTimeout)
             .AddRetry(new HttpRetryStrategyOptions
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Vault.Core.Domains;
 using Vault.Core.Providers.OnePassword.Api;
 
 namespace Vault.Core.Providers.OnePassword.Items;

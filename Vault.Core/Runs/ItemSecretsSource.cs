@@ -1,11 +1,11 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Vault.Core.Connections;
 using Vault.Core.Errors;
+using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
 
-namespace Vault.Core.Items;
+namespace Vault.Core.Runs;
 
 /// <summary>An item's username and secrets as a run receives them.</summary>
 public sealed record ItemCredential(string? Username, ItemSecrets Secrets)
@@ -30,8 +30,7 @@ public interface IItemSecretsSource
 public sealed class ItemSecretsSource(
     ItemCache cache,
     ConnectionStore connections,
-    ProviderRegistry providers,
-    ISecretStore secrets,
+    ProviderCalls calls,
     ILogger<ItemSecretsSource> logger) : IItemSecretsSource
 {
     public async Task<ItemCredential> GetAsync(string accountId, StoredItem stored, byte[] dataKey, CancellationToken ct)
@@ -76,25 +75,7 @@ public sealed class ItemSecretsSource(
     private async Task<ProviderItemDetails> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
     {
         var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
-        var secret = await secrets.GetAsync(connection.SecretName, ct).ConfigureAwait(false)
-            ?? throw ApiErrors.VaultUnavailable("The connection's credentials are missing; reconnect it.");
-        try
-        {
-            var context = new ProviderContext(accountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret));
-            return await providers.Get(connection.Provider).ReadItemDetailsAsync(context, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
-        }
-        catch (ProviderRejectedCredentialsException)
-        {
-            throw new ApiException(HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
-                "The provider rejected the connection's stored credentials; reconnect it.");
-        }
-        catch (UnsupportedVaultEncryptionException ex)
-        {
-            throw ApiErrors.UnsupportedVaultEncryption(ex.Part);
-        }
-        catch (ProviderUnavailableException ex)
-        {
-            throw ApiErrors.VaultUnavailable("The vault provider is unavailable; retry later.", ex.RetryAfter);
-        }
+        // ProviderCalls answers in the contract's words (503 with Retry-After, or 400 for an unsupported format).
+        return await calls.ReadItemDetailsAsync(connection, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
     }
 }
