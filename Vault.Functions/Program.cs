@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Vault.Functions.Hosting;
 
-if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
+if (args is ["--write-openapi", var openApiPath])
+{
+    // scripts/generate-sdks.sh: the served OpenAPI document, written without starting a host or touching storage.
+    await File.WriteAllBytesAsync(openApiPath, Vault.Functions.OpenApi.OpenApiSpec.Utf8);
+}
+else if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
 {
     // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.
     var host = new HostBuilder()
