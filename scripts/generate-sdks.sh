@@ -35,8 +35,9 @@ kiota() {
 kiota --language CSharp --output "$out/csharp/Vault.Client/Generated" --namespace-name Vault.Client \
   --serializer Microsoft.Kiota.Serialization.Json.JsonSerializationWriterFactory \
   --deserializer Microsoft.Kiota.Serialization.Json.JsonParseNodeFactory
-# TypeScript: the package's createVault() uses @microsoft/kiota-bundle's DefaultRequestAdapter, which registers the
-# serializers (and the npm names start with '@', which the command line would read as a response file).
-kiota --language TypeScript --output "$out/typescript/src/generated" --serializer none --deserializer none
+# TypeScript on @microsoft/kiota-bundle (--opt=@… because a lone @… would be read as a response file).
+kiota --language TypeScript --output "$out/typescript/src/generated" \
+  --serializer=@microsoft/kiota-serialization-json.JsonSerializationWriterFactory \
+  --deserializer=@microsoft/kiota-serialization-json.JsonParseNodeFactory
 rm -f "$out/csharp/Vault.Client/Generated/.kiota.log" "$out/typescript/src/generated/.kiota.log"
 echo "SDKs generated from $out/openapi.json"

@@ -5,6 +5,8 @@
 import { type V1RequestBuilder, V1RequestBuilderNavigationMetadata } from './v1/index.js';
 // @ts-ignore
 import { apiClientProxifier, ParseNodeFactoryRegistry, SerializationWriterFactoryRegistry, type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type NavigationMetadata, type RequestAdapter } from '@microsoft/kiota-abstractions';
+// @ts-ignore
+import { JsonParseNodeFactory, JsonSerializationWriterFactory } from '@microsoft/kiota-serialization-json';
 
 /**
  * Instantiates a new {@link VaultClient} and sets the default values.
@@ -20,9 +22,11 @@ export function createVaultClient(requestAdapter: RequestAdapter) {
     const backingStoreFactory = requestAdapter.getBackingStoreFactory();
     
     if (parseNodeFactoryRegistry.registerDefaultDeserializer) {
+        parseNodeFactoryRegistry.registerDefaultDeserializer(JsonParseNodeFactory, backingStoreFactory);
     }
     
     if (serializationWriterFactory.registerDefaultSerializer) {
+        serializationWriterFactory.registerDefaultSerializer(JsonSerializationWriterFactory);
     }
     
     const pathParameters: Record<string, unknown> = {
