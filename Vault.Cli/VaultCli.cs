@@ -9,8 +9,6 @@ namespace Vault.Cli;
 /// <summary>The <c>vault</c> command line: one subcommand per API operation a person uses, on the C# SDK.</summary>
 public static class VaultCli
 {
-    private static readonly Option<bool> Json = new("--json") { Description = "Print the API's JSON answer", Recursive = true };
-
     /// <summary>Parses and runs one command line; returns its exit code (see <see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(string[] args, CliIo io, HttpClient? httpClient = null, CancellationToken cancellationToken = default)
     {
@@ -34,7 +32,9 @@ public static class VaultCli
     {
         var root = new RootCommand("Vault: connect password managers, read their cached login items, and hand credentials to agent runs.\n"
             + "Configuration: VAULT_URL (default " + VaultApi.DefaultUrl + ") and VAULT_API_KEY, or 'vault login'.");
-        root.Options.Add(Json);
+        // One option tree per invocation: System.CommandLine's symbols keep their parents, so none is shared.
+        var json = new Option<bool>("--json") { Description = "Print the API's JSON answer", Recursive = true };
+        root.Options.Add(json);
         var commands = new Commands(io, httpClient);
 
         var login = new Command("login", "Save the service URL and an API key (read from stdin or prompted) in a file only you can read");
@@ -44,7 +44,7 @@ public static class VaultCli
 
         var connect = new Command("connect", "Connect a password manager (secrets are read from stdin or prompted without echo)");
         var onePassword = new Command("1password", "Connect a 1Password service account (token from stdin or prompted)");
-        onePassword.SetAction((r, ct) => commands.ConnectOnePasswordAsync(r.GetValue(Json), ct));
+        onePassword.SetAction((r, ct) => commands.ConnectOnePasswordAsync(r.GetValue(json), ct));
         var bitwarden = new Command("bitwarden", "Connect a Bitwarden account by API key (client secret, then master password, from stdin or prompted)");
         var clientId = new Option<string>("--client-id") { Description = "The API key's client_id (user.…)", Required = true };
         var serverUrl = new Option<string>("--server-url") { Description = "A self-hosted server (https://…)" };
@@ -56,17 +56,17 @@ public static class VaultCli
         bitwarden.Options.Add(region);
         bitwarden.Options.Add(caFile);
         bitwarden.SetAction((r, ct) => commands.ConnectBitwardenAsync(
-            r.GetValue(clientId)!, r.GetValue(serverUrl), r.GetValue(region), r.GetValue(caFile), r.GetValue(Json), ct));
+            r.GetValue(clientId)!, r.GetValue(serverUrl), r.GetValue(region), r.GetValue(caFile), r.GetValue(json), ct));
         connect.Subcommands.Add(onePassword);
         connect.Subcommands.Add(bitwarden);
 
         var connections = new Command("connections", "List connections");
-        connections.SetAction((r, ct) => commands.ConnectionsAsync(r.GetValue(Json), ct));
+        connections.SetAction((r, ct) => commands.ConnectionsAsync(r.GetValue(json), ct));
 
         var disconnect = new Command("disconnect", "Disconnect: delete its stored credentials and every cached item");
         var connectionArgument = new Argument<string>("CONNECTION") { Description = "Connection id (conn-…)" };
         disconnect.Arguments.Add(connectionArgument);
-        disconnect.SetAction((r, ct) => commands.DisconnectAsync(r.GetValue(connectionArgument)!, r.GetValue(Json), ct));
+        disconnect.SetAction((r, ct) => commands.DisconnectAsync(r.GetValue(connectionArgument)!, r.GetValue(json), ct));
 
         var items = new Command("items", "List cached items, grouped by vault");
         var domain = new Option<string>("--domain") { Description = "Only items for this site (a host or URL)" };
@@ -75,12 +75,12 @@ public static class VaultCli
         items.Options.Add(domain);
         items.Options.Add(vault);
         items.Options.Add(connection);
-        items.SetAction((r, ct) => commands.ItemsAsync(r.GetValue(domain), r.GetValue(vault), r.GetValue(connection), r.GetValue(Json), ct));
+        items.SetAction((r, ct) => commands.ItemsAsync(r.GetValue(domain), r.GetValue(vault), r.GetValue(connection), r.GetValue(json), ct));
 
         var sync = new Command("sync", "Re-read every connection (or one) from its password manager");
         var syncConnection = new Option<string>("--connection") { Description = "Only this connection" };
         sync.Options.Add(syncConnection);
-        sync.SetAction((r, ct) => commands.SyncAsync(r.GetValue(syncConnection), r.GetValue(Json), ct));
+        sync.SetAction((r, ct) => commands.SyncAsync(r.GetValue(syncConnection), r.GetValue(json), ct));
 
         var item = new Command("item", "Enable or disable an item (a disabled item is never granted to a run)");
         foreach (var (name, enabled) in new[] { ("enable", true), ("disable", false) })
@@ -88,7 +88,7 @@ public static class VaultCli
             var toggle = new Command(name, (enabled ? "Enable" : "Disable") + " an item");
             var itemArgument = new Argument<string>("ITEM") { Description = "Item id (cred:…)" };
             toggle.Arguments.Add(itemArgument);
-            toggle.SetAction((r, ct) => commands.SetEnabledAsync(r.GetValue(itemArgument)!, enabled, r.GetValue(Json), ct));
+            toggle.SetAction((r, ct) => commands.SetEnabledAsync(r.GetValue(itemArgument)!, enabled, r.GetValue(json), ct));
             item.Subcommands.Add(toggle);
         }
 
@@ -103,7 +103,7 @@ public static class VaultCli
         runCreate.Options.Add(useVault);
         runCreate.Options.Add(goal);
         runCreate.SetAction((r, ct) => commands.CreateRunAsync(
-            r.GetValue(runUrl)!, r.GetValue(runItems) ?? [], r.GetValue(useVault), r.GetValue(goal), r.GetValue(Json), ct));
+            r.GetValue(runUrl)!, r.GetValue(runItems) ?? [], r.GetValue(useVault), r.GetValue(goal), r.GetValue(json), ct));
         var runCredentials = new Command("credentials", "Read a run's credentials with its run token");
         var runArgument = new Argument<string>("RUN") { Description = "Run id (run-…)" };
         var token = new Option<string>("--token") { Description = "The run token (read from stdin or prompted when absent)" };
@@ -112,7 +112,7 @@ public static class VaultCli
         runCredentials.Options.Add(token);
         runCredentials.Options.Add(credentialDomain);
         runCredentials.SetAction((r, ct) => commands.RunCredentialsAsync(
-            r.GetValue(runArgument)!, r.GetValue(token), r.GetValue(credentialDomain), r.GetValue(Json), ct));
+            r.GetValue(runArgument)!, r.GetValue(token), r.GetValue(credentialDomain), r.GetValue(json), ct));
         run.Subcommands.Add(runCreate);
         run.Subcommands.Add(runCredentials);
 
@@ -121,7 +121,7 @@ public static class VaultCli
         var to = new Option<DateOnly?>("--to") { Description = "Last day (YYYY-MM-DD)" };
         usage.Options.Add(from);
         usage.Options.Add(to);
-        usage.SetAction((r, ct) => commands.UsageAsync(r.GetValue(from), r.GetValue(to), r.GetValue(Json), ct));
+        usage.SetAction((r, ct) => commands.UsageAsync(r.GetValue(from), r.GetValue(to), r.GetValue(json), ct));
 
         foreach (var command in new[] { login, connect, connections, disconnect, items, sync, item, run, usage })
         {

@@ -5,6 +5,7 @@ using Vault.Core.Errors;
 namespace Vault.Tests.Sdk;
 
 /// <summary>Every `vault` command end to end against the standalone host (the CLI's entry in process, stdin/stdout redirected).</summary>
+[Collection(SdkTestKit.Collection)]
 public sealed class CliTests : IAsyncLifetime
 {
     private readonly SdkTestKit _kit = new();
