@@ -32,7 +32,7 @@ public sealed class BenchHost : IAsyncDisposable
         [
             "--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={storage}", "--Vault:AdminKey=bench-admin", "--Vault:AllowLocalSecretStore=true",
             $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}", $"--Vault:TablePrefix={prefix}", "--Vault:RateLimit:PerMinute=1000000",
-            "--Vault:Network:AllowPrivateProviderHosts=true", "--Vault:Resync:RunInStandalone=false",
+            "--Vault:Network:AllowPrivateProviderHosts=true", "--Vault:Resync:RunInStandalone=false", "--Vault:ResyncSchedule=0 */15 * * * *",
         ], services =>
         {
             services.AddLogging(l => l.ClearProviders());

@@ -25,8 +25,9 @@ public sealed class VaultOptions
     /// <summary>How long a connection may go without a sync before the background resync picks it up.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>NCRONTAB schedule of the resync timer (with seconds); the Functions timer reads <c>%Vault:ResyncSchedule%</c>.</summary>
-    public string ResyncSchedule { get; set; } = "0 */15 * * * *";
+    /// <summary>NCRONTAB schedule of the resync timer (with seconds); the Functions timer reads <c>%Vault:ResyncSchedule%</c>.
+    /// Required, no default: the host disables a timer whose schedule does not resolve, so start-up checks it in both modes.</summary>
+    public string? ResyncSchedule { get; set; }
 
     /// <summary>How long a run token lives.</summary>
     public TimeSpan RunTokenLifetime { get; set; } = TimeSpan.FromHours(1);

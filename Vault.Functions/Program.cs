@@ -9,14 +9,26 @@ if (args is ["--write-openapi", var openApiPath])
 else if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
 {
     // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.
-    var host = new HostBuilder()
-        .ConfigureFunctionsWebApplication()
-        .ConfigureServices((context, services) =>
-        {
-            Vault.Core.ServiceCollectionExtensions.ValidateSecretStoreSettings(context.Configuration);
-            services.AddVaultApp(context.Configuration);
-        })
-        .Build();
+    IHost host;
+    try
+    {
+        host = new HostBuilder()
+            .ConfigureFunctionsWebApplication()
+            .ConfigureServices((context, services) =>
+            {
+                RequiredSettings.Validate(context.Configuration);
+                services.AddVaultApp(context.Configuration);
+            })
+            .Build();
+    }
+    catch (InvalidOperationException ex)
+    {
+        // The host logs the worker's standard error; exiting keeps it from serving requests with a half-set-up app.
+        Console.Error.WriteLine($"Vault cannot start: {ex.Message}");
+        Environment.Exit(1);
+        return;
+    }
+
     await host.RunAsync();
 }
 else

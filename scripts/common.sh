@@ -69,3 +69,51 @@ local_key() {
   fi
   cat "$file"
 }
+
+# The app settings of a local run, in both modes (standalone and under the Functions host), as environment variables.
+# Vault__ResyncSchedule has no default in the app: it refuses to start without it (the host would disable the timer).
+export_local_app_settings() {
+  export FUNCTIONS_WORKER_RUNTIME=dotnet-isolated
+  export AzureWebJobsDisableHomepage=true # `/` is the app's, not the host's "up and running" page
+  export Vault__ResyncSchedule="${Vault__ResyncSchedule:-0 */15 * * * *}"
+  export Vault__AllowLocalSecretStore=true
+  export Vault__LocalSecretKey="$(local_key secret-store.key)"
+  export Vault__AdminKey="${Vault__AdminKey:-$(local_key admin.key | tr -d '=+/')}"
+}
+
+# Finds the Azure Functions host the way the tests do (Vault.Tests/FunctionsHost/FunctionsHostLocator.cs): the script in
+# VAULT_FUNCTIONS_HOST_RUN, else `func` on PATH, else ../shared/tools/functions-host/run beside the repo. Sets
+# FUNCTIONS_HOST_KIND (func|run) and FUNCTIONS_HOST_PATH, or FUNCTIONS_HOST_MISSING (why) and returns 1.
+find_functions_host() {
+  local shared="$REPO_ROOT/../shared/tools/functions-host/run"
+  FUNCTIONS_HOST_KIND="" FUNCTIONS_HOST_PATH="" FUNCTIONS_HOST_MISSING=""
+  if [ -n "${VAULT_FUNCTIONS_HOST_RUN:-}" ]; then
+    if [ -f "$VAULT_FUNCTIONS_HOST_RUN" ]; then
+      FUNCTIONS_HOST_KIND=run FUNCTIONS_HOST_PATH="$VAULT_FUNCTIONS_HOST_RUN"
+      return 0
+    fi
+    FUNCTIONS_HOST_MISSING="VAULT_FUNCTIONS_HOST_RUN=$VAULT_FUNCTIONS_HOST_RUN does not exist"
+    return 1
+  fi
+  if command -v func >/dev/null 2>&1; then
+    FUNCTIONS_HOST_KIND=func FUNCTIONS_HOST_PATH="$(command -v func)"
+  elif [ -f "$shared" ]; then
+    FUNCTIONS_HOST_KIND=run FUNCTIONS_HOST_PATH="$(cd "$(dirname "$shared")" && pwd)/run"
+  else
+    FUNCTIONS_HOST_MISSING="\`func\` is not on PATH and $shared is missing (or set VAULT_FUNCTIONS_HOST_RUN)"
+    return 1
+  fi
+}
+
+# One line saying how the Functions host tests run, or that they are skipped and why.
+describe_functions_host() {
+  if find_functions_host; then
+    if [ "$FUNCTIONS_HOST_KIND" = func ]; then
+      echo "Functions host tests: under func start ($FUNCTIONS_HOST_PATH)"
+    else
+      echo "Functions host tests: under $FUNCTIONS_HOST_PATH"
+    fi
+  else
+    echo "Functions host tests: SKIPPED, no Azure Functions host: $FUNCTIONS_HOST_MISSING"
+  fi
+}

@@ -43,7 +43,7 @@ public static class StandaloneHost
         }
 
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        Vault.Core.ServiceCollectionExtensions.ValidateSecretStoreSettings(builder.Configuration);
+        RequiredSettings.Validate(builder.Configuration);
         builder.Services.AddVaultApp(builder.Configuration);
         foreach (var type in FunctionRoutes.All.Select(r => r.Handler.DeclaringType!).Distinct())
         {

@@ -31,7 +31,8 @@ public sealed class StandaloneResync(
 
     private async Task RunTimerAsync(CancellationToken ct)
     {
-        var schedule = CrontabSchedule.Parse(vaultOptions.Value.ResyncSchedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        var schedule = CrontabSchedule.Parse(vaultOptions.Value.ResyncSchedule!, // checked at start-up (RequiredSettings)
+            new CrontabSchedule.ParseOptions { IncludingSeconds = true });
         while (!ct.IsCancellationRequested)
         {
             var now = clock.GetUtcNow().UtcDateTime;

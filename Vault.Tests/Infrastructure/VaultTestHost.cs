@@ -62,6 +62,7 @@ public sealed class VaultTestHost : IAsyncDisposable
             ["Logging:LogLevel:Azure.Core"] = "Debug", // the leak tests read the SDKs' request logs too
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+            ["Vault:ResyncSchedule"] = "0 */15 * * * *", // required at start-up; the timer itself is off here
             ["Vault:Resync:RunInStandalone"] = "false",
             ["Vault:Resync:QueueName"] = tablePrefix + "-resync",
         };

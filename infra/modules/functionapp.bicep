@@ -49,6 +49,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'AZURE_CLIENT_ID', value: identityClientId } // DefaultAzureCredential in the app picks this identity
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'AzureWebJobsDisableHomepage', value: 'true' } // `/` is the app's dashboard, not the host's page
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'Vault__KeyVaultUri', value: keyVaultUri }
         { name: 'Vault__TableEndpoint', value: tableEndpoint }

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Vault.Functions.Hosting;
+using Vault.Tests.Infrastructure;
+
+namespace Vault.Tests.FunctionsHost;
+
+/// <summary>
+/// A required setting missing stops the app at start-up with a message naming it, in standalone mode and under the
+/// Functions host (where the host would otherwise disable the resync timer and serve everything else); and every place
+/// the app is configured sets what the host needs.
+/// </summary>
+public sealed class RequiredSettingsTests
+{
+    /// <summary>App settings the host needs that have no safe default; each must be set wherever the app is configured.</summary>
+    private static readonly string[] HostSettings = ["Vault__ResyncSchedule", "AzureWebJobsDisableHomepage"];
+
+    [Theory]
+    [InlineData(null, "Vault__ResyncSchedule is not set")]
+    [InlineData("", "Vault__ResyncSchedule is not set")]
+    [InlineData("0 */15 * * *", "is not an NCRONTAB schedule with seconds")]
+    [InlineData("every 15 minutes", "is not an NCRONTAB schedule with seconds")]
+    public void Standalone_refuses_to_start_without_a_valid_resync_schedule(string? schedule, string message)
+    {
+        List<string> args = ["--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={AzuriteStorage.ConnectionString}",
+            "--Vault:AllowLocalSecretStore=true", $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}"];
+        if (schedule is not null)
+        {
+            args.Add($"--Vault:ResyncSchedule={schedule}");
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => StandaloneHost.Build([.. args]));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [FunctionsHostFact]
+    public async Task Under_the_host_the_worker_stops_with_the_message_instead_of_running_without_its_timer()
+    {
+        var settings = FunctionsHostFixture.AppSettings(new Dictionary<string, string?> { ["Vault__ResyncSchedule"] = null });
+        await using var host = FunctionsHostProcess.Start(FunctionsHostLocator.Command!, await BuiltApp.DirectoryAsync(), settings, "missing-setting");
+
+        Assert.True(await host.WaitForLogAsync("Vault cannot start: Vault__ResyncSchedule is not set", TimeSpan.FromMinutes(3)),
+            $"No start-up error in the host log ({host.LogPath}):\n{host.Tail()}");
+        Assert.DoesNotContain("Job host started", host.Log, StringComparison.Ordinal);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var served = false;
+        try
+        {
+            using var response = await client.GetAsync("/v1/health");
+            served = response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+        }
+
+        Assert.False(served, "The host served the app although a required setting is missing.");
+    }
+
+    [Fact]
+    public void Local_settings_sample_sets_what_the_host_needs()
+    {
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        Assert.Equal("true", values["AzureWebJobsDisableHomepage"]?.GetValue<string>());
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]?.GetValue<string>());
+        RequiredSettings.Validate(new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value?.GetValue<string>())))
+            .AddInMemoryCollection([KeyValuePair.Create<string, string?>("Vault:LocalSecretKey", Convert.ToBase64String(new byte[32]))])
+            .Build());
+    }
+
+    [Theory]
+    [InlineData("infra/modules/functionapp.bicep")]
+    [InlineData("scripts/common.sh")]
+    public void Every_place_that_starts_the_app_sets_the_host_settings(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, file));
+        Assert.All(HostSettings, setting => Assert.Contains(setting, text, StringComparison.Ordinal));
+        Assert.Matches(@"AzureWebJobsDisableHomepage['""]?\s*[,:=]\s*(value:\s*)?['""]?true", text);
+    }
+}
