@@ -1,0 +1,342 @@
+using Vault.Client;
+using Vault.Client.Models;
+
+namespace Vault.Cli;
+
+/// <summary>What each command does: one SDK call, then a table or the JSON answer. Failures go through <see cref="Fail"/>.</summary>
+internal sealed class Commands(CliIo io, HttpClient? httpClient)
+{
+    private VaultClient Client(CliConfig? config = null)
+    {
+        config ??= CliConfig.Load(io);
+        return VaultApi.Create(new Uri(config.Url), config.ApiKey, httpClient);
+    }
+
+    /// <summary>Runs a call; an API error or an unreachable service becomes "error CODE: message" and its exit code.</summary>
+    private async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (VaultError.From(ex) is { } error)
+        {
+            return Fail(error.Code, error.Message, ExitCodes.ForStatus(error.Status));
+        }
+        catch (TaskCanceledException)
+        {
+            return Fail(VaultError.Unreachable, "The Vault service did not answer in time", ExitCodes.Unavailable);
+        }
+        catch (UriFormatException)
+        {
+            return Fail("INVALID_URL", "VAULT_URL is not a URL", ExitCodes.Usage);
+        }
+    }
+
+    private int Fail(string code, string message, int exitCode)
+    {
+        io.Err.WriteLine($"error {code}: {message}");
+        return exitCode;
+    }
+
+    private string? Secret(string prompt) => io.ReadSecret(prompt)?.Trim();
+
+    public Task<int> LoginAsync(string? url, CancellationToken ct) => Guard(async () =>
+    {
+        var current = CliConfig.Load(io);
+        var key = Secret("API key");
+        if (string.IsNullOrEmpty(key))
+        {
+            return Fail("USAGE", "no API key given (one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+        }
+
+        var config = new CliConfig(url ?? current.Url, key);
+        await Client(config).V1.Vault.Connections.GetAsync(cancellationToken: ct); // a wrong key is refused before it is saved
+        config.Save(io);
+        io.Out.WriteLine($"Logged in to {config.Url}; saved in {CliConfig.FilePath(io)}");
+        return ExitCodes.Success;
+    });
+
+    public Task<int> ConnectOnePasswordAsync(bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var token = Secret("1Password service account token");
+        if (string.IsNullOrEmpty(token))
+        {
+            return Fail("USAGE", "no token given (one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+        }
+
+        return await ConnectAsync(new ConnectRequest { Provider = ConnectRequest_provider.Onepassword, Token = token }, json, ct);
+    });
+
+    public Task<int> ConnectBitwardenAsync(string clientId, string? serverUrl, string? region, FileInfo? caFile, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        string? ca = null;
+        if (caFile is not null)
+        {
+            if (!caFile.Exists)
+            {
+                return Fail("USAGE", $"--ca-file {caFile.FullName} does not exist", ExitCodes.Usage);
+            }
+
+            ca = await File.ReadAllTextAsync(caFile.FullName, ct);
+        }
+
+        var secret = Secret("Client secret");
+        var password = Secret("Master password");
+        if (string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(password))
+        {
+            return Fail("USAGE", "give the client secret, then the master password (two lines on stdin, or typed at the prompts)", ExitCodes.Usage);
+        }
+
+        return await ConnectAsync(new ConnectRequest
+        {
+            Provider = ConnectRequest_provider.Bitwarden,
+            ClientId = clientId,
+            ClientSecret = secret,
+            MasterPassword = password,
+            ServerUrl = serverUrl,
+            Region = region is null ? null : region == "eu" ? ConnectRequest_region.Eu : ConnectRequest_region.Us,
+            ServerCaCertificate = ca,
+        }, json, ct);
+    });
+
+    private async Task<int> ConnectAsync(ConnectRequest request, bool json, CancellationToken ct)
+    {
+        io.Err.WriteLine("Connecting and running the first sync…");
+        var connection = (await Client().V1.Vault.Connections.PostAsync(request, cancellationToken: ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, connection);
+            return ExitCodes.Success;
+        }
+
+        io.Out.WriteLine($"Connected {connection.ConnectionId} ({VaultCli.Wire(connection.Provider)}, {connection.Label}): "
+            + $"{connection.ItemCount} items in {string.Join(", ", connection.Vaults ?? [])}");
+        return ExitCodes.Success;
+    }
+
+    public Task<int> ConnectionsAsync(bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var answer = (await Client().V1.Vault.Connections.GetAsync(cancellationToken: ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, answer);
+            return ExitCodes.Success;
+        }
+
+        var list = answer.Connections ?? [];
+        if (list.Count == 0)
+        {
+            io.Out.WriteLine("No connections. Connect one with 'vault connect 1password' or 'vault connect bitwarden --client-id …'.");
+            return ExitCodes.Success;
+        }
+
+        Output.Table(io, ["CONNECTION", "PROVIDER", "STATUS", "LABEL", "ITEMS", "LAST SYNC", "LAST ERROR"], list.Select(c => (IReadOnlyList<string>)
+        [
+            c.ConnectionId ?? "", VaultCli.Wire(c.Provider), VaultCli.Wire(c.Status), c.Label ?? "", (c.ItemCount ?? 0).ToString(),
+            Output.Time(c.LastSyncedAt), c.LastError?.Code ?? "",
+        ]));
+        return ExitCodes.Success;
+    });
+
+    public Task<int> DisconnectAsync(string connectionId, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var answer = (await Client().V1.Vault.Connections[connectionId].DeleteAsync(cancellationToken: ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, answer);
+        }
+        else
+        {
+            io.Out.WriteLine($"Disconnected {answer.ConnectionId ?? connectionId}: its credentials and cached items are deleted.");
+        }
+
+        return ExitCodes.Success;
+    });
+
+    public Task<int> ItemsAsync(string? domain, string? vault, string? connectionId, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var client = Client();
+        var all = new List<Item>();
+        Vault.Client.V1.Vault.Items.ItemsGetResponse? first = null;
+        string? pageToken = null;
+        do
+        {
+            var page = (await client.V1.Vault.Items.GetAsync(r =>
+            {
+                r.QueryParameters.Domain = domain;
+                r.QueryParameters.Vault = vault;
+                r.QueryParameters.ConnectionId = connectionId;
+                r.QueryParameters.Limit = 1000;
+                r.QueryParameters.PageToken = pageToken;
+            }, ct))!;
+            first ??= page;
+            all.AddRange(page.Items ?? []);
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken is not null);
+
+        if (json)
+        {
+            first.Items = all; // every page in one answer
+            first.NextPageToken = null;
+            await Output.JsonAsync(io, first);
+            return ExitCodes.Success;
+        }
+
+        if (all.Count == 0)
+        {
+            io.Out.WriteLine("No items" + (domain is null ? "." : $" for {domain}."));
+            return ExitCodes.Success;
+        }
+
+        foreach (var group in all.GroupBy(i => i.VaultName ?? ""))
+        {
+            io.Out.WriteLine($"{group.Key} ({group.Count()} items)");
+            Output.Table(io, ["ITEM", "LABEL", "USERNAME", "DOMAINS", "TOTP", "ENABLED"], group.Select(i => (IReadOnlyList<string>)
+            [
+                i.ItemId ?? "", i.Label ?? "", i.Username ?? "", string.Join(",", i.Domains ?? []), i.HasTotp == true ? "yes" : "",
+                i.Enabled == false ? "no" : "yes",
+            ]), indent: "  ");
+            io.Out.WriteLine();
+        }
+
+        return ExitCodes.Success;
+    });
+
+    public Task<int> SyncAsync(string? connectionId, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var call = Client().V1.Vault.Items.Sync.PostAsync(
+            new Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody { ConnectionId = connectionId }, cancellationToken: ct);
+        io.Err.Write(connectionId is null ? "Syncing every connection…" : $"Syncing {connectionId}…");
+        if (io.Interactive)
+        {
+            // A live timer while the providers are read (a first Bitwarden sync with Argon2 takes seconds).
+            var started = DateTime.UtcNow;
+            while (await Task.WhenAny(call, Task.Delay(250, ct)) != call)
+            {
+                io.Err.Write($"\rSyncing… {(DateTime.UtcNow - started).TotalSeconds:0}s");
+            }
+        }
+
+        SyncResult result;
+        try
+        {
+            result = (await call)!;
+        }
+        finally
+        {
+            io.Err.WriteLine();
+        }
+
+        if (json)
+        {
+            await Output.JsonAsync(io, result);
+            return ExitCodes.Success;
+        }
+
+        var summary = result.SyncSummary;
+        io.Out.WriteLine($"Synced: {summary?.Added ?? 0} added, {summary?.Updated ?? 0} updated, {summary?.Removed ?? 0} removed, "
+            + $"{summary?.SkippedDisabled ?? 0} disabled kept; {result.Items?.Count ?? 0} items in the cache");
+        Output.Table(io, ["CONNECTION", "STATUS", "ITEMS", "ERROR"], (result.Connections ?? []).Select(c => (IReadOnlyList<string>)
+        [
+            c.ConnectionId ?? "", c.Status ?? "", (c.ItemCount ?? 0).ToString(), c.Error is null ? "" : $"{c.Error.Code}: {c.Error.Message}",
+        ]));
+        return ExitCodes.Success;
+    });
+
+    public Task<int> SetEnabledAsync(string itemId, bool enabled, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var item = (await Client().V1.Vault.Items[itemId].PatchAsync(
+            new Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody { Enabled = enabled }, cancellationToken: ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, item);
+        }
+        else
+        {
+            io.Out.WriteLine($"{(item.Enabled == true ? "Enabled" : "Disabled")} {item.ItemId} ({item.Label})");
+        }
+
+        return ExitCodes.Success;
+    });
+
+    public Task<int> CreateRunAsync(string url, string[] itemIds, bool useVault, string? goal, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var run = (await Client().V1.Runs.PostAsync(new RunRequest
+        {
+            Url = url,
+            Goal = goal,
+            UseVault = useVault ? true : null,
+            CredentialItemIds = itemIds.Length > 0 ? [.. itemIds] : null,
+        }, cancellationToken: ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, run);
+            return ExitCodes.Success;
+        }
+
+        io.Out.WriteLine($"Run {run.RunId} created for {run.Url}, expires {Output.Time(run.ExpiresAt)} UTC");
+        io.Out.WriteLine($"Run token (shown once, keep it): {run.RunToken}");
+        if (run.Credentials is { Count: > 0 } granted)
+        {
+            Output.Table(io, ["GRANTED ITEM", "LABEL", "USERNAME", "DOMAINS"], granted.Select(c => (IReadOnlyList<string>)
+                [c.ItemId ?? "", c.Label ?? "", c.Username ?? "", string.Join(",", c.Domains ?? [])]));
+        }
+
+        return ExitCodes.Success;
+    });
+
+    public Task<int> RunCredentialsAsync(string runId, string? token, string? domain, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        token ??= Secret("Run token");
+        if (string.IsNullOrEmpty(token))
+        {
+            return Fail("USAGE", "no run token given (--token, one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+        }
+
+        var config = CliConfig.Load(io);
+        var client = VaultApi.CreateForRun(new Uri(config.Url), token, httpClient);
+        var answer = (await client.V1.Runs[runId].Credentials.GetAsync(r => r.QueryParameters.Domain = domain, ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, answer);
+            return ExitCodes.Success;
+        }
+
+        Output.Table(io, ["ITEM", "LABEL", "USERNAME", "PASSWORD", "TOTP"], (answer.Credentials ?? []).Select(c => (IReadOnlyList<string>)
+            [c.ItemId ?? "", c.Label ?? "", c.Username ?? "", c.Password ?? "", c.Totp?.Code ?? ""]));
+        return ExitCodes.Success;
+    });
+
+    public Task<int> UsageAsync(DateOnly? from, DateOnly? to, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var usage = (await Client().V1.Usage.GetAsync(r =>
+        {
+            r.QueryParameters.From = from is { } f ? new Microsoft.Kiota.Abstractions.Date(f.Year, f.Month, f.Day) : null;
+            r.QueryParameters.To = to is { } t ? new Microsoft.Kiota.Abstractions.Date(t.Year, t.Month, t.Day) : null;
+        }, ct))!;
+        if (json)
+        {
+            await Output.JsonAsync(io, usage);
+            return ExitCodes.Success;
+        }
+
+        var days = usage.Days ?? [];
+        if (days.Count == 0)
+        {
+            io.Out.WriteLine("No billable calls in this period.");
+            return ExitCodes.Success;
+        }
+
+        var max = days.Max(d => (long)(d.Calls ?? 0));
+        var width = max.ToString().Length;
+        foreach (var day in days)
+        {
+            io.Out.WriteLine($"{day.Date}  {(day.Calls ?? 0).ToString().PadLeft(width)}  {Output.Bar(day.Calls ?? 0, max)}");
+        }
+
+        io.Out.WriteLine($"{days.Sum(d => (long)(d.Calls ?? 0))} calls in {days.Count} days");
+        return ExitCodes.Success;
+    });
+}

@@ -1,0 +1,3 @@
+using Vault.Cli;
+
+return await VaultCli.RunAsync(args, CliIo.FromConsole());

@@ -1,0 +1,362 @@
+"""A typed client of the Vault API on the Python standard library alone (dataclasses, urllib).
+
+Kiota's Python runtime is published only on PyPI; this client needs nothing beyond Python 3.10. Every operation of the
+OpenAPI document (operationId in camelCase) is a method here in snake_case; a test keeps the two lists equal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+DEFAULT_URL = "http://127.0.0.1:7071"
+
+__all__ = [
+    "DEFAULT_URL", "VaultClient", "VaultError", "Unauthorized", "NotFound", "Conflict", "Refused", "Unavailable",
+    "Item", "FieldMetadata", "Connection", "ConnectionError_", "SyncResult", "SyncSummary", "SyncedConnection",
+    "Run", "RunCredential", "Totp", "UsageDay", "CreatedAccount", "CreatedKey", "RateLimited",
+]
+
+
+# ---- errors: one class per kind of answer a caller handles differently ----
+
+class VaultError(Exception):
+    """A failed call: the HTTP status and the contract's error body (code, message, requestId, details)."""
+
+    def __init__(self, status: int, code: str, message: str, request_id: Optional[str] = None,
+                 details: Optional[list[dict[str, Any]]] = None):
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.details = details or []
+
+
+class Refused(VaultError):
+    """A 4xx other than those below (e.g. INVALID_INPUT, INVALID_VAULT_TOKEN, UNKNOWN_CREDENTIAL_ITEM)."""
+
+
+class Unauthorized(VaultError):
+    """401: MISSING_API_KEY, INVALID_API_KEY or UNAUTHORIZED."""
+
+
+class NotFound(VaultError):
+    """404: NOT_FOUND or NO_CONNECTIONS."""
+
+
+class Conflict(VaultError):
+    """409: MAX_CONNECTIONS."""
+
+
+class RateLimited(VaultError):
+    """429: RATE_LIMIT_EXCEEDED; retry_after is the Retry-After header in seconds."""
+
+    retry_after: Optional[int] = None
+
+
+class Unavailable(VaultError):
+    """503 (VAULT_UNAVAILABLE), another 5xx, or the service could not be reached (status 0)."""
+
+
+_BY_STATUS: dict[int, type[VaultError]] = {401: Unauthorized, 404: NotFound, 409: Conflict, 429: RateLimited}
+
+
+# ---- models: the answers' fields, snake_case; unknown fields are ignored ----
+
+@dataclass(frozen=True)
+class FieldMetadata:
+    field_id: str
+    label: str
+    type: str
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "FieldMetadata":
+        return FieldMetadata(d.get("fieldId", ""), d.get("label", ""), d.get("type", ""))
+
+
+@dataclass(frozen=True)
+class Item:
+    item_id: str
+    connection_id: str
+    provider: str
+    vault_id: str
+    vault_name: str
+    label: str
+    username: Optional[str]
+    urls: list[str]
+    domains: list[str]
+    field_metadata: list[FieldMetadata]
+    has_totp: bool
+    enabled: bool
+    updated_at: Optional[str]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "Item":
+        return Item(d["itemId"], d.get("connectionId", ""), d.get("provider", ""), d.get("vaultId", ""),
+                    d.get("vaultName", ""), d.get("label", ""), d.get("username"), list(d.get("urls") or []),
+                    list(d.get("domains") or []), [FieldMetadata.from_json(f) for f in d.get("fieldMetadata") or []],
+                    bool(d.get("hasTotp")), bool(d.get("enabled", True)), d.get("updatedAt"), d)
+
+
+@dataclass(frozen=True)
+class ConnectionError_:
+    code: str
+    message: str
+    at: Optional[str]
+
+    @staticmethod
+    def from_json(d: Optional[dict[str, Any]]) -> Optional["ConnectionError_"]:
+        return None if not d else ConnectionError_(d.get("code", ""), d.get("message", ""), d.get("at"))
+
+
+@dataclass(frozen=True)
+class Connection:
+    connection_id: str
+    provider: str
+    status: str
+    label: Optional[str]
+    server_url: Optional[str]
+    item_count: int
+    vaults: list[str]
+    created_at: Optional[str]
+    last_synced_at: Optional[str]
+    last_error: Optional[ConnectionError_]
+    connected: Optional[bool] = None
+    items: list[Item] = field(default_factory=list)
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "Connection":
+        return Connection(d["connectionId"], d.get("provider", ""), d.get("status", ""), d.get("label"), d.get("serverUrl"),
+                          int(d.get("itemCount") or 0), list(d.get("vaults") or []), d.get("createdAt"),
+                          d.get("lastSyncedAt"), ConnectionError_.from_json(d.get("lastError")), d.get("connected"),
+                          [Item.from_json(i) for i in d.get("items") or []])
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    added: int
+    updated: int
+    removed: int
+    skipped_disabled: int
+
+
+@dataclass(frozen=True)
+class SyncedConnection:
+    connection_id: str
+    status: str
+    item_count: int
+    error: Optional[ConnectionError_]
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    items: list[Item]
+    summary: SyncSummary
+    connections: list[SyncedConnection]
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "SyncResult":
+        s = d.get("sync_summary") or {}
+        return SyncResult([Item.from_json(i) for i in d.get("items") or []],
+                          SyncSummary(s.get("added", 0), s.get("updated", 0), s.get("removed", 0), s.get("skippedDisabled", 0)),
+                          [SyncedConnection(c["connectionId"], c.get("status", ""), int(c.get("itemCount") or 0),
+                                            ConnectionError_.from_json(c.get("error"))) for c in d.get("connections") or []])
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: str
+    status: str
+    url: Optional[str]
+    credentials: list[dict[str, Any]]
+    expires_at: Optional[str]
+    run_token: Optional[str] = field(default=None, repr=False)  # only in the answer that created the run
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "Run":
+        return Run(d["runId"], d.get("status", ""), d.get("url"), list(d.get("credentials") or []), d.get("expiresAt"),
+                   d.get("runToken"))
+
+
+@dataclass(frozen=True)
+class Totp:
+    code: str
+    expires_at: Optional[str]
+
+
+@dataclass(frozen=True)
+class RunCredential:
+    item_id: str
+    label: str
+    username: Optional[str]
+    password: Optional[str] = field(repr=False)
+    urls: list[str]
+    totp: Optional[Totp] = field(repr=False)
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "RunCredential":
+        t = d.get("totp")
+        return RunCredential(d["itemId"], d.get("label", ""), d.get("username"), d.get("password"),
+                             list(d.get("urls") or []), Totp(t["code"], t.get("expiresAt")) if t else None)
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    date: str
+    calls: int
+    by_route: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CreatedAccount:
+    account_id: str
+    api_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key_id: str
+    api_key: str = field(repr=False)
+
+
+# ---- the client ----
+
+class VaultClient:
+    """One method per operation of the API. Failed calls raise a VaultError subclass; no secret is ever in one."""
+
+    def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None, timeout: float = 120.0,
+                 admin_key: Optional[str] = None):
+        self.base_url = (base_url or os.environ.get("VAULT_URL") or DEFAULT_URL).rstrip("/")
+        self.api_key = api_key if api_key is not None else os.environ.get("VAULT_API_KEY")
+        self.admin_key = admin_key
+        self.timeout = timeout
+
+    # -- transport --
+
+    def _request(self, method: str, path: str, body: Optional[dict[str, Any]] = None,
+                 query: Optional[dict[str, Any]] = None, headers: Optional[dict[str, str]] = None) -> Any:
+        url = self.base_url + path
+        if query:
+            pairs = {k: ("true" if v is True else "false" if v is False else v) for k, v in query.items() if v is not None}
+            if pairs:
+                url += "?" + urllib.parse.urlencode(pairs)
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        for name, value in (headers if headers is not None else self._key_headers()).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                text = response.read().decode("utf-8")
+                return json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            raise _error_from(e) from None
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+            raise Unavailable(0, "UNREACHABLE", f"The Vault service at {self.base_url} could not be reached") from e
+
+    def _key_headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.api_key} if self.api_key else {}
+
+    def _admin_headers(self) -> dict[str, str]:
+        return {"X-Admin-Key": self.admin_key} if self.admin_key else {}
+
+    # -- operations (operationId → snake_case) --
+
+    def get_health(self) -> dict[str, Any]:
+        return self._request("GET", "/v1/health", headers={})
+
+    def get_open_api_document(self) -> dict[str, Any]:
+        return self._request("GET", "/v1/openapi.json", headers={})
+
+    def create_account(self, name: str) -> CreatedAccount:
+        d = self._request("POST", "/v1/admin/accounts", {"name": name}, headers=self._admin_headers())
+        return CreatedAccount(d["accountId"], d["apiKey"])
+
+    def create_api_key(self, account_id: str) -> CreatedKey:
+        d = self._request("POST", f"/v1/admin/accounts/{_seg(account_id)}/keys", headers=self._admin_headers())
+        return CreatedKey(d["keyId"], d["apiKey"])
+
+    def revoke_api_key(self, account_id: str, key_id: str) -> None:
+        self._request("DELETE", f"/v1/admin/accounts/{_seg(account_id)}/keys/{_seg(key_id)}", headers=self._admin_headers())
+
+    def create_connection(self, provider: str, *, token: Optional[str] = None, client_id: Optional[str] = None,
+                          client_secret: Optional[str] = None, master_password: Optional[str] = None,
+                          server_url: Optional[str] = None, region: Optional[str] = None,
+                          server_ca_certificate: Optional[str] = None) -> Connection:
+        body = {"provider": provider, "token": token, "clientId": client_id, "clientSecret": client_secret,
+                "masterPassword": master_password, "serverUrl": server_url, "region": region,
+                "serverCaCertificate": server_ca_certificate}
+        return Connection.from_json(self._request("POST", "/v1/vault/connections", {k: v for k, v in body.items() if v is not None}))
+
+    def list_connections(self) -> list[Connection]:
+        return [Connection.from_json(c) for c in self._request("GET", "/v1/vault/connections")["connections"]]
+
+    def delete_connection(self, connection_id: str) -> bool:
+        return bool(self._request("DELETE", f"/v1/vault/connections/{_seg(connection_id)}")["disconnected"])
+
+    def list_items(self, *, domain: Optional[str] = None, connection_id: Optional[str] = None, vault: Optional[str] = None,
+                   enabled: Optional[bool] = None, limit: Optional[int] = None,
+                   page_token: Optional[str] = None) -> tuple[list[Item], Optional[str]]:
+        """One page of items and the next page's token (None on the last page); see iter_items for all of them."""
+        d = self._request("GET", "/v1/vault/items", query={"domain": domain, "connectionId": connection_id, "vault": vault,
+                                                            "enabled": enabled, "limit": limit, "pageToken": page_token})
+        return [Item.from_json(i) for i in d["items"]], d.get("nextPageToken")
+
+    def iter_items(self, **filters: Any) -> list[Item]:
+        items, token = self.list_items(**filters)
+        while token:
+            page, token = self.list_items(**filters, page_token=token)
+            items.extend(page)
+        return items
+
+    def update_item(self, item_id: str, *, enabled: bool) -> Item:
+        return Item.from_json(self._request("PATCH", f"/v1/vault/items/{_seg(item_id)}", {"enabled": enabled}))
+
+    def sync_items(self, connection_id: Optional[str] = None) -> SyncResult:
+        body = {"connectionId": connection_id} if connection_id else {}
+        return SyncResult.from_json(self._request("POST", "/v1/vault/items/sync", body))
+
+    def create_run(self, *, url: Optional[str] = None, goal: Optional[str] = None, use_vault: Optional[bool] = None,
+                   credential_item_ids: Optional[list[str]] = None) -> Run:
+        body = {"url": url, "goal": goal, "use_vault": use_vault, "credential_item_ids": credential_item_ids}
+        return Run.from_json(self._request("POST", "/v1/runs", {k: v for k, v in body.items() if v is not None}))
+
+    def get_run(self, run_id: str) -> Run:
+        return Run.from_json(self._request("GET", f"/v1/runs/{_seg(run_id)}"))
+
+    def get_run_credentials(self, run_id: str, run_token: str, *, domain: Optional[str] = None) -> list[RunCredential]:
+        """What an agent runtime calls, with the run's own token (not the API key)."""
+        d = self._request("GET", f"/v1/runs/{_seg(run_id)}/credentials", query={"domain": domain},
+                          headers={"Authorization": f"Bearer {run_token}"})
+        return [RunCredential.from_json(c) for c in d["credentials"]]
+
+    def get_usage(self, *, from_date: Optional[str] = None, to_date: Optional[str] = None) -> list[UsageDay]:
+        d = self._request("GET", "/v1/usage", query={"from": from_date, "to": to_date})
+        return [UsageDay(x["date"], int(x.get("calls") or 0), dict(x.get("byRoute") or {})) for x in d["days"]]
+
+
+def _seg(value: str) -> str:
+    return urllib.parse.quote(value, safe="")
+
+
+def _error_from(e: urllib.error.HTTPError) -> VaultError:
+    try:
+        body = json.loads(e.read().decode("utf-8") or "{}").get("error") or {}
+    except ValueError:
+        body = {}
+    status = e.code
+    kind = _BY_STATUS.get(status) or (Unavailable if status >= 500 else Refused)
+    error = kind(status, body.get("code") or f"HTTP_{status}", body.get("message") or e.reason or "", body.get("requestId"),
+                 body.get("details"))
+    if isinstance(error, RateLimited):
+        retry = e.headers.get("Retry-After")
+        error.retry_after = int(retry) if retry and retry.isdigit() else None
+    return error
