@@ -95,7 +95,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
             ClientSecret = secret,
             MasterPassword = password,
             ServerUrl = serverUrl,
-            Region = region is null ? null : region == "eu" ? ConnectRequest_region.Eu : ConnectRequest_region.Us,
+            Region = region,
             ServerCaCertificate = ca,
         }, json, ct);
     });
@@ -134,7 +134,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         Output.Table(io, ["CONNECTION", "PROVIDER", "STATUS", "LABEL", "ITEMS", "LAST SYNC", "LAST ERROR"], list.Select(c => (IReadOnlyList<string>)
         [
             c.ConnectionId ?? "", VaultCli.Wire(c.Provider), VaultCli.Wire(c.Status), c.Label ?? "", (c.ItemCount ?? 0).ToString(),
-            Output.Time(c.LastSyncedAt), c.LastError?.Code ?? "",
+            Output.Time(c.LastSyncedAt), c.LastError is null ? "" : VaultCli.Wire(c.LastError.Code),
         ]));
         return ExitCodes.Success;
     });
@@ -158,7 +158,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
     {
         var client = Client();
         var all = new List<Item>();
-        Vault.Client.V1.Vault.Items.ItemsGetResponse? first = null;
+        ItemList? first = null;
         string? pageToken = null;
         do
         {
@@ -178,7 +178,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
 
         if (json)
         {
-            first.Items = all; // every page in one answer
+            first!.Items = all; // every page in one answer
             first.NextPageToken = null;
             await Output.JsonAsync(io, first);
             return ExitCodes.Success;
@@ -207,7 +207,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
     public Task<int> SyncAsync(string? connectionId, bool json, CancellationToken ct) => Guard(async () =>
     {
         var call = Client().V1.Vault.Items.Sync.PostAsync(
-            new Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody { ConnectionId = connectionId }, cancellationToken: ct);
+            new SyncRequest { ConnectionId = connectionId }, cancellationToken: ct);
         io.Err.Write(connectionId is null ? "Syncing every connection…" : $"Syncing {connectionId}…");
         if (io.Interactive)
         {
@@ -240,7 +240,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
             + $"{summary?.SkippedDisabled ?? 0} disabled kept; {result.Items?.Count ?? 0} items in the cache");
         Output.Table(io, ["CONNECTION", "STATUS", "ITEMS", "ERROR"], (result.Connections ?? []).Select(c => (IReadOnlyList<string>)
         [
-            c.ConnectionId ?? "", c.Status ?? "", (c.ItemCount ?? 0).ToString(), c.Error is null ? "" : $"{c.Error.Code}: {c.Error.Message}",
+            c.ConnectionId ?? "", VaultCli.Wire(c.Status), (c.ItemCount ?? 0).ToString(), c.Error is null ? "" : $"{VaultCli.Wire(c.Error.Code)}: {c.Error.Message}",
         ]));
         return ExitCodes.Success;
     });
@@ -248,7 +248,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
     public Task<int> SetEnabledAsync(string itemId, bool enabled, bool json, CancellationToken ct) => Guard(async () =>
     {
         var item = (await Client().V1.Vault.Items[itemId].PatchAsync(
-            new Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody { Enabled = enabled }, cancellationToken: ct))!;
+            new PatchItemRequest { Enabled = enabled }, cancellationToken: ct))!;
         if (json)
         {
             await Output.JsonAsync(io, item);
@@ -263,7 +263,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
 
     public Task<int> CreateRunAsync(string url, string[] itemIds, bool useVault, string? goal, bool json, CancellationToken ct) => Guard(async () =>
     {
-        var run = (await Client().V1.Runs.PostAsync(new RunRequest
+        var run = (await Client().V1.Runs.PostAsync(new CreateRunRequest
         {
             Url = url,
             Goal = goal,

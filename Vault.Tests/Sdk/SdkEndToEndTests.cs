@@ -54,12 +54,12 @@ public sealed class SdkEndToEndTests : IAsyncLifetime
         Assert.Equal(["GitHub", "GitHub"], items.Select(i => i.Label));
         Assert.All(items, i => Assert.Equal(["github.com"], i.Domains!));
 
-        var sync = (await vault.V1.Vault.Items.Sync.PostAsync(new Client.V1.Vault.Items.Sync.SyncPostRequestBody()))!;
+        var sync = (await vault.V1.Vault.Items.Sync.PostAsync(new Client.Models.SyncRequest()))!;
         Assert.Equal(0, sync.SyncSummary!.Added);
         Assert.Equal(2, sync.Connections!.Count);
 
         var mine = items.Single(i => i.ConnectionId == connection.ConnectionId);
-        var run = (await vault.V1.Runs.PostAsync(new Client.Models.RunRequest { Url = "https://github.com/login", CredentialItemIds = [mine.ItemId!] }))!;
+        var run = (await vault.V1.Runs.PostAsync(new Client.Models.CreateRunRequest { Url = "https://github.com/login", CredentialItemIds = [mine.ItemId!] }))!;
         Assert.StartsWith("run-", run.RunId);
         var credentials = (await VaultApi.CreateForRun(_kit.Host.BaseAddress, run.RunToken!).V1.Runs[run.RunId!].Credentials.GetAsync())!.Credentials!;
         Assert.Equal("gh-secret-pw", Assert.Single(credentials).Password);

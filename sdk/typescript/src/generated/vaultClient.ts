@@ -29,6 +29,9 @@ export function createVaultClient(requestAdapter: RequestAdapter) {
         serializationWriterFactory.registerDefaultSerializer(JsonSerializationWriterFactory);
     }
     
+    if (requestAdapter.baseUrl === undefined || requestAdapter.baseUrl === null || requestAdapter.baseUrl === "") {
+        requestAdapter.baseUrl = "http://127.0.0.1:7071";
+    }
     const pathParameters: Record<string, unknown> = {
         "baseurl": requestAdapter.baseUrl,
     };

@@ -14,7 +14,7 @@ namespace Vault.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The clientId property</summary>
+        /// <summary>bitwarden: the API key&apos;s client_id (user.&lt;uuid&gt;).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ClientId { get; set; }
@@ -22,7 +22,7 @@ namespace Vault.Client.Models
 #else
         public string ClientId { get; set; }
 #endif
-        /// <summary>The clientSecret property</summary>
+        /// <summary>bitwarden: the API key&apos;s client_secret.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ClientSecret { get; set; }
@@ -30,7 +30,7 @@ namespace Vault.Client.Models
 #else
         public string ClientSecret { get; set; }
 #endif
-        /// <summary>The masterPassword property</summary>
+        /// <summary>bitwarden: the master password, to decrypt the vault.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MasterPassword { get; set; }
@@ -40,9 +40,15 @@ namespace Vault.Client.Models
 #endif
         /// <summary>The provider property</summary>
         public global::Vault.Client.Models.ConnectRequest_provider? Provider { get; set; }
-        /// <summary>The region property</summary>
-        public global::Vault.Client.Models.ConnectRequest_region? Region { get; set; }
-        /// <summary>The serverCaCertificate property</summary>
+        /// <summary>bitwarden: &quot;eu&quot; for the EU cloud, &quot;us&quot; (default) for the US cloud.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Region { get; set; }
+#nullable restore
+#else
+        public string Region { get; set; }
+#endif
+        /// <summary>bitwarden: PEM of the private CA a self-hosted server&apos;s certificate chains to, trusted for that server only.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ServerCaCertificate { get; set; }
@@ -50,7 +56,7 @@ namespace Vault.Client.Models
 #else
         public string ServerCaCertificate { get; set; }
 #endif
-        /// <summary>The serverUrl property</summary>
+        /// <summary>bitwarden: a self-hosted server (https://); the US cloud when absent.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ServerUrl { get; set; }
@@ -58,7 +64,7 @@ namespace Vault.Client.Models
 #else
         public string ServerUrl { get; set; }
 #endif
-        /// <summary>The token property</summary>
+        /// <summary>1password: the service account token (ops_...).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Token { get; set; }
@@ -95,7 +101,7 @@ namespace Vault.Client.Models
                 { "clientSecret", n => { ClientSecret = n.GetStringValue(); } },
                 { "masterPassword", n => { MasterPassword = n.GetStringValue(); } },
                 { "provider", n => { Provider = n.GetEnumValue<global::Vault.Client.Models.ConnectRequest_provider>(); } },
-                { "region", n => { Region = n.GetEnumValue<global::Vault.Client.Models.ConnectRequest_region>(); } },
+                { "region", n => { Region = n.GetStringValue(); } },
                 { "serverCaCertificate", n => { ServerCaCertificate = n.GetStringValue(); } },
                 { "serverUrl", n => { ServerUrl = n.GetStringValue(); } },
                 { "token", n => { Token = n.GetStringValue(); } },
@@ -112,7 +118,7 @@ namespace Vault.Client.Models
             writer.WriteStringValue("clientSecret", ClientSecret);
             writer.WriteStringValue("masterPassword", MasterPassword);
             writer.WriteEnumValue<global::Vault.Client.Models.ConnectRequest_provider>("provider", Provider);
-            writer.WriteEnumValue<global::Vault.Client.Models.ConnectRequest_region>("region", Region);
+            writer.WriteStringValue("region", Region);
             writer.WriteStringValue("serverCaCertificate", ServerCaCertificate);
             writer.WriteStringValue("serverUrl", ServerUrl);
             writer.WriteStringValue("token", Token);

@@ -26,7 +26,7 @@ namespace Vault.Client.Models
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The itemCount property</summary>
         public int? ItemCount { get; set; }
-        /// <summary>The label property</summary>
+        /// <summary>The account&apos;s name or e-mail at the provider.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Label { get; set; }
@@ -37,12 +37,12 @@ namespace Vault.Client.Models
         /// <summary>The lastError property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Vault.Client.Models.Connection_lastError? LastError { get; set; }
+        public global::Vault.Client.Models.ErrorInfo? LastError { get; set; }
 #nullable restore
 #else
-        public global::Vault.Client.Models.Connection_lastError LastError { get; set; }
+        public global::Vault.Client.Models.ErrorInfo LastError { get; set; }
 #endif
-        /// <summary>The lastSyncedAt property</summary>
+        /// <summary>Null until a sync has succeeded.</summary>
         public DateTimeOffset? LastSyncedAt { get; set; }
         /// <summary>The provider property</summary>
         public global::Vault.Client.Models.Connection_provider? Provider { get; set; }
@@ -93,7 +93,7 @@ namespace Vault.Client.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "itemCount", n => { ItemCount = n.GetIntValue(); } },
                 { "label", n => { Label = n.GetStringValue(); } },
-                { "lastError", n => { LastError = n.GetObjectValue<global::Vault.Client.Models.Connection_lastError>(global::Vault.Client.Models.Connection_lastError.CreateFromDiscriminatorValue); } },
+                { "lastError", n => { LastError = n.GetObjectValue<global::Vault.Client.Models.ErrorInfo>(global::Vault.Client.Models.ErrorInfo.CreateFromDiscriminatorValue); } },
                 { "lastSyncedAt", n => { LastSyncedAt = n.GetDateTimeOffsetValue(); } },
                 { "provider", n => { Provider = n.GetEnumValue<global::Vault.Client.Models.Connection_provider>(); } },
                 { "serverUrl", n => { ServerUrl = n.GetStringValue(); } },
@@ -112,7 +112,7 @@ namespace Vault.Client.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteIntValue("itemCount", ItemCount);
             writer.WriteStringValue("label", Label);
-            writer.WriteObjectValue<global::Vault.Client.Models.Connection_lastError>("lastError", LastError);
+            writer.WriteObjectValue<global::Vault.Client.Models.ErrorInfo>("lastError", LastError);
             writer.WriteDateTimeOffsetValue("lastSyncedAt", LastSyncedAt);
             writer.WriteEnumValue<global::Vault.Client.Models.Connection_provider>("provider", Provider);
             writer.WriteStringValue("serverUrl", ServerUrl);

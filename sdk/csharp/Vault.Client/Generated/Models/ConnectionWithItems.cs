@@ -9,25 +9,11 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ConnectionWithItems : IAdditionalDataHolder, IParsable
+    public partial class ConnectionWithItems : global::Vault.Client.Models.Connection, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The connected property</summary>
         public bool? Connected { get; set; }
-        /// <summary>The connectionId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? ConnectionId { get; set; }
-#nullable restore
-#else
-        public string ConnectionId { get; set; }
-#endif
-        /// <summary>The createdAt property</summary>
-        public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>The itemCount property</summary>
-        public int? ItemCount { get; set; }
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -36,57 +22,12 @@ namespace Vault.Client.Models
 #else
         public List<global::Vault.Client.Models.Item> Items { get; set; }
 #endif
-        /// <summary>The label property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Label { get; set; }
-#nullable restore
-#else
-        public string Label { get; set; }
-#endif
-        /// <summary>The lastError property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::Vault.Client.Models.ConnectionWithItems_lastError? LastError { get; set; }
-#nullable restore
-#else
-        public global::Vault.Client.Models.ConnectionWithItems_lastError LastError { get; set; }
-#endif
-        /// <summary>The lastSyncedAt property</summary>
-        public DateTimeOffset? LastSyncedAt { get; set; }
-        /// <summary>The provider property</summary>
-        public global::Vault.Client.Models.ConnectionWithItems_provider? Provider { get; set; }
-        /// <summary>The serverUrl property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? ServerUrl { get; set; }
-#nullable restore
-#else
-        public string ServerUrl { get; set; }
-#endif
-        /// <summary>The status property</summary>
-        public global::Vault.Client.Models.ConnectionWithItems_status? Status { get; set; }
-        /// <summary>The vaults property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public List<string>? Vaults { get; set; }
-#nullable restore
-#else
-        public List<string> Vaults { get; set; }
-#endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.ConnectionWithItems"/> and sets the default values.
-        /// </summary>
-        public ConnectionWithItems()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.ConnectionWithItems"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.ConnectionWithItems CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static new global::Vault.Client.Models.ConnectionWithItems CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
             return new global::Vault.Client.Models.ConnectionWithItems();
@@ -95,44 +36,24 @@ namespace Vault.Client.Models
         /// The deserialization information for the current model
         /// </summary>
         /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-        public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
+        public override IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
         {
-            return new Dictionary<string, Action<IParseNode>>
+            return new Dictionary<string, Action<IParseNode>>(base.GetFieldDeserializers())
             {
                 { "connected", n => { Connected = n.GetBoolValue(); } },
-                { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
-                { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
-                { "itemCount", n => { ItemCount = n.GetIntValue(); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Item>(global::Vault.Client.Models.Item.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "label", n => { Label = n.GetStringValue(); } },
-                { "lastError", n => { LastError = n.GetObjectValue<global::Vault.Client.Models.ConnectionWithItems_lastError>(global::Vault.Client.Models.ConnectionWithItems_lastError.CreateFromDiscriminatorValue); } },
-                { "lastSyncedAt", n => { LastSyncedAt = n.GetDateTimeOffsetValue(); } },
-                { "provider", n => { Provider = n.GetEnumValue<global::Vault.Client.Models.ConnectionWithItems_provider>(); } },
-                { "serverUrl", n => { ServerUrl = n.GetStringValue(); } },
-                { "status", n => { Status = n.GetEnumValue<global::Vault.Client.Models.ConnectionWithItems_status>(); } },
-                { "vaults", n => { Vaults = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
         /// Serializes information the current object
         /// </summary>
         /// <param name="writer">Serialization writer to use to serialize this model</param>
-        public virtual void Serialize(ISerializationWriter writer)
+        public override void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            base.Serialize(writer);
             writer.WriteBoolValue("connected", Connected);
-            writer.WriteStringValue("connectionId", ConnectionId);
-            writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
-            writer.WriteIntValue("itemCount", ItemCount);
             writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Item>("items", Items);
-            writer.WriteStringValue("label", Label);
-            writer.WriteObjectValue<global::Vault.Client.Models.ConnectionWithItems_lastError>("lastError", LastError);
-            writer.WriteDateTimeOffsetValue("lastSyncedAt", LastSyncedAt);
-            writer.WriteEnumValue<global::Vault.Client.Models.ConnectionWithItems_provider>("provider", Provider);
-            writer.WriteStringValue("serverUrl", ServerUrl);
-            writer.WriteEnumValue<global::Vault.Client.Models.ConnectionWithItems_status>("status", Status);
-            writer.WriteCollectionOfPrimitiveValues<string>("vaults", Vaults);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

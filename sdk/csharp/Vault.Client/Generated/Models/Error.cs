@@ -8,20 +8,21 @@ using System.IO;
 using System;
 namespace Vault.Client.Models
 {
+    /// <summary>
+    /// The body of every error answer.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Error : ApiException, IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The error property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Vault.Client.Models.Error_error? ErrorProp { get; set; }
+        public global::Vault.Client.Models.ErrorDetail? ErrorProp { get; set; }
 #nullable restore
 #else
-        public global::Vault.Client.Models.Error_error ErrorProp { get; set; }
+        public global::Vault.Client.Models.ErrorDetail ErrorProp { get; set; }
 #endif
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
@@ -50,7 +51,7 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "error", n => { ErrorProp = n.GetObjectValue<global::Vault.Client.Models.Error_error>(global::Vault.Client.Models.Error_error.CreateFromDiscriminatorValue); } },
+                { "error", n => { ErrorProp = n.GetObjectValue<global::Vault.Client.Models.ErrorDetail>(global::Vault.Client.Models.ErrorDetail.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -60,7 +61,7 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::Vault.Client.Models.Error_error>("error", ErrorProp);
+            writer.WriteObjectValue<global::Vault.Client.Models.ErrorDetail>("error", ErrorProp);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

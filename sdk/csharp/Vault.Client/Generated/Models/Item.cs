@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace Vault.Client.Models
 {
+    /// <summary>
+    /// A cached login item: never a password, TOTP secret or provider token.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Item : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -22,7 +23,7 @@ namespace Vault.Client.Models
 #else
         public string ConnectionId { get; set; }
 #endif
-        /// <summary>The domains property</summary>
+        /// <summary>Registrable domains of the website URLs (Public Suffix List).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Domains { get; set; }
@@ -35,14 +36,14 @@ namespace Vault.Client.Models
         /// <summary>The fieldMetadata property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.Item_fieldMetadata>? FieldMetadata { get; set; }
+        public List<global::Vault.Client.Models.FieldMetadata>? FieldMetadata { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.Item_fieldMetadata> FieldMetadata { get; set; }
+        public List<global::Vault.Client.Models.FieldMetadata> FieldMetadata { get; set; }
 #endif
         /// <summary>The hasTotp property</summary>
         public bool? HasTotp { get; set; }
-        /// <summary>The itemId property</summary>
+        /// <summary>cred:&lt;connectionId&gt;:&lt;vaultId&gt;:&lt;providerItemId&gt;, stable across syncs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ItemId { get; set; }
@@ -59,13 +60,7 @@ namespace Vault.Client.Models
         public string Label { get; set; }
 #endif
         /// <summary>The provider property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Provider { get; set; }
-#nullable restore
-#else
-        public string Provider { get; set; }
-#endif
+        public global::Vault.Client.Models.Item_provider? Provider { get; set; }
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
         /// <summary>The urls property</summary>
@@ -128,11 +123,11 @@ namespace Vault.Client.Models
                 { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
                 { "domains", n => { Domains = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "enabled", n => { Enabled = n.GetBoolValue(); } },
-                { "fieldMetadata", n => { FieldMetadata = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Item_fieldMetadata>(global::Vault.Client.Models.Item_fieldMetadata.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "fieldMetadata", n => { FieldMetadata = n.GetCollectionOfObjectValues<global::Vault.Client.Models.FieldMetadata>(global::Vault.Client.Models.FieldMetadata.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "hasTotp", n => { HasTotp = n.GetBoolValue(); } },
                 { "itemId", n => { ItemId = n.GetStringValue(); } },
                 { "label", n => { Label = n.GetStringValue(); } },
-                { "provider", n => { Provider = n.GetStringValue(); } },
+                { "provider", n => { Provider = n.GetEnumValue<global::Vault.Client.Models.Item_provider>(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "urls", n => { Urls = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "username", n => { Username = n.GetStringValue(); } },
@@ -150,11 +145,11 @@ namespace Vault.Client.Models
             writer.WriteStringValue("connectionId", ConnectionId);
             writer.WriteCollectionOfPrimitiveValues<string>("domains", Domains);
             writer.WriteBoolValue("enabled", Enabled);
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Item_fieldMetadata>("fieldMetadata", FieldMetadata);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.FieldMetadata>("fieldMetadata", FieldMetadata);
             writer.WriteBoolValue("hasTotp", HasTotp);
             writer.WriteStringValue("itemId", ItemId);
             writer.WriteStringValue("label", Label);
-            writer.WriteStringValue("provider", Provider);
+            writer.WriteEnumValue<global::Vault.Client.Models.Item_provider>("provider", Provider);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteCollectionOfPrimitiveValues<string>("urls", Urls);
             writer.WriteStringValue("username", Username);

@@ -17,10 +17,10 @@ namespace Vault.Client.Models
         /// <summary>The credentials property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.Run_credentials>? Credentials { get; set; }
+        public List<global::Vault.Client.Models.RunCredentialSummary>? Credentials { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.Run_credentials> Credentials { get; set; }
+        public List<global::Vault.Client.Models.RunCredentialSummary> Credentials { get; set; }
 #endif
         /// <summary>The expiresAt property</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
@@ -33,13 +33,7 @@ namespace Vault.Client.Models
         public string RunId { get; set; }
 #endif
         /// <summary>The status property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Status { get; set; }
-#nullable restore
-#else
-        public string Status { get; set; }
-#endif
+        public global::Vault.Client.Models.Run_status? Status { get; set; }
         /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -73,10 +67,10 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Run_credentials>(global::Vault.Client.Models.Run_credentials.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.RunCredentialSummary>(global::Vault.Client.Models.RunCredentialSummary.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
                 { "runId", n => { RunId = n.GetStringValue(); } },
-                { "status", n => { Status = n.GetStringValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::Vault.Client.Models.Run_status>(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
             };
         }
@@ -87,10 +81,10 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Run_credentials>("credentials", Credentials);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.RunCredentialSummary>("credentials", Credentials);
             writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
             writer.WriteStringValue("runId", RunId);
-            writer.WriteStringValue("status", Status);
+            writer.WriteEnumValue<global::Vault.Client.Models.Run_status>("status", Status);
             writer.WriteStringValue("url", Url);
             writer.WriteAdditionalData(AdditionalData);
         }

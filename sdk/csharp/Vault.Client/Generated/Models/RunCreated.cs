@@ -9,30 +9,10 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RunCreated : IAdditionalDataHolder, IParsable
+    public partial class RunCreated : global::Vault.Client.Models.Run, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The credentials property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public List<global::Vault.Client.Models.RunCreated_credentials>? Credentials { get; set; }
-#nullable restore
-#else
-        public List<global::Vault.Client.Models.RunCreated_credentials> Credentials { get; set; }
-#endif
-        /// <summary>The expiresAt property</summary>
-        public DateTimeOffset? ExpiresAt { get; set; }
-        /// <summary>The runId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? RunId { get; set; }
-#nullable restore
-#else
-        public string RunId { get; set; }
-#endif
-        /// <summary>The runToken property</summary>
+        /// <summary>Shown once: the bearer token of getRunCredentials.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RunToken { get; set; }
@@ -40,35 +20,12 @@ namespace Vault.Client.Models
 #else
         public string RunToken { get; set; }
 #endif
-        /// <summary>The status property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Status { get; set; }
-#nullable restore
-#else
-        public string Status { get; set; }
-#endif
-        /// <summary>The url property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Url { get; set; }
-#nullable restore
-#else
-        public string Url { get; set; }
-#endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCreated"/> and sets the default values.
-        /// </summary>
-        public RunCreated()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.RunCreated"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.RunCreated CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static new global::Vault.Client.Models.RunCreated CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
             return new global::Vault.Client.Models.RunCreated();
@@ -77,32 +34,22 @@ namespace Vault.Client.Models
         /// The deserialization information for the current model
         /// </summary>
         /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-        public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
+        public override IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
         {
-            return new Dictionary<string, Action<IParseNode>>
+            return new Dictionary<string, Action<IParseNode>>(base.GetFieldDeserializers())
             {
-                { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.RunCreated_credentials>(global::Vault.Client.Models.RunCreated_credentials.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
-                { "runId", n => { RunId = n.GetStringValue(); } },
                 { "runToken", n => { RunToken = n.GetStringValue(); } },
-                { "status", n => { Status = n.GetStringValue(); } },
-                { "url", n => { Url = n.GetStringValue(); } },
             };
         }
         /// <summary>
         /// Serializes information the current object
         /// </summary>
         /// <param name="writer">Serialization writer to use to serialize this model</param>
-        public virtual void Serialize(ISerializationWriter writer)
+        public override void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.RunCreated_credentials>("credentials", Credentials);
-            writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
-            writer.WriteStringValue("runId", RunId);
+            base.Serialize(writer);
             writer.WriteStringValue("runToken", RunToken);
-            writer.WriteStringValue("status", Status);
-            writer.WriteStringValue("url", Url);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -17,10 +17,10 @@ namespace Vault.Client.Models
         /// <summary>The credentials property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.RunCredentials_credentials>? Credentials { get; set; }
+        public List<global::Vault.Client.Models.RunCredential>? Credentials { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.RunCredentials_credentials> Credentials { get; set; }
+        public List<global::Vault.Client.Models.RunCredential> Credentials { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Vault.Client.Models.RunCredentials"/> and sets the default values.
@@ -47,7 +47,7 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.RunCredentials_credentials>(global::Vault.Client.Models.RunCredentials_credentials.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.RunCredential>(global::Vault.Client.Models.RunCredential.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -57,7 +57,7 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.RunCredentials_credentials>("credentials", Credentials);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.RunCredential>("credentials", Credentials);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

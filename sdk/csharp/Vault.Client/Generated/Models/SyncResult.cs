@@ -17,12 +17,12 @@ namespace Vault.Client.Models
         /// <summary>The connections property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.SyncResult_connections>? Connections { get; set; }
+        public List<global::Vault.Client.Models.SyncConnection>? Connections { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.SyncResult_connections> Connections { get; set; }
+        public List<global::Vault.Client.Models.SyncConnection> Connections { get; set; }
 #endif
-        /// <summary>The items property</summary>
+        /// <summary>The whole cache after the sync.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::Vault.Client.Models.Item>? Items { get; set; }
@@ -33,10 +33,10 @@ namespace Vault.Client.Models
         /// <summary>The sync_summary property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Vault.Client.Models.SyncResult_sync_summary? SyncSummary { get; set; }
+        public global::Vault.Client.Models.SyncSummary? SyncSummary { get; set; }
 #nullable restore
 #else
-        public global::Vault.Client.Models.SyncResult_sync_summary SyncSummary { get; set; }
+        public global::Vault.Client.Models.SyncSummary SyncSummary { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Vault.Client.Models.SyncResult"/> and sets the default values.
@@ -63,9 +63,9 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "connections", n => { Connections = n.GetCollectionOfObjectValues<global::Vault.Client.Models.SyncResult_connections>(global::Vault.Client.Models.SyncResult_connections.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "connections", n => { Connections = n.GetCollectionOfObjectValues<global::Vault.Client.Models.SyncConnection>(global::Vault.Client.Models.SyncConnection.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Item>(global::Vault.Client.Models.Item.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "sync_summary", n => { SyncSummary = n.GetObjectValue<global::Vault.Client.Models.SyncResult_sync_summary>(global::Vault.Client.Models.SyncResult_sync_summary.CreateFromDiscriminatorValue); } },
+                { "sync_summary", n => { SyncSummary = n.GetObjectValue<global::Vault.Client.Models.SyncSummary>(global::Vault.Client.Models.SyncSummary.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -75,9 +75,9 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.SyncResult_connections>("connections", Connections);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.SyncConnection>("connections", Connections);
             writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Item>("items", Items);
-            writer.WriteObjectValue<global::Vault.Client.Models.SyncResult_sync_summary>("sync_summary", SyncSummary);
+            writer.WriteObjectValue<global::Vault.Client.Models.SyncSummary>("sync_summary", SyncSummary);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -17,10 +17,10 @@ namespace Vault.Client.Models
         /// <summary>The days property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.Usage_days>? Days { get; set; }
+        public List<global::Vault.Client.Models.UsageDay>? Days { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.Usage_days> Days { get; set; }
+        public List<global::Vault.Client.Models.UsageDay> Days { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Vault.Client.Models.Usage"/> and sets the default values.
@@ -47,7 +47,7 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "days", n => { Days = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Usage_days>(global::Vault.Client.Models.Usage_days.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "days", n => { Days = n.GetCollectionOfObjectValues<global::Vault.Client.Models.UsageDay>(global::Vault.Client.Models.UsageDay.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -57,7 +57,7 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Usage_days>("days", Days);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.UsageDay>("days", Days);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

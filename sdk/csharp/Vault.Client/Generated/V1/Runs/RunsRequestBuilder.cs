@@ -47,7 +47,7 @@ namespace Vault.Client.V1.Runs
         {
         }
         /// <summary>
-        /// Start a run granted exactly the chosen credentials (or, with use_vault alone, every enabled item, read by domain)
+        /// With `credential_item_ids` the run is granted exactly those enabled items; with `use_vault: true` alone, every enabled item, read by domain. The run token is in this answer only.
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.RunCreated"/></returns>
         /// <param name="body">The request body</param>
@@ -56,13 +56,15 @@ namespace Vault.Client.V1.Runs
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Vault.Client.Models.RunCreated?> PostAsync(global::Vault.Client.Models.RunRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.RunCreated?> PostAsync(global::Vault.Client.Models.CreateRunRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Vault.Client.Models.RunCreated> PostAsync(global::Vault.Client.Models.RunRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.RunCreated> PostAsync(global::Vault.Client.Models.CreateRunRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -72,22 +74,24 @@ namespace Vault.Client.V1.Runs
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.RunCreated>(requestInfo, global::Vault.Client.Models.RunCreated.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Start a run granted exactly the chosen credentials (or, with use_vault alone, every enabled item, read by domain)
+        /// With `credential_item_ids` the run is granted exactly those enabled items; with `use_vault: true` alone, every enabled item, read by domain. The run token is in this answer only.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.RunRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.CreateRunRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.RunRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.CreateRunRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

@@ -34,13 +34,16 @@ namespace Vault.Client.V1.Usage
         {
         }
         /// <summary>
-        /// Billable calls per day and route
+        /// Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.Usage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Vault.Client.Models.Usage?> GetAsync(Action<RequestConfiguration<global::Vault.Client.V1.Usage.UsageRequestBuilder.UsageRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -55,11 +58,14 @@ namespace Vault.Client.V1.Usage
             {
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.Usage>(requestInfo, global::Vault.Client.Models.Usage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Billable calls per day and route
+        /// Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -87,19 +93,17 @@ namespace Vault.Client.V1.Usage
             return new global::Vault.Client.V1.Usage.UsageRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Billable calls per day and route
+        /// Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class UsageRequestBuilderGetQueryParameters 
         {
-            #pragma warning disable CS1591
+            /// <summary>First day (UTC); 29 days before `to` when absent.</summary>
             [QueryParameter("from")]
             public Date? From { get; set; }
-            #pragma warning restore CS1591
-            #pragma warning disable CS1591
+            /// <summary>Last day (UTC); today when absent.</summary>
             [QueryParameter("to")]
             public Date? To { get; set; }
-            #pragma warning restore CS1591
         }
     }
 }

@@ -11,25 +11,34 @@ import { type BaseRequestBuilder, type DateOnly, type Parsable, type ParsableFac
  */
 export interface UsageRequestBuilder extends BaseRequestBuilder<UsageRequestBuilder> {
     /**
-     * Billable calls per day and route
+     * Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {Promise<Usage>}
      * @throws {ErrorEscaped} error when the service returns a 400 status code
      * @throws {ErrorEscaped} error when the service returns a 401 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
+     * @throws {ErrorEscaped} error when the service returns a 500 status code
+     * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
      get(requestConfiguration?: RequestConfiguration<UsageRequestBuilderGetQueryParameters> | undefined) : Promise<Usage | undefined>;
     /**
-     * Billable calls per day and route
+     * Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {RequestInformation}
      */
      toGetRequestInformation(requestConfiguration?: RequestConfiguration<UsageRequestBuilderGetQueryParameters> | undefined) : RequestInformation;
 }
 /**
- * Billable calls per day and route
+ * Every authenticated call answered below 500, other than 429, is one billable call. At most 366 days.
  */
 export interface UsageRequestBuilderGetQueryParameters {
+    /**
+     * First day (UTC); 29 days before `to` when absent.
+     */
     from?: DateOnly;
+    /**
+     * Last day (UTC); today when absent.
+     */
     to?: DateOnly;
 }
 /**
@@ -46,6 +55,9 @@ export const UsageRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             400: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },
         adapterMethodName: "send",
         responseBodyFactory:  createUsageFromDiscriminatorValue,

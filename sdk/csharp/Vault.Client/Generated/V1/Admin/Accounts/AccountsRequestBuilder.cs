@@ -56,13 +56,15 @@ namespace Vault.Client.V1.Admin.Accounts
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Vault.Client.Models.CreatedAccount?> PostAsync(global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.CreatedAccount?> PostAsync(global::Vault.Client.Models.CreateAccountRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Vault.Client.Models.CreatedAccount> PostAsync(global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.CreatedAccount> PostAsync(global::Vault.Client.Models.CreateAccountRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -72,6 +74,8 @@ namespace Vault.Client.V1.Admin.Accounts
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.CreatedAccount>(requestInfo, global::Vault.Client.Models.CreatedAccount.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -83,11 +87,11 @@ namespace Vault.Client.V1.Admin.Accounts
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.CreateAccountRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.CreateAccountRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

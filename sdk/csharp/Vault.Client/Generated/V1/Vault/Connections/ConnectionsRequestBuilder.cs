@@ -49,18 +49,20 @@ namespace Vault.Client.V1.Vault.Connections
         /// <summary>
         /// List connections
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Vault.Connections.ConnectionsGetResponse"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ConnectionList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Vault.Client.V1.Vault.Connections.ConnectionsGetResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.ConnectionList?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Vault.Client.V1.Vault.Connections.ConnectionsGetResponse> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.ConnectionList> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -68,11 +70,13 @@ namespace Vault.Client.V1.Vault.Connections
             {
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::Vault.Client.V1.Vault.Connections.ConnectionsGetResponse>(requestInfo, global::Vault.Client.V1.Vault.Connections.ConnectionsGetResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::Vault.Client.Models.ConnectionList>(requestInfo, global::Vault.Client.Models.ConnectionList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Connect a password manager (or re-connect the same identity in place) and run its first sync
+        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.ConnectionWithItems"/></returns>
         /// <param name="body">The request body</param>
@@ -82,6 +86,7 @@ namespace Vault.Client.V1.Vault.Connections
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 409 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -100,6 +105,7 @@ namespace Vault.Client.V1.Vault.Connections
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "409", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.ConnectionWithItems>(requestInfo, global::Vault.Client.Models.ConnectionWithItems.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -124,7 +130,7 @@ namespace Vault.Client.V1.Vault.Connections
             return requestInfo;
         }
         /// <summary>
-        /// Connect a password manager (or re-connect the same identity in place) and run its first sync
+        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -53,21 +53,24 @@ namespace Vault.Client.V1.Vault.Items
         {
         }
         /// <summary>
-        /// List cached items (never calls a provider), ordered by vaultName, label, itemId (case-insensitive)
+        /// Reads the cache only (never calls a provider), ordered by vaultName, label, then itemId (case-insensitive).
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Vault.Items.ItemsGetResponse"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ItemList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Vault.Client.V1.Vault.Items.ItemsGetResponse?> GetAsync(Action<RequestConfiguration<global::Vault.Client.V1.Vault.Items.ItemsRequestBuilder.ItemsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.ItemList?> GetAsync(Action<RequestConfiguration<global::Vault.Client.V1.Vault.Items.ItemsRequestBuilder.ItemsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Vault.Client.V1.Vault.Items.ItemsGetResponse> GetAsync(Action<RequestConfiguration<global::Vault.Client.V1.Vault.Items.ItemsRequestBuilder.ItemsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.ItemList> GetAsync(Action<RequestConfiguration<global::Vault.Client.V1.Vault.Items.ItemsRequestBuilder.ItemsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -76,11 +79,14 @@ namespace Vault.Client.V1.Vault.Items
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::Vault.Client.V1.Vault.Items.ItemsGetResponse>(requestInfo, global::Vault.Client.V1.Vault.Items.ItemsGetResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::Vault.Client.Models.ItemList>(requestInfo, global::Vault.Client.Models.ItemList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List cached items (never calls a provider), ordered by vaultName, label, itemId (case-insensitive)
+        /// Reads the cache only (never calls a provider), ordered by vaultName, label, then itemId (case-insensitive).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -108,25 +114,22 @@ namespace Vault.Client.V1.Vault.Items
             return new global::Vault.Client.V1.Vault.Items.ItemsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// List cached items (never calls a provider), ordered by vaultName, label, itemId (case-insensitive)
+        /// Reads the cache only (never calls a provider), ordered by vaultName, label, then itemId (case-insensitive).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ItemsRequestBuilderGetQueryParameters 
         {
+            /// <summary>Only items of this connection.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("connectionId")]
             public string? ConnectionId { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("connectionId")]
             public string ConnectionId { get; set; }
-            #pragma warning restore CS1591
 #endif
-            /// <summary>a host or URL; items with a URL of the same registrable domain (Public Suffix List)</summary>
+            /// <summary>A host or URL: items with a website URL of the same registrable domain (Public Suffix List).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("domain")]
@@ -136,39 +139,31 @@ namespace Vault.Client.V1.Vault.Items
             [QueryParameter("domain")]
             public string Domain { get; set; }
 #endif
-            #pragma warning disable CS1591
+            /// <summary>Only enabled (true) or disabled (false) items.</summary>
             [QueryParameter("enabled")]
             public bool? Enabled { get; set; }
-            #pragma warning restore CS1591
-            #pragma warning disable CS1591
+            /// <summary>Items per page.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
+            /// <summary>The nextPageToken of the previous page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("pageToken")]
             public string? PageToken { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("pageToken")]
             public string PageToken { get; set; }
-            #pragma warning restore CS1591
 #endif
+            /// <summary>Only items of the vault with this name.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("vault")]
             public string? Vault { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("vault")]
             public string Vault { get; set; }
-            #pragma warning restore CS1591
 #endif
         }
     }

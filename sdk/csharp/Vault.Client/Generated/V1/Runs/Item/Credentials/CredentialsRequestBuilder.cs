@@ -34,13 +34,14 @@ namespace Vault.Client.V1.Runs.Item.Credentials
         {
         }
         /// <summary>
-        /// The run&apos;s granted credentials with secrets and current TOTP codes (audited before anything leaves)
+        /// Called by the agent runtime with the run&apos;s token. Every call is written to the audit log before any secret leaves.
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.RunCredentials"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,12 +57,13 @@ namespace Vault.Client.V1.Runs.Item.Credentials
             {
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.RunCredentials>(requestInfo, global::Vault.Client.Models.RunCredentials.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The run&apos;s granted credentials with secrets and current TOTP codes (audited before anything leaves)
+        /// Called by the agent runtime with the run&apos;s token. Every call is written to the audit log before any secret leaves.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -89,12 +91,12 @@ namespace Vault.Client.V1.Runs.Item.Credentials
             return new global::Vault.Client.V1.Runs.Item.Credentials.CredentialsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The run&apos;s granted credentials with secrets and current TOTP codes (audited before anything leaves)
+        /// Called by the agent runtime with the run&apos;s token. Every call is written to the audit log before any secret leaves.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CredentialsRequestBuilderGetQueryParameters 
         {
-            /// <summary>narrows to items matching this site (URI match rules honoured)</summary>
+            /// <summary>Only items matching this site (URI match rules honoured); required for use_vault runs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("domain")]

@@ -34,47 +34,53 @@ namespace Vault.Client.V1.Vault.Items.Sync
         {
         }
         /// <summary>
-        /// Re-read every connection (or one) from its provider
+        /// Answers 200 when at least one connection synced; `connections` says how each fared. A failed sync never deletes cached items.
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.SyncResult"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Vault.Client.Models.SyncResult?> PostAsync(global::Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.SyncResult?> PostAsync(global::Vault.Client.Models.SyncRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Vault.Client.Models.SyncResult> PostAsync(global::Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Vault.Client.Models.SyncResult> PostAsync(global::Vault.Client.Models.SyncRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.SyncResult>(requestInfo, global::Vault.Client.Models.SyncResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Re-read every connection (or one) from its provider
+        /// Answers 200 when at least one connection synced; `connections` says how each fared. A failed sync never deletes cached items.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.SyncRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Vault.Client.V1.Vault.Items.Sync.SyncPostRequestBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Vault.Client.Models.SyncRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

@@ -11,27 +11,28 @@ import { type BaseRequestBuilder, type Parsable, type ParsableFactory, type Requ
  */
 export interface CredentialsRequestBuilder extends BaseRequestBuilder<CredentialsRequestBuilder> {
     /**
-     * The run's granted credentials with secrets and current TOTP codes (audited before anything leaves)
+     * Called by the agent runtime with the run's token. Every call is written to the audit log before any secret leaves.
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {Promise<RunCredentials>}
      * @throws {ErrorEscaped} error when the service returns a 400 status code
      * @throws {ErrorEscaped} error when the service returns a 401 status code
+     * @throws {ErrorEscaped} error when the service returns a 500 status code
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
      get(requestConfiguration?: RequestConfiguration<CredentialsRequestBuilderGetQueryParameters> | undefined) : Promise<RunCredentials | undefined>;
     /**
-     * The run's granted credentials with secrets and current TOTP codes (audited before anything leaves)
+     * Called by the agent runtime with the run's token. Every call is written to the audit log before any secret leaves.
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {RequestInformation}
      */
      toGetRequestInformation(requestConfiguration?: RequestConfiguration<CredentialsRequestBuilderGetQueryParameters> | undefined) : RequestInformation;
 }
 /**
- * The run's granted credentials with secrets and current TOTP codes (audited before anything leaves)
+ * Called by the agent runtime with the run's token. Every call is written to the audit log before any secret leaves.
  */
 export interface CredentialsRequestBuilderGetQueryParameters {
     /**
-     * narrows to items matching this site (URI match rules honoured)
+     * Only items matching this site (URI match rules honoured); required for use_vault runs.
      */
     domain?: string;
 }
@@ -49,6 +50,7 @@ export const CredentialsRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             400: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },
         adapterMethodName: "send",

@@ -5,41 +5,44 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-namespace Vault.Client.V1.Vault.Connections.Item
+namespace Vault.Client.Models
 {
+    /// <summary>
+    /// Why the connection&apos;s last sync failed.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class WithConnectionDeleteResponse : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class ErrorInfo : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The connectionId property</summary>
+        /// <summary>The at property</summary>
+        public DateTimeOffset? At { get; set; }
+        /// <summary>The code property</summary>
+        public global::Vault.Client.Models.ErrorInfo_code? Code { get; set; }
+        /// <summary>The message property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? ConnectionId { get; set; }
+        public string? Message { get; set; }
 #nullable restore
 #else
-        public string ConnectionId { get; set; }
+        public string Message { get; set; }
 #endif
-        /// <summary>The disconnected property</summary>
-        public bool? Disconnected { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.V1.Vault.Connections.Item.WithConnectionDeleteResponse"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.ErrorInfo"/> and sets the default values.
         /// </summary>
-        public WithConnectionDeleteResponse()
+        public ErrorInfo()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Vault.Connections.Item.WithConnectionDeleteResponse"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ErrorInfo"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.V1.Vault.Connections.Item.WithConnectionDeleteResponse CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.ErrorInfo CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.V1.Vault.Connections.Item.WithConnectionDeleteResponse();
+            return new global::Vault.Client.Models.ErrorInfo();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -49,8 +52,9 @@ namespace Vault.Client.V1.Vault.Connections.Item
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
-                { "disconnected", n => { Disconnected = n.GetBoolValue(); } },
+                { "at", n => { At = n.GetDateTimeOffsetValue(); } },
+                { "code", n => { Code = n.GetEnumValue<global::Vault.Client.Models.ErrorInfo_code>(); } },
+                { "message", n => { Message = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -60,8 +64,9 @@ namespace Vault.Client.V1.Vault.Connections.Item
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("connectionId", ConnectionId);
-            writer.WriteBoolValue("disconnected", Disconnected);
+            writer.WriteDateTimeOffsetValue("at", At);
+            writer.WriteEnumValue<global::Vault.Client.Models.ErrorInfo_code>("code", Code);
+            writer.WriteStringValue("message", Message);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -9,53 +9,53 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class SyncResult_connections : IAdditionalDataHolder, IParsable
+    public partial class CreateRunRequest : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The connectionId property</summary>
+        /// <summary>The run is granted exactly these enabled items.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? ConnectionId { get; set; }
+        public List<string>? CredentialItemIds { get; set; }
 #nullable restore
 #else
-        public string ConnectionId { get; set; }
+        public List<string> CredentialItemIds { get; set; }
 #endif
-        /// <summary>The error property</summary>
+        /// <summary>The goal property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Vault.Client.Models.SyncResult_connections_error? Error { get; set; }
+        public string? Goal { get; set; }
 #nullable restore
 #else
-        public global::Vault.Client.Models.SyncResult_connections_error Error { get; set; }
+        public string Goal { get; set; }
 #endif
-        /// <summary>The itemCount property</summary>
-        public int? ItemCount { get; set; }
-        /// <summary>The status property</summary>
+        /// <summary>The page the agent starts on.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Status { get; set; }
+        public string? Url { get; set; }
 #nullable restore
 #else
-        public string Status { get; set; }
+        public string Url { get; set; }
 #endif
+        /// <summary>true without credential_item_ids: every enabled item, read by domain.</summary>
+        public bool? UseVault { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.SyncResult_connections"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.CreateRunRequest"/> and sets the default values.
         /// </summary>
-        public SyncResult_connections()
+        public CreateRunRequest()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.SyncResult_connections"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.CreateRunRequest"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.SyncResult_connections CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.CreateRunRequest CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.SyncResult_connections();
+            return new global::Vault.Client.Models.CreateRunRequest();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -65,10 +65,10 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
-                { "error", n => { Error = n.GetObjectValue<global::Vault.Client.Models.SyncResult_connections_error>(global::Vault.Client.Models.SyncResult_connections_error.CreateFromDiscriminatorValue); } },
-                { "itemCount", n => { ItemCount = n.GetIntValue(); } },
-                { "status", n => { Status = n.GetStringValue(); } },
+                { "credential_item_ids", n => { CredentialItemIds = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "goal", n => { Goal = n.GetStringValue(); } },
+                { "url", n => { Url = n.GetStringValue(); } },
+                { "use_vault", n => { UseVault = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -78,10 +78,10 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("connectionId", ConnectionId);
-            writer.WriteObjectValue<global::Vault.Client.Models.SyncResult_connections_error>("error", Error);
-            writer.WriteIntValue("itemCount", ItemCount);
-            writer.WriteStringValue("status", Status);
+            writer.WriteCollectionOfPrimitiveValues<string>("credential_item_ids", CredentialItemIds);
+            writer.WriteStringValue("goal", Goal);
+            writer.WriteStringValue("url", Url);
+            writer.WriteBoolValue("use_vault", UseVault);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

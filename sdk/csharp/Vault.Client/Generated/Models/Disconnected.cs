@@ -9,45 +9,37 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Connection_lastError : IAdditionalDataHolder, IParsable
+    public partial class Disconnected : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The at property</summary>
-        public DateTimeOffset? At { get; set; }
-        /// <summary>The code property</summary>
+        /// <summary>The connectionId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Code { get; set; }
+        public string? ConnectionId { get; set; }
 #nullable restore
 #else
-        public string Code { get; set; }
+        public string ConnectionId { get; set; }
 #endif
-        /// <summary>The message property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Message { get; set; }
-#nullable restore
-#else
-        public string Message { get; set; }
-#endif
+        /// <summary>The disconnected property</summary>
+        public bool? DisconnectedProp { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Connection_lastError"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.Disconnected"/> and sets the default values.
         /// </summary>
-        public Connection_lastError()
+        public Disconnected()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Connection_lastError"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.Disconnected"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Connection_lastError CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.Disconnected CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Connection_lastError();
+            return new global::Vault.Client.Models.Disconnected();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -57,9 +49,8 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "code", n => { Code = n.GetStringValue(); } },
-                { "message", n => { Message = n.GetStringValue(); } },
+                { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
+                { "disconnected", n => { DisconnectedProp = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -69,9 +60,8 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteStringValue("code", Code);
-            writer.WriteStringValue("message", Message);
+            writer.WriteStringValue("connectionId", ConnectionId);
+            writer.WriteBoolValue("disconnected", DisconnectedProp);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

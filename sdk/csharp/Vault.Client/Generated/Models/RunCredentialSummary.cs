@@ -9,11 +9,19 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RunCredentials_credentials : IAdditionalDataHolder, IParsable
+    public partial class RunCredentialSummary : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The domains property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? Domains { get; set; }
+#nullable restore
+#else
+        public List<string> Domains { get; set; }
+#endif
         /// <summary>The itemId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -30,30 +38,6 @@ namespace Vault.Client.Models
 #else
         public string Label { get; set; }
 #endif
-        /// <summary>The password property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Password { get; set; }
-#nullable restore
-#else
-        public string Password { get; set; }
-#endif
-        /// <summary>The totp property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::Vault.Client.Models.RunCredentials_credentials_totp? Totp { get; set; }
-#nullable restore
-#else
-        public global::Vault.Client.Models.RunCredentials_credentials_totp Totp { get; set; }
-#endif
-        /// <summary>The urls property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public List<string>? Urls { get; set; }
-#nullable restore
-#else
-        public List<string> Urls { get; set; }
-#endif
         /// <summary>The username property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -63,21 +47,21 @@ namespace Vault.Client.Models
         public string Username { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCredentials_credentials"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCredentialSummary"/> and sets the default values.
         /// </summary>
-        public RunCredentials_credentials()
+        public RunCredentialSummary()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.RunCredentials_credentials"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.RunCredentialSummary"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.RunCredentials_credentials CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.RunCredentialSummary CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.RunCredentials_credentials();
+            return new global::Vault.Client.Models.RunCredentialSummary();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -87,11 +71,9 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "domains", n => { Domains = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "itemId", n => { ItemId = n.GetStringValue(); } },
                 { "label", n => { Label = n.GetStringValue(); } },
-                { "password", n => { Password = n.GetStringValue(); } },
-                { "totp", n => { Totp = n.GetObjectValue<global::Vault.Client.Models.RunCredentials_credentials_totp>(global::Vault.Client.Models.RunCredentials_credentials_totp.CreateFromDiscriminatorValue); } },
-                { "urls", n => { Urls = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "username", n => { Username = n.GetStringValue(); } },
             };
         }
@@ -102,11 +84,9 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfPrimitiveValues<string>("domains", Domains);
             writer.WriteStringValue("itemId", ItemId);
             writer.WriteStringValue("label", Label);
-            writer.WriteStringValue("password", Password);
-            writer.WriteObjectValue<global::Vault.Client.Models.RunCredentials_credentials_totp>("totp", Totp);
-            writer.WriteCollectionOfPrimitiveValues<string>("urls", Urls);
             writer.WriteStringValue("username", Username);
             writer.WriteAdditionalData(AdditionalData);
         }

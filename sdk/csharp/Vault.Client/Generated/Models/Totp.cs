@@ -9,59 +9,37 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RunCreated_credentials : IAdditionalDataHolder, IParsable
+    public partial class Totp : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The domains property</summary>
+        /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<string>? Domains { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public List<string> Domains { get; set; }
+        public string Code { get; set; }
 #endif
-        /// <summary>The itemId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? ItemId { get; set; }
-#nullable restore
-#else
-        public string ItemId { get; set; }
-#endif
-        /// <summary>The label property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Label { get; set; }
-#nullable restore
-#else
-        public string Label { get; set; }
-#endif
-        /// <summary>The username property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Username { get; set; }
-#nullable restore
-#else
-        public string Username { get; set; }
-#endif
+        /// <summary>The expiresAt property</summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCreated_credentials"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.Totp"/> and sets the default values.
         /// </summary>
-        public RunCreated_credentials()
+        public Totp()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.RunCreated_credentials"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.Totp"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.RunCreated_credentials CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.Totp CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.RunCreated_credentials();
+            return new global::Vault.Client.Models.Totp();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -71,10 +49,8 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "domains", n => { Domains = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
-                { "itemId", n => { ItemId = n.GetStringValue(); } },
-                { "label", n => { Label = n.GetStringValue(); } },
-                { "username", n => { Username = n.GetStringValue(); } },
+                { "code", n => { Code = n.GetStringValue(); } },
+                { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
             };
         }
         /// <summary>
@@ -84,10 +60,8 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfPrimitiveValues<string>("domains", Domains);
-            writer.WriteStringValue("itemId", ItemId);
-            writer.WriteStringValue("label", Label);
-            writer.WriteStringValue("username", Username);
+            writer.WriteStringValue("code", Code);
+            writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
 using System.IO;
 using System;
@@ -9,45 +10,39 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Usage_days : IAdditionalDataHolder, IParsable
+    public partial class UsageDay : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The byRoute property</summary>
+        /// <summary>Calls per route, e.g. &quot;GET /v1/vault/items&quot;.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Vault.Client.Models.Usage_days_byRoute? ByRoute { get; set; }
+        public global::Vault.Client.Models.UsageDay_byRoute? ByRoute { get; set; }
 #nullable restore
 #else
-        public global::Vault.Client.Models.Usage_days_byRoute ByRoute { get; set; }
+        public global::Vault.Client.Models.UsageDay_byRoute ByRoute { get; set; }
 #endif
         /// <summary>The calls property</summary>
         public int? Calls { get; set; }
         /// <summary>The date property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Date { get; set; }
-#nullable restore
-#else
-        public string Date { get; set; }
-#endif
+        public Date? Date { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Usage_days"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.UsageDay"/> and sets the default values.
         /// </summary>
-        public Usage_days()
+        public UsageDay()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Usage_days"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.UsageDay"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Usage_days CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.UsageDay CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Usage_days();
+            return new global::Vault.Client.Models.UsageDay();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -57,9 +52,9 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "byRoute", n => { ByRoute = n.GetObjectValue<global::Vault.Client.Models.Usage_days_byRoute>(global::Vault.Client.Models.Usage_days_byRoute.CreateFromDiscriminatorValue); } },
+                { "byRoute", n => { ByRoute = n.GetObjectValue<global::Vault.Client.Models.UsageDay_byRoute>(global::Vault.Client.Models.UsageDay_byRoute.CreateFromDiscriminatorValue); } },
                 { "calls", n => { Calls = n.GetIntValue(); } },
-                { "date", n => { Date = n.GetStringValue(); } },
+                { "date", n => { Date = n.GetDateValue(); } },
             };
         }
         /// <summary>
@@ -69,9 +64,9 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::Vault.Client.Models.Usage_days_byRoute>("byRoute", ByRoute);
+            writer.WriteObjectValue<global::Vault.Client.Models.UsageDay_byRoute>("byRoute", ByRoute);
             writer.WriteIntValue("calls", Calls);
-            writer.WriteStringValue("date", Date);
+            writer.WriteDateValue("date", Date);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -7,53 +7,30 @@ using System.IO;
 using System;
 namespace Vault.Client.Models
 {
+    /// <summary>
+    /// Calls per route, e.g. &quot;GET /v1/vault/items&quot;.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class Error_error_details : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class UsageDay_byRoute : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The code property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Code { get; set; }
-#nullable restore
-#else
-        public string Code { get; set; }
-#endif
-        /// <summary>The message property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Message { get; set; }
-#nullable restore
-#else
-        public string Message { get; set; }
-#endif
-        /// <summary>The path property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public UntypedNode? Path { get; set; }
-#nullable restore
-#else
-        public UntypedNode Path { get; set; }
-#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Error_error_details"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.UsageDay_byRoute"/> and sets the default values.
         /// </summary>
-        public Error_error_details()
+        public UsageDay_byRoute()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Error_error_details"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.UsageDay_byRoute"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Error_error_details CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.UsageDay_byRoute CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Error_error_details();
+            return new global::Vault.Client.Models.UsageDay_byRoute();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -63,9 +40,6 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetStringValue(); } },
-                { "message", n => { Message = n.GetStringValue(); } },
-                { "path", n => { Path = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -75,9 +49,6 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("code", Code);
-            writer.WriteStringValue("message", Message);
-            writer.WriteObjectValue<UntypedNode>("path", Path);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -9,45 +9,29 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class SyncResult_connections_error : IAdditionalDataHolder, IParsable
+    public partial class PatchItemRequest : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The at property</summary>
-        public DateTimeOffset? At { get; set; }
-        /// <summary>The code property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Code { get; set; }
-#nullable restore
-#else
-        public string Code { get; set; }
-#endif
-        /// <summary>The message property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Message { get; set; }
-#nullable restore
-#else
-        public string Message { get; set; }
-#endif
+        /// <summary>The enabled property</summary>
+        public bool? Enabled { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.SyncResult_connections_error"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.PatchItemRequest"/> and sets the default values.
         /// </summary>
-        public SyncResult_connections_error()
+        public PatchItemRequest()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.SyncResult_connections_error"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.PatchItemRequest"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.SyncResult_connections_error CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.PatchItemRequest CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.SyncResult_connections_error();
+            return new global::Vault.Client.Models.PatchItemRequest();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -57,9 +41,7 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "code", n => { Code = n.GetStringValue(); } },
-                { "message", n => { Message = n.GetStringValue(); } },
+                { "enabled", n => { Enabled = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -69,9 +51,7 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteStringValue("code", Code);
-            writer.WriteStringValue("message", Message);
+            writer.WriteBoolValue("enabled", Enabled);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -9,18 +9,18 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Item_fieldMetadata : IAdditionalDataHolder, IParsable
+    public partial class RunCredential : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The fieldId property</summary>
+        /// <summary>The itemId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? FieldId { get; set; }
+        public string? ItemId { get; set; }
 #nullable restore
 #else
-        public string FieldId { get; set; }
+        public string ItemId { get; set; }
 #endif
         /// <summary>The label property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -30,30 +30,54 @@ namespace Vault.Client.Models
 #else
         public string Label { get; set; }
 #endif
-        /// <summary>The type property</summary>
+        /// <summary>The password property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Type { get; set; }
+        public string? Password { get; set; }
 #nullable restore
 #else
-        public string Type { get; set; }
+        public string Password { get; set; }
+#endif
+        /// <summary>The current code, when the item has a TOTP seed.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Vault.Client.Models.Totp? Totp { get; set; }
+#nullable restore
+#else
+        public global::Vault.Client.Models.Totp Totp { get; set; }
+#endif
+        /// <summary>The urls property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? Urls { get; set; }
+#nullable restore
+#else
+        public List<string> Urls { get; set; }
+#endif
+        /// <summary>The username property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Username { get; set; }
+#nullable restore
+#else
+        public string Username { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Item_fieldMetadata"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCredential"/> and sets the default values.
         /// </summary>
-        public Item_fieldMetadata()
+        public RunCredential()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Item_fieldMetadata"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.RunCredential"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Item_fieldMetadata CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.RunCredential CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Item_fieldMetadata();
+            return new global::Vault.Client.Models.RunCredential();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -63,9 +87,12 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "fieldId", n => { FieldId = n.GetStringValue(); } },
+                { "itemId", n => { ItemId = n.GetStringValue(); } },
                 { "label", n => { Label = n.GetStringValue(); } },
-                { "type", n => { Type = n.GetStringValue(); } },
+                { "password", n => { Password = n.GetStringValue(); } },
+                { "totp", n => { Totp = n.GetObjectValue<global::Vault.Client.Models.Totp>(global::Vault.Client.Models.Totp.CreateFromDiscriminatorValue); } },
+                { "urls", n => { Urls = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "username", n => { Username = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -75,9 +102,12 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("fieldId", FieldId);
+            writer.WriteStringValue("itemId", ItemId);
             writer.WriteStringValue("label", Label);
-            writer.WriteStringValue("type", Type);
+            writer.WriteStringValue("password", Password);
+            writer.WriteObjectValue<global::Vault.Client.Models.Totp>("totp", Totp);
+            writer.WriteCollectionOfPrimitiveValues<string>("urls", Urls);
+            writer.WriteStringValue("username", Username);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

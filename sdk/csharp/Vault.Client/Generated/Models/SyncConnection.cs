@@ -5,48 +5,51 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-using Vault.Client.Models;
-namespace Vault.Client.V1.Vault.Items
+namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ItemsGetResponse : IAdditionalDataHolder, IParsable
+    public partial class SyncConnection : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The items property</summary>
+        /// <summary>The connectionId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.Item>? Items { get; set; }
+        public string? ConnectionId { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.Item> Items { get; set; }
+        public string ConnectionId { get; set; }
 #endif
-        /// <summary>The nextPageToken property</summary>
+        /// <summary>The error property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? NextPageToken { get; set; }
+        public global::Vault.Client.Models.ErrorInfo? Error { get; set; }
 #nullable restore
 #else
-        public string NextPageToken { get; set; }
+        public global::Vault.Client.Models.ErrorInfo Error { get; set; }
 #endif
+        /// <summary>The itemCount property</summary>
+        public int? ItemCount { get; set; }
+        /// <summary>The status property</summary>
+        public global::Vault.Client.Models.SyncConnection_status? Status { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.V1.Vault.Items.ItemsGetResponse"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.SyncConnection"/> and sets the default values.
         /// </summary>
-        public ItemsGetResponse()
+        public SyncConnection()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Vault.Items.ItemsGetResponse"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.SyncConnection"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.V1.Vault.Items.ItemsGetResponse CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.SyncConnection CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.V1.Vault.Items.ItemsGetResponse();
+            return new global::Vault.Client.Models.SyncConnection();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -56,8 +59,10 @@ namespace Vault.Client.V1.Vault.Items
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "items", n => { Items = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Item>(global::Vault.Client.Models.Item.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "nextPageToken", n => { NextPageToken = n.GetStringValue(); } },
+                { "connectionId", n => { ConnectionId = n.GetStringValue(); } },
+                { "error", n => { Error = n.GetObjectValue<global::Vault.Client.Models.ErrorInfo>(global::Vault.Client.Models.ErrorInfo.CreateFromDiscriminatorValue); } },
+                { "itemCount", n => { ItemCount = n.GetIntValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::Vault.Client.Models.SyncConnection_status>(); } },
             };
         }
         /// <summary>
@@ -67,8 +72,10 @@ namespace Vault.Client.V1.Vault.Items
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Item>("items", Items);
-            writer.WriteStringValue("nextPageToken", NextPageToken);
+            writer.WriteStringValue("connectionId", ConnectionId);
+            writer.WriteObjectValue<global::Vault.Client.Models.ErrorInfo>("error", Error);
+            writer.WriteIntValue("itemCount", ItemCount);
+            writer.WriteEnumValue<global::Vault.Client.Models.SyncConnection_status>("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

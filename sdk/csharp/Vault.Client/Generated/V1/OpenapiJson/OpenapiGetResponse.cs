@@ -5,31 +5,31 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-namespace Vault.Client.Models
+namespace Vault.Client.V1.OpenapiJson
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Usage_days_byRoute : IAdditionalDataHolder, IParsable
+    public partial class OpenapiGetResponse : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Usage_days_byRoute"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.V1.OpenapiJson.OpenapiGetResponse"/> and sets the default values.
         /// </summary>
-        public Usage_days_byRoute()
+        public OpenapiGetResponse()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Usage_days_byRoute"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.V1.OpenapiJson.OpenapiGetResponse"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Usage_days_byRoute CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.V1.OpenapiJson.OpenapiGetResponse CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Usage_days_byRoute();
+            return new global::Vault.Client.V1.OpenapiJson.OpenapiGetResponse();
         }
         /// <summary>
         /// The deserialization information for the current model

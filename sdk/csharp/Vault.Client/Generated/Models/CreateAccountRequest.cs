@@ -9,35 +9,35 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class SyncResult_sync_summary : IAdditionalDataHolder, IParsable
+    public partial class CreateAccountRequest : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The added property</summary>
-        public int? Added { get; set; }
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The removed property</summary>
-        public int? Removed { get; set; }
-        /// <summary>The skippedDisabled property</summary>
-        public int? SkippedDisabled { get; set; }
-        /// <summary>The updated property</summary>
-        public int? Updated { get; set; }
+        /// <summary>1 to 200 characters.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Name { get; set; }
+#nullable restore
+#else
+        public string Name { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.SyncResult_sync_summary"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.CreateAccountRequest"/> and sets the default values.
         /// </summary>
-        public SyncResult_sync_summary()
+        public CreateAccountRequest()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.SyncResult_sync_summary"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.CreateAccountRequest"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.SyncResult_sync_summary CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.CreateAccountRequest CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.SyncResult_sync_summary();
+            return new global::Vault.Client.Models.CreateAccountRequest();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -47,10 +47,7 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "added", n => { Added = n.GetIntValue(); } },
-                { "removed", n => { Removed = n.GetIntValue(); } },
-                { "skippedDisabled", n => { SkippedDisabled = n.GetIntValue(); } },
-                { "updated", n => { Updated = n.GetIntValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -60,10 +57,7 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteIntValue("added", Added);
-            writer.WriteIntValue("removed", Removed);
-            writer.WriteIntValue("skippedDisabled", SkippedDisabled);
-            writer.WriteIntValue("updated", Updated);
+            writer.WriteStringValue("name", Name);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

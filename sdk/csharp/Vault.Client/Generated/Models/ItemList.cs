@@ -9,59 +9,43 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Error_error : IAdditionalDataHolder, IParsable
+    public partial class ItemList : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The code property</summary>
+        /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Code { get; set; }
+        public List<global::Vault.Client.Models.Item>? Items { get; set; }
 #nullable restore
 #else
-        public string Code { get; set; }
+        public List<global::Vault.Client.Models.Item> Items { get; set; }
 #endif
-        /// <summary>The details property</summary>
+        /// <summary>Pass as pageToken for the next page; null on the last page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Vault.Client.Models.Error_error_details>? Details { get; set; }
+        public string? NextPageToken { get; set; }
 #nullable restore
 #else
-        public List<global::Vault.Client.Models.Error_error_details> Details { get; set; }
-#endif
-        /// <summary>The message property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Message { get; set; }
-#nullable restore
-#else
-        public string Message { get; set; }
-#endif
-        /// <summary>The requestId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? RequestId { get; set; }
-#nullable restore
-#else
-        public string RequestId { get; set; }
+        public string NextPageToken { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.Error_error"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.ItemList"/> and sets the default values.
         /// </summary>
-        public Error_error()
+        public ItemList()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.Error_error"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ItemList"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.Error_error CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.ItemList CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.Error_error();
+            return new global::Vault.Client.Models.ItemList();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -71,10 +55,8 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetStringValue(); } },
-                { "details", n => { Details = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Error_error_details>(global::Vault.Client.Models.Error_error_details.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "message", n => { Message = n.GetStringValue(); } },
-                { "requestId", n => { RequestId = n.GetStringValue(); } },
+                { "items", n => { Items = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Item>(global::Vault.Client.Models.Item.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "nextPageToken", n => { NextPageToken = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -84,10 +66,8 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("code", Code);
-            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Error_error_details>("details", Details);
-            writer.WriteStringValue("message", Message);
-            writer.WriteStringValue("requestId", RequestId);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Item>("items", Items);
+            writer.WriteStringValue("nextPageToken", NextPageToken);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

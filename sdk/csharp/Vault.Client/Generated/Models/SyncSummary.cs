@@ -5,39 +5,39 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-namespace Vault.Client.V1.Admin.Accounts
+namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class AccountsPostRequestBody : IAdditionalDataHolder, IParsable
+    public partial class SyncSummary : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The added property</summary>
+        public int? Added { get; set; }
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The name property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Name { get; set; }
-#nullable restore
-#else
-        public string Name { get; set; }
-#endif
+        /// <summary>The removed property</summary>
+        public int? Removed { get; set; }
+        /// <summary>The skippedDisabled property</summary>
+        public int? SkippedDisabled { get; set; }
+        /// <summary>The updated property</summary>
+        public int? Updated { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.SyncSummary"/> and sets the default values.
         /// </summary>
-        public AccountsPostRequestBody()
+        public SyncSummary()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.SyncSummary"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.SyncSummary CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.V1.Admin.Accounts.AccountsPostRequestBody();
+            return new global::Vault.Client.Models.SyncSummary();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -47,7 +47,10 @@ namespace Vault.Client.V1.Admin.Accounts
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "name", n => { Name = n.GetStringValue(); } },
+                { "added", n => { Added = n.GetIntValue(); } },
+                { "removed", n => { Removed = n.GetIntValue(); } },
+                { "skippedDisabled", n => { SkippedDisabled = n.GetIntValue(); } },
+                { "updated", n => { Updated = n.GetIntValue(); } },
             };
         }
         /// <summary>
@@ -57,7 +60,10 @@ namespace Vault.Client.V1.Admin.Accounts
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("name", Name);
+            writer.WriteIntValue("added", Added);
+            writer.WriteIntValue("removed", Removed);
+            writer.WriteIntValue("skippedDisabled", SkippedDisabled);
+            writer.WriteIntValue("updated", Updated);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

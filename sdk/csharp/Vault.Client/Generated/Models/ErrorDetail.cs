@@ -9,53 +9,53 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RunRequest : IAdditionalDataHolder, IParsable
+    public partial class ErrorDetail : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The credential_item_ids property</summary>
+        /// <summary>The code property</summary>
+        public global::Vault.Client.Models.ErrorDetail_code? Code { get; set; }
+        /// <summary>Only on INVALID_INPUT: one entry per problem.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<string>? CredentialItemIds { get; set; }
+        public List<global::Vault.Client.Models.ErrorDetailEntry>? Details { get; set; }
 #nullable restore
 #else
-        public List<string> CredentialItemIds { get; set; }
+        public List<global::Vault.Client.Models.ErrorDetailEntry> Details { get; set; }
 #endif
-        /// <summary>The goal property</summary>
+        /// <summary>For people; never contains a secret.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Goal { get; set; }
+        public string? Message { get; set; }
 #nullable restore
 #else
-        public string Goal { get; set; }
+        public string Message { get; set; }
 #endif
-        /// <summary>The url property</summary>
+        /// <summary>The X-Request-Id of the call, for support.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Url { get; set; }
+        public string? RequestId { get; set; }
 #nullable restore
 #else
-        public string Url { get; set; }
+        public string RequestId { get; set; }
 #endif
-        /// <summary>The use_vault property</summary>
-        public bool? UseVault { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.RunRequest"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.ErrorDetail"/> and sets the default values.
         /// </summary>
-        public RunRequest()
+        public ErrorDetail()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.RunRequest"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ErrorDetail"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.RunRequest CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.ErrorDetail CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.RunRequest();
+            return new global::Vault.Client.Models.ErrorDetail();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -65,10 +65,10 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "credential_item_ids", n => { CredentialItemIds = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
-                { "goal", n => { Goal = n.GetStringValue(); } },
-                { "url", n => { Url = n.GetStringValue(); } },
-                { "use_vault", n => { UseVault = n.GetBoolValue(); } },
+                { "code", n => { Code = n.GetEnumValue<global::Vault.Client.Models.ErrorDetail_code>(); } },
+                { "details", n => { Details = n.GetCollectionOfObjectValues<global::Vault.Client.Models.ErrorDetailEntry>(global::Vault.Client.Models.ErrorDetailEntry.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "message", n => { Message = n.GetStringValue(); } },
+                { "requestId", n => { RequestId = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -78,10 +78,10 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfPrimitiveValues<string>("credential_item_ids", CredentialItemIds);
-            writer.WriteStringValue("goal", Goal);
-            writer.WriteStringValue("url", Url);
-            writer.WriteBoolValue("use_vault", UseVault);
+            writer.WriteEnumValue<global::Vault.Client.Models.ErrorDetail_code>("code", Code);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.ErrorDetailEntry>("details", Details);
+            writer.WriteStringValue("message", Message);
+            writer.WriteStringValue("requestId", RequestId);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -5,7 +5,7 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum ConnectionWithItems_status
+    public enum SyncConnection_status
     #pragma warning restore CS1591
     {
         [EnumMember(Value = "active")]
@@ -15,6 +15,10 @@ namespace Vault.Client.Models
         [EnumMember(Value = "reconnect_required")]
         #pragma warning disable CS1591
         Reconnect_required,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "deleting")]
+        #pragma warning disable CS1591
+        Deleting,
         #pragma warning restore CS1591
     }
 }

@@ -9,37 +9,51 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RunCredentials_credentials_totp : IAdditionalDataHolder, IParsable
+    public partial class FieldMetadata : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The code property</summary>
+        /// <summary>The fieldId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Code { get; set; }
+        public string? FieldId { get; set; }
 #nullable restore
 #else
-        public string Code { get; set; }
+        public string FieldId { get; set; }
 #endif
-        /// <summary>The expiresAt property</summary>
-        public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>The label property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Label { get; set; }
+#nullable restore
+#else
+        public string Label { get; set; }
+#endif
+        /// <summary>The type property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Type { get; set; }
+#nullable restore
+#else
+        public string Type { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.Models.RunCredentials_credentials_totp"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.FieldMetadata"/> and sets the default values.
         /// </summary>
-        public RunCredentials_credentials_totp()
+        public FieldMetadata()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.Models.RunCredentials_credentials_totp"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.FieldMetadata"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.Models.RunCredentials_credentials_totp CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.FieldMetadata CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.Models.RunCredentials_credentials_totp();
+            return new global::Vault.Client.Models.FieldMetadata();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -49,8 +63,9 @@ namespace Vault.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetStringValue(); } },
-                { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
+                { "fieldId", n => { FieldId = n.GetStringValue(); } },
+                { "label", n => { Label = n.GetStringValue(); } },
+                { "type", n => { Type = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -60,8 +75,9 @@ namespace Vault.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("code", Code);
-            writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
+            writer.WriteStringValue("fieldId", FieldId);
+            writer.WriteStringValue("label", Label);
+            writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

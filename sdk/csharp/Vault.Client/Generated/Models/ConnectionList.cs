@@ -5,33 +5,39 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-namespace Vault.Client.V1.Vault.Items.Item
+namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class WithItemPatchRequestBody : IAdditionalDataHolder, IParsable
+    public partial class ConnectionList : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The enabled property</summary>
-        public bool? Enabled { get; set; }
+        /// <summary>The connections property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Vault.Client.Models.Connection>? Connections { get; set; }
+#nullable restore
+#else
+        public List<global::Vault.Client.Models.Connection> Connections { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Vault.Client.Models.ConnectionList"/> and sets the default values.
         /// </summary>
-        public WithItemPatchRequestBody()
+        public ConnectionList()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody"/></returns>
+        /// <returns>A <see cref="global::Vault.Client.Models.ConnectionList"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Vault.Client.Models.ConnectionList CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Vault.Client.V1.Vault.Items.Item.WithItemPatchRequestBody();
+            return new global::Vault.Client.Models.ConnectionList();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -41,7 +47,7 @@ namespace Vault.Client.V1.Vault.Items.Item
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "enabled", n => { Enabled = n.GetBoolValue(); } },
+                { "connections", n => { Connections = n.GetCollectionOfObjectValues<global::Vault.Client.Models.Connection>(global::Vault.Client.Models.Connection.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -51,7 +57,7 @@ namespace Vault.Client.V1.Vault.Items.Item
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteBoolValue("enabled", Enabled);
+            writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.Connection>("connections", Connections);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -5,16 +5,12 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum ConnectRequest_region
+    public enum Run_status
     #pragma warning restore CS1591
     {
-        [EnumMember(Value = "us")]
+        [EnumMember(Value = "created")]
         #pragma warning disable CS1591
-        Us,
-        #pragma warning restore CS1591
-        [EnumMember(Value = "eu")]
-        #pragma warning disable CS1591
-        Eu,
+        Created,
         #pragma warning restore CS1591
     }
 }

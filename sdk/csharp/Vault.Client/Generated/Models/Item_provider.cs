@@ -5,7 +5,7 @@ namespace Vault.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum ConnectionWithItems_provider
+    public enum Item_provider
     #pragma warning restore CS1591
     {
         [EnumMember(Value = "1password")]
