@@ -78,6 +78,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RunService>();
         services.AddSingleton<ResyncQueue>();
         services.AddSingleton<SyncBudgets>();
+        services.AddSingleton<Providers.IProviderBudgetStore, ProviderBudgetTable>();
         services.AddSingleton<ResyncPlanner>();
         services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();

@@ -6,7 +6,7 @@ public static class ConnectionStatus
     public const string ReconnectRequired = "reconnect_required";
 
     /// <summary>Internal: a delete has begun; the row is hidden from every read until its clean-up removes it.</summary>
-    public const string Deleting = "deleting";
+    internal const string Deleting = "deleting";
 }
 
 /// <summary>A connection's last error, as the contract shows it.</summary>

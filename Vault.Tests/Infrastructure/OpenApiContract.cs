@@ -213,8 +213,12 @@ public sealed partial class OpenApiContract
     private static JsonObject Ref(string component) => new() { ["$ref"] = "#/components/schemas/" + component };
 
     private static Regex TemplatePattern(string template) =>
-        new("^" + PathParameter().Replace(Regex.Escape(template).Replace(@"\{", "{", StringComparison.Ordinal), "[^/]+") + "$",
+        new("^" + string.Concat(template.Split('/').Select((segment, i) => (i == 0 ? "" : "/") + SegmentPattern(segment))) + "$",
             RegexOptions.CultureInvariant);
+
+    // {name} is one segment; a catch-all {*name} is the rest of the path.
+    private static string SegmentPattern(string segment) =>
+        segment.StartsWith("{*", StringComparison.Ordinal) ? ".+" : PathParameter().Replace(Regex.Escape(segment).Replace(@"\{", "{", StringComparison.Ordinal), "[^/]+");
 
     private static string Truncate(string body) => body.Length > 600 ? body[..600] + "…" : body;
 

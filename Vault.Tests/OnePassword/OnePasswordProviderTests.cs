@@ -200,7 +200,7 @@ public sealed class OnePasswordProviderTests
         }
 
         var other = new OnePasswordProvider(kit.Clients, Microsoft.Extensions.Options.Options.Create(new NetworkOptions { AllowPrivateProviderHosts = true }),
-            Microsoft.Extensions.Options.Options.Create(kit.Options), new ReadBudget(kit.Tables, Microsoft.Extensions.Options.Options.Create(kit.Options), clock),
+            Microsoft.Extensions.Options.Options.Create(kit.Options), new ReadBudget(new Vault.Core.Resync.ProviderBudgetTable(kit.Tables), Microsoft.Extensions.Options.Options.Create(kit.Options), clock),
             kit.LoggerFactory.CreateLogger<OnePasswordProvider>(), clock);
         static async Task<VaultSnapshot?> SyncOrRefused(Task<VaultSnapshot> sync)
         {

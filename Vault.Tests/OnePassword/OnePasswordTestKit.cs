@@ -33,7 +33,7 @@ internal sealed class OnePasswordTestKit : IAsyncDisposable
         Options = new OnePasswordOptions { PrivateCaPem = server.Ca.CaPem, SessionIdleTime = sessionIdleTime, ReadsPerHour = readsPerHour, ReadsKeptForRuns = 0 };
         Tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString),
             Microsoft.Extensions.Options.Options.Create(new VaultOptions { TablePrefix = "t" + Vault.Core.Common.Ids.RandomBase32(8) }));
-        Budget = new ReadBudget(Tables, Microsoft.Extensions.Options.Options.Create(Options), clock);
+        Budget = new ReadBudget(new Vault.Core.Resync.ProviderBudgetTable(Tables), Microsoft.Extensions.Options.Options.Create(Options), clock);
         Provider = new OnePasswordProvider(Clients, network, Microsoft.Extensions.Options.Options.Create(Options), Budget,
             LoggerFactory.CreateLogger<OnePasswordProvider>(), clock);
         Token = account.MintToken();

@@ -23,8 +23,8 @@ public sealed class OnePasswordTokenTests
     {
         var network = Options.Create(new NetworkOptions { AllowPrivateProviderHosts = allowPrivate });
         // Parsing sends nothing, so the budget's tables are never reached.
-        var budget = new ReadBudget(new Vault.Core.Storage.Tables(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"),
-            Options.Create(new Vault.Core.VaultOptions())), Options.Create(new OnePasswordOptions()), TimeProvider.System);
+        var budget = new ReadBudget(new Vault.Core.Resync.ProviderBudgetTable(new Vault.Core.Storage.Tables(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"),
+            Options.Create(new Vault.Core.VaultOptions()))), Options.Create(new OnePasswordOptions()), TimeProvider.System);
         return new OnePasswordProvider(new ProviderHttpClients(network), network, Options.Create(new OnePasswordOptions()), budget,
             NullLogger<OnePasswordProvider>.Instance, TimeProvider.System);
     }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Core.Domains;
 using Vault.Core.Errors;
-using Vault.Core.Storage;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword.Api;
 using Vault.Core.Providers.OnePassword.Crypto;
@@ -210,7 +209,7 @@ public sealed class OnePasswordProvider : IVaultProvider
             {
                 await budget.CloseAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex) || ex is TimeoutException)
+            catch (Exception ex) when (_budget.IsStoreFailure(ex) || ex is TimeoutException)
             {
                 _logger.LogWarning("1Password {Operation}: its {Requests} requests could not be counted in the budget ({ErrorType})",
                     operation, entry.TotalRequests - before, ex.GetType().Name);

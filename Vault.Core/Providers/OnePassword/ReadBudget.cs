@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using Vault.Core.Storage;
 
 namespace Vault.Core.Providers.OnePassword;
 
@@ -12,14 +10,12 @@ public sealed record ReadGrant(int Granted, DateTimeOffset? NextAt);
 
 /// <summary>
 /// The requests this service may send to 1Password per service account and clock hour
-/// (<see cref="OnePasswordOptions.ReadsPerHour"/>), counted across all instances in Table Storage: one entity per service
-/// account (partition <c>1password-reads|</c> + a hash of its identity), rewritten under its ETag, holding the current
+/// (<see cref="OnePasswordOptions.ReadsPerHour"/>), counted across all instances in an <see cref="IProviderBudgetStore"/>: one record per service
+/// account (key <c>1password-reads|</c> + a hash of its identity), changed by compare-and-swap, holding the current
 /// hour's count and how long a 429 told us to wait. Only requests to 1Password touch it, never a read of the cache.
 /// </summary>
-public sealed class ReadBudget(Tables tables, IOptions<OnePasswordOptions> options, TimeProvider clock)
+public sealed class ReadBudget(IProviderBudgetStore store, IOptions<OnePasswordOptions> options, TimeProvider clock)
 {
-    private const string RowKey = "hour";
-
     /// <summary>The hourly limit in force.</summary>
     public int PerHour => Math.Max(1, options.Value.ReadsPerHour);
 
@@ -35,16 +31,18 @@ public sealed class ReadBudget(Tables tables, IOptions<OnePasswordOptions> optio
     /// grants up to <paramref name="wanted"/> more while leaving <paramref name="keep"/> of the hour unspent. Grants
     /// nothing while a 429's wait lasts; <paramref name="blockUntil"/> starts or extends such a wait.
     /// </summary>
+    /// <summary>True when <paramref name="ex"/> is the budget's store failing.</summary>
+    public bool IsStoreFailure(Exception ex) => store.IsStoreFailure(ex);
+
     public async Task<ReadGrant> TakeAsync(string key, int spent, int wanted, int keep, DateTimeOffset? blockUntil, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.Hour), TimeSpan.Zero);
         var window = hour.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        var table = await tables.BudgetsAsync(ct).ConfigureAwait(false);
-        return await OptimisticUpdate.RunAsync(table, key, RowKey, stored =>
+        return await store.UpdateAsync(key, stored =>
         {
-            var used = stored?.GetString("Window") == window ? stored.GetInt32("Used") ?? 0 : 0;
-            var wasBlocked = stored?.GetDateTimeOffset("BlockedUntil") is { } until && until > now ? until : (DateTimeOffset?)null;
+            var used = stored?.Window == window ? stored.Used : 0;
+            var wasBlocked = stored?.BlockedUntil is { } until && until > now ? until : (DateTimeOffset?)null;
             var blocked = blockUntil > now && (wasBlocked is null || blockUntil > wasBlocked) ? blockUntil : wasBlocked;
             used = Math.Max(0, used + spent);
             var granted = blocked is null ? Math.Clamp(PerHour - keep - used, 0, wanted) : 0;
@@ -52,9 +50,9 @@ public sealed class ReadBudget(Tables tables, IOptions<OnePasswordOptions> optio
             var next = granted < wanted ? blocked ?? hour.AddHours(1) : (DateTimeOffset?)null;
             var write = spent == 0 && granted == 0 && blocked == wasBlocked
                 ? null
-                : new TableEntity(key, RowKey) { ["Window"] = window, ["Used"] = used, ["BlockedUntil"] = blocked };
+                : new ProviderBudgetState(window, used, blocked);
             return (write, new ReadGrant(granted, next));
-        }, maxAttempts: 20, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 }
 
