@@ -16,9 +16,15 @@ namespace Vault.Functions.Functions;
 /// </summary>
 public sealed class DashboardFunctions
 {
+    /// <summary>
+    /// The site root as a route template: an optional, always-empty parameter. A literal "/" becomes "//" in the
+    /// Functions worker's own endpoint table, which then fails every request of the app ("waiting for start call").
+    /// </summary>
+    public const string RootRoute = "{root:maxlength(0)?}";
+
     [Function(nameof(GetDashboard))]
     [NotInApiDocument("the dashboard's page, not part of the JSON API")]
-    public Task<IActionResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/")] HttpRequest req) =>
+    public Task<IActionResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = RootRoute)] HttpRequest req) =>
         Task.FromResult<IActionResult>(new DashboardResult(DashboardAssets.Index));
 
     [Function(nameof(GetDashboardFile))]

@@ -54,7 +54,7 @@ public static class FunctionRoutes
 
                 foreach (var verb in trigger.Methods ?? ["get"])
                 {
-                    // The page's route "/" is the template "" (the host reads both alike; a route template never needs the slash).
+                    // A template never needs a leading slash (the host and ASP.NET Core read both alike).
                     routes.Add(new FunctionRoute(function.Name, verb.ToUpperInvariant(), (trigger.Route ?? function.Name).TrimStart('/'), method));
                 }
             }

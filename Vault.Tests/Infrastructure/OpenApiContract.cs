@@ -216,9 +216,10 @@ public sealed partial class OpenApiContract
         new("^" + string.Concat(template.Split('/').Select((segment, i) => (i == 0 ? "" : "/") + SegmentPattern(segment))) + "$",
             RegexOptions.CultureInvariant);
 
-    // {name} is one segment; a catch-all {*name} is the rest of the path.
+    // {name} is one segment; a catch-all {*name} is the rest of the path; {name:maxlength(0)?} (the site root) is empty.
     private static string SegmentPattern(string segment) =>
-        segment.StartsWith("{*", StringComparison.Ordinal) ? ".+" : PathParameter().Replace(Regex.Escape(segment).Replace(@"\{", "{", StringComparison.Ordinal), "[^/]+");
+        segment.StartsWith("{*", StringComparison.Ordinal) ? ".+" :
+        segment.EndsWith(":maxlength(0)?}", StringComparison.Ordinal) ? "" : PathParameter().Replace(Regex.Escape(segment).Replace(@"\{", "{", StringComparison.Ordinal), "[^/]+");
 
     private static string Truncate(string body) => body.Length > 600 ? body[..600] + "…" : body;
 
