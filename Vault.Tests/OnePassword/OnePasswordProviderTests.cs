@@ -340,6 +340,7 @@ public sealed class OnePasswordProviderTests
         services.AddOptions<NetworkOptions>();
         services.AddSingleton(new Vault.Core.Storage.Tables(new Azure.Data.Tables.TableServiceClient(Vault.Tests.Infrastructure.AzuriteStorage.ConnectionString),
             Microsoft.Extensions.Options.Options.Create(new Vault.Core.VaultOptions())));
+        services.AddSingleton<IProviderBudgetStore, Vault.Core.Resync.ProviderBudgetTable>(); // the host supplies the budget store
         services.AddSingleton<ProviderHttpClients>();
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddOnePasswordProvider();

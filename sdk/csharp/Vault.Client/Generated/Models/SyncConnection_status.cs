@@ -16,9 +16,5 @@ namespace Vault.Client.Models
         #pragma warning disable CS1591
         Reconnect_required,
         #pragma warning restore CS1591
-        [EnumMember(Value = "deleting")]
-        #pragma warning disable CS1591
-        Deleting,
-        #pragma warning restore CS1591
     }
 }

@@ -1652,7 +1652,6 @@ export const Connection_providerObject = {
 export const Connection_statusObject = {
     Active: "active",
     Reconnect_required: "reconnect_required",
-    Deleting: "deleting",
 } as const;
 export const ConnectRequest_providerObject = {
     Onepassword: "1password",
@@ -1708,7 +1707,6 @@ export const Run_statusObject = {
 export const SyncConnection_statusObject = {
     Active: "active",
     Reconnect_required: "reconnect_required",
-    Deleting: "deleting",
 } as const;
 /* tslint:enable */
 /* eslint-enable */
