@@ -166,12 +166,8 @@ public sealed class ConnectionService(
 
         try
         {
-            var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
-            var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
-                new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
-            await calls.StoreSecretAsync(connectionId, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
-            var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
-            var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+            // A new id has nothing cached yet: no read of the cache.
+            var (snapshot, result) = await FirstSyncAsync(accountId, connectionId, provider, credentials, [], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var connection = new Connection(
                 accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
@@ -188,16 +184,27 @@ public sealed class ConnectionService(
         }
     }
 
-    /// <summary>Same identity, same connection: new credentials, a fresh sync, status back to active.</summary>
-    private async Task<ConnectResult?> ReconnectAsync(Connection existing, IVaultProvider provider, ProviderCredentials credentials, CancellationToken ct)
+    /// <summary>
+    /// The sync of credentials the user just gave (create and re-connect alike): read the vault with them, keep them
+    /// (or the provider's refreshed session) in the secret store, and apply the vault to the cache.
+    /// </summary>
+    private async Task<(VaultSnapshot Snapshot, SyncResult Result)> FirstSyncAsync(
+        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, List<StoredItem> cached, CancellationToken ct)
     {
-        var (accountId, connectionId) = (existing.AccountId, existing.ConnectionId);
-        var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
         var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
             new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
         await calls.StoreSecretAsync(connectionId, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
         var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
         var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+        return (snapshot, result);
+    }
+
+    /// <summary>Same identity, same connection: new credentials, a fresh sync, status back to active.</summary>
+    private async Task<ConnectResult?> ReconnectAsync(Connection existing, IVaultProvider provider, ProviderCredentials credentials, CancellationToken ct)
+    {
+        var (accountId, connectionId) = (existing.AccountId, existing.ConnectionId);
+        var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
+        var (snapshot, result) = await FirstSyncAsync(accountId, connectionId, provider, credentials, cached, ct).ConfigureAwait(false);
         var saved = await store.TryUpdateAsync(existing with
         {
             Status = ConnectionStatus.Active,
