@@ -11,6 +11,9 @@ namespace Vault.Core.Connections;
 /// </summary>
 public sealed class ConnectionCleanup(ConnectionStore store, ItemCache cache, ProviderCalls calls, ILogger<ConnectionCleanup> logger)
 {
+    /// <summary>A clean-up's own deadline: it runs on a fresh token, since the caller that triggered it may have gone.</summary>
+    public static CancellationTokenSource Deadline() => new(TimeSpan.FromSeconds(30));
+
     /// <summary>Everything of the connection; the row goes last, only if every other step succeeded.</summary>
     /// <returns>True when nothing is left.</returns>
     public async Task<bool> RemoveAllAsync(string accountId, string connectionId, string identityHash, CancellationToken ct)

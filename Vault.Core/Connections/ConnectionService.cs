@@ -219,7 +219,7 @@ public sealed class ConnectionService(
         {
             // Deleted while we re-connected (only a delete changes the row of a connection whose lease we hold): the
             // delete wins, so take back what we wrote and start again as a new connection.
-            using var cts = CleanupTimeout();
+            using var cts = ConnectionCleanup.Deadline();
             await cleanup.RemoveLeftoversAsync(accountId, connectionId, cts.Token).ConfigureAwait(false);
             return null;
         }
@@ -260,7 +260,7 @@ public sealed class ConnectionService(
     {
         // With a fresh token: the caller may have gone, the clean-up must still run. A row that exists is ours and
         // complete (its creation succeeded though the answer was lost): it stays, and a retry re-connects it.
-        using var cts = CleanupTimeout();
+        using var cts = ConnectionCleanup.Deadline();
         var token = cts.Token;
         try
         {
@@ -283,5 +283,4 @@ public sealed class ConnectionService(
         (await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
             .OrderBy(s => s.SortKey, StringComparer.Ordinal).Select(s => s.Item).ToList();
 
-    private static CancellationTokenSource CleanupTimeout() => new(TimeSpan.FromSeconds(30));
 }

@@ -208,7 +208,7 @@ public sealed class SyncService(
         if (saved is null)
         {
             // Only a delete changes the row of a connection whose lease we hold: it wins, and what we wrote goes.
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var cts = ConnectionCleanup.Deadline();
             await cleanup.RemoveLeftoversAsync(connection.AccountId, connection.ConnectionId, cts.Token).ConfigureAwait(false);
             logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
             return Deleted(connection);
