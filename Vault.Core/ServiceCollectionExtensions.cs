@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DataKeys>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<GroupedInserts>();
         services.AddSingleton<Metering>();
         services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();
@@ -67,6 +68,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SyncLeases>();
         services.AddSingleton<ProviderCalls>();
         services.AddSingleton<ConnectionCleanup>();
+        services.AddSingleton<ItemReadCache>();
         services.AddSingleton<ItemCache>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<ItemService>();

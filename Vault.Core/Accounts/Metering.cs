@@ -11,15 +11,17 @@ public sealed record UsageDay(string Date, long Calls, IReadOnlyDictionary<strin
 /// <para>
 /// Guarantee: a billable call is counted exactly once. Before the call is answered, one row keyed by the call's
 /// request id (80 random bits) is inserted under the account (<see cref="UsageKeys.Call"/>). Calls never write the same
-/// row, so concurrent calls on any number of instances do not contend (no ETag, no read-modify-write). A retry of our
-/// own write, by the SDK or by us, is an insert of the same key: a 409 means the first try landed, so it is counted once.
+/// row, so concurrent calls on any number of instances do not contend (no ETag, no read-modify-write); concurrent calls
+/// of one instance send their rows together (<see cref="GroupedInserts"/>), each still waiting for its own. A retry of
+/// our own write, by the SDK or by us, is an insert of the same key: a 409 means the first try landed, so it is counted
+/// once.
 /// Counting happens before the answer is sent, so a restart cannot fall between answering and counting; a call whose
 /// row cannot be written within <see cref="WriteBudget"/> is answered 503 (not billable) and its row, if it landed late,
 /// is removed. <see cref="UsageRollup"/> later folds sealed minutes into minute, hour and day rows and moves the
 /// account's watermark; a read takes rollups below the watermark and call rows above it, so each call is read once.
 /// </para>
 /// </summary>
-public sealed class Metering(Tables tables, UsageRollup rollup, TimeProvider clock)
+public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup rollup, TimeProvider clock)
 {
     /// <summary>How long a call may take to be counted; well inside <see cref="UsageRollup.Grace"/>.</summary>
     public static readonly TimeSpan WriteBudget = TimeSpan.FromSeconds(20);
@@ -38,12 +40,9 @@ public sealed class Metering(Tables tables, UsageRollup rollup, TimeProvider clo
             {
                 try
                 {
-                    await table.AddEntityAsync(row, budget.Token).ConfigureAwait(false);
+                    // An existing row is an earlier try of this same call that landed: counted all the same.
+                    await inserts.InsertAsync(table, row, budget.Token).ConfigureAwait(false);
                     break;
-                }
-                catch (RequestFailedException ex) when (ex.Status == 409)
-                {
-                    break; // an earlier try of this same call landed: it is counted
                 }
                 catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex) && attempt < 4 && !budget.IsCancellationRequested)
                 {

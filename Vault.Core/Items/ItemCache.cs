@@ -19,8 +19,11 @@ public sealed record ItemQuery(string? Domain, string? ConnectionId, string? Vau
 
 public sealed record ItemPage(IReadOnlyList<CachedItem> Items, string? NextPageToken);
 
-/// <summary>The item cache in Table Storage (see <see cref="ItemKeys"/> for the layout).</summary>
-public sealed class ItemCache(Tables tables)
+/// <summary>
+/// The item cache in Table Storage (see <see cref="ItemKeys"/> for the layout). The hot range reads go through
+/// <see cref="ItemReadCache"/>, so every write here ends by marking the account changed.
+/// </summary>
+public sealed class ItemCache(Tables tables, ItemReadCache recent)
 {
     private const int BatchSize = 100;
     private static readonly string[] ListColumns = ["RowKey", "ItemId", "ConnectionId", "Enabled", "Data"];
@@ -61,18 +64,29 @@ public sealed class ItemCache(Tables tables)
     public async Task<List<StoredItem>> ByDomainAsync(string accountId, string registrableDomain, CancellationToken ct)
     {
         var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
-        var items = new List<StoredItem>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ItemKeys.DomainRangePrefix(registrableDomain)),
-            maxPerPage: 1000, select: [.. ListColumns, "Secrets"], cancellationToken: ct).ConfigureAwait(false))
+        var items = await recent.GetOrReadAsync(accountId, new DomainRead(registrableDomain), async () =>
         {
-            items.Add(new StoredItem(ToItem(entity), string.Empty, entity.GetBinary("Secrets")));
-        }
+            var read = new List<StoredItem>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ItemKeys.DomainRangePrefix(registrableDomain)),
+                maxPerPage: 1000, select: [.. ListColumns, "Secrets"], cancellationToken: ct).ConfigureAwait(false))
+            {
+                read.Add(new StoredItem(ToItem(entity), string.Empty, entity.GetBinary("Secrets")));
+            }
 
-        return items;
+            return read.ToArray();
+        }, read => read.Length, ct).ConfigureAwait(false);
+        return [.. items];
     }
 
     /// <summary>One page of the cache, as one range query in list order.</summary>
     public async Task<ItemPage> QueryAsync(string accountId, ItemQuery query, CancellationToken ct)
+    {
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        return await recent.GetOrReadAsync(accountId, query, () => ReadPageAsync(table, accountId, query, ct), page => page.Items.Count, ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<ItemPage> ReadPageAsync(TableClient table, string accountId, ItemQuery query, CancellationToken ct)
     {
         var prefix = query.Domain is null ? ItemKeys.OrderPrefix : ItemKeys.DomainRangePrefix(query.Domain);
         if (query.Vault is not null)
@@ -98,7 +112,6 @@ public sealed class ItemCache(Tables tables)
             filter += enabled ? " and Enabled eq true" : " and Enabled eq false";
         }
 
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
         var items = new List<CachedItem>(query.Limit);
         string? lastKey = null;
         var hasMore = false;
@@ -154,7 +167,21 @@ public sealed class ItemCache(Tables tables)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, rowKey), ETag.All));
         }
 
-        await SubmitAsync(actions, ct).ConfigureAwait(false);
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await SubmitAsync(table, actions, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also after a failure part-way: some rows may have changed.
+            await recent.MarkChangedAsync(accountId, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -170,12 +197,14 @@ public sealed class ItemCache(Tables tables)
         try
         {
             await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
         {
             return false;
         }
+
+        await recent.MarkChangedAsync(accountId, CancellationToken.None).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Every row key an item occupies.</summary>
@@ -195,14 +224,8 @@ public sealed class ItemCache(Tables tables)
     /// Upserts first, then deletes, each phase in entity-group batches of 100 submitted a few at a time (batches of one
     /// partition may run concurrently), so a failure part-way never leaves an item without its rows.
     /// </summary>
-    private async Task SubmitAsync(List<TableTransactionAction> actions, CancellationToken ct)
+    private static async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken ct)
     {
-        if (actions.Count == 0)
-        {
-            return;
-        }
-
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
         foreach (var phase in new[] { actions.Where(a => a.ActionType != TableTransactionActionType.Delete), actions.Where(a => a.ActionType == TableTransactionActionType.Delete) })
         {
             await Parallel.ForEachAsync(phase.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
@@ -293,3 +316,6 @@ public sealed class ItemCache(Tables tables)
 
     private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }
+
+/// <summary>The key of <see cref="ItemCache.ByDomainAsync"/> in <see cref="ItemReadCache"/>.</summary>
+internal sealed record DomainRead(string RegistrableDomain);

@@ -150,14 +150,15 @@ public sealed class RunStore(Tables tables)
 }
 
 /// <summary>The audit log of credential access: one row per call, written before any secret leaves.</summary>
-public sealed class AuditLog(Tables tables)
+public sealed class AuditLog(Tables tables, GroupedInserts inserts)
 {
     public async Task RecordAsync(Run run, IReadOnlyList<string> itemIds, string? domain, RunCaller caller, DateTimeOffset at, CancellationToken ct)
     {
         var table = await tables.AuditAsync(ct).ConfigureAwait(false);
         // Newest first within a run: the row key counts down.
-        var rowKey = (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + Ids.RandomBase32(5);
-        await table.AddEntityAsync(new TableEntity(run.RunId, rowKey)
+        var rowKey = (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + Ids.RandomBase32(10); // 50 random bits: a key already taken can only be this write's own earlier try
+        // Concurrent reads of one run are written together; each call still waits for its own row.
+        await inserts.InsertAsync(table, new TableEntity(run.RunId, rowKey)
         {
             ["AccountId"] = run.AccountId,
             ["At"] = at,

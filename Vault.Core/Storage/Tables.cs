@@ -15,6 +15,7 @@ public sealed class Tables(TableServiceClient service, IOptions<VaultOptions> op
     public Task<TableClient> ApiKeysAsync(CancellationToken ct = default) => GetAsync("apikeys", ct);
     public Task<TableClient> ConnectionsAsync(CancellationToken ct = default) => GetAsync("connections", ct);
     public Task<TableClient> ItemsAsync(CancellationToken ct = default) => GetAsync("items", ct);
+    public Task<TableClient> StampsAsync(CancellationToken ct = default) => GetAsync("stamps", ct);
     public Task<TableClient> UsageAsync(CancellationToken ct = default) => GetAsync("usage", ct);
     public Task<TableClient> LeasesAsync(CancellationToken ct = default) => GetAsync("leases", ct);
     public Task<TableClient> RunsAsync(CancellationToken ct = default) => GetAsync("runs", ct);

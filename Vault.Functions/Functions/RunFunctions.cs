@@ -48,7 +48,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         gate.HandleAsync(req, Access.Custom, async call =>
         {
             var run = await runs.AuthenticateAsync(runId, BearerToken(req), call.Aborted).ConfigureAwait(false);
-            call.AccountId = run.AccountId;
+            await call.AdmitAsync(run.AccountId).ConfigureAwait(false);
             var caller = new RunCaller(req.HttpContext.Connection.RemoteIpAddress?.ToString(), req.Headers.UserAgent.ToString());
             var credentials = await runs.GetCredentialsAsync(run, Query.Optional(req, "domain"), caller, call.Aborted).ConfigureAwait(false);
             var body = new RunCredentialsBody(credentials.Select(c => new RunCredentialBody(

@@ -24,12 +24,15 @@ public enum Access
     /// <summary><c>X-API-Key</c> of an account.</summary>
     ApiKey,
 
-    /// <summary>The handler authenticates itself (run token) and sets <see cref="ApiCall.AccountId"/> for metering.</summary>
+    /// <summary>
+    /// The handler authenticates itself (run token) and then calls <see cref="ApiCall.AdmitAsync"/>: from there the call
+    /// is the account's, under its rate limit and metered, like an API-key call.
+    /// </summary>
     Custom,
 }
 
 /// <summary>One API call in progress.</summary>
-public sealed class ApiCall(HttpRequest request, string requestId, string route)
+public sealed class ApiCall(HttpRequest request, string requestId, string route, Func<ApiCall, Task>? admit = null)
 {
     public HttpRequest Request { get; } = request;
     public string RequestId { get; } = requestId;
@@ -40,6 +43,19 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route)
     public string? AccountId { get; set; }
 
     public string Account => AccountId ?? throw new InvalidOperationException("Not authenticated.");
+
+    /// <summary>
+    /// For <see cref="Access.Custom"/> routes: the handler has authenticated the caller as <paramref name="accountId"/>.
+    /// The account's rate limit applies (a 429 is thrown when it is used up) and the call is billed to it.
+    /// </summary>
+    public async Task AdmitAsync(string accountId)
+    {
+        AccountId = accountId;
+        if (admit is not null)
+        {
+            await admit(this).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>
@@ -68,7 +84,7 @@ public sealed class ApiGate(
         }
 
         var route = declaration.Key;
-        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route);
+        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route, LimitRateAsync);
         ApiResult result;
         try
         {
@@ -132,12 +148,17 @@ public sealed class ApiGate(
 
                 call.AccountId = await accounts.AuthenticateAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
                     ?? throw ApiErrors.InvalidApiKey();
-                if (await rateLimiter.TryAcquireAsync(call.AccountId, call.Aborted).ConfigureAwait(false) is { } retryAfter)
-                {
-                    throw ApiErrors.RateLimited(retryAfter);
-                }
-
+                await LimitRateAsync(call).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>The authenticated account's per-minute rate limit; 429 with Retry-After when it is used up.</summary>
+    private async Task LimitRateAsync(ApiCall call)
+    {
+        if (await rateLimiter.TryAcquireAsync(call.Account, call.Aborted).ConfigureAwait(false) is { } retryAfter)
+        {
+            throw ApiErrors.RateLimited(retryAfter);
         }
     }
 

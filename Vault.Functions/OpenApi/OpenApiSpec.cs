@@ -240,6 +240,7 @@ public static partial class OpenApiSpec
                 yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
                 break;
             case Access.Custom:
+                yield return (429, ErrorCodes.RateLimitExceeded, "the calls per minute of the account the caller acts for are used up; see `Retry-After`");
                 yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
                 break;
         }

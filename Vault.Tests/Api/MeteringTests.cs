@@ -74,6 +74,47 @@ public sealed class RateLimitTests : ApiTestBase
     }
 }
 
+/// <summary>The run credential route is called with a run token, not the key, and still spends the account's rate.</summary>
+public sealed class RunCredentialRateLimitTests : ApiTestBase
+{
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "5" };
+
+    protected override FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T08:00:20Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task Credential_reads_count_against_the_account_rate_and_a_refused_one_is_neither_audited_nor_billed()
+    {
+        var (accountId, apiKey) = await Host.CreateAccountAsync();
+        await ConnectBitwardenAsync(apiKey, NewClientId(), ScriptedItems.Login("gh", "GitHub", "https://github.com", password: "gh-password"));
+        var run = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new System.Text.Json.Nodes.JsonObject { ["use_vault"] = true }), 201))!;
+        async Task<HttpResponseMessage> ReadAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{run["runId"]}/credentials?domain=github.com");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
+            return await Host.Client.SendAsync(request);
+        }
+
+        // Connect and create-run spent 2 of the 5; three reads pass, the fourth is refused until the minute turns.
+        for (var i = 0; i < 3; i++)
+        {
+            await HttpAssert.Status(await ReadAsync(), 200);
+        }
+
+        var refused = await ReadAsync();
+        Assert.Equal(TimeSpan.FromSeconds(40), refused.Headers.RetryAfter?.Delta);
+        await HttpAssert.Error(refused, 429, Vault.Core.Errors.ErrorCodes.RateLimitExceeded);
+
+        var audit = await ((Vault.Core.Runs.AuditLog)Host.Services.GetService(typeof(Vault.Core.Runs.AuditLog))!).ReadAsync(run["runId"]!.GetValue<string>(), CancellationToken.None);
+        Assert.Equal(3, audit.Count);
+        var metering = (Vault.Core.Accounts.Metering)Host.Services.GetService(typeof(Vault.Core.Accounts.Metering))!;
+        var today = new DateOnly(2026, 11, 24);
+        Assert.Equal(3, (await metering.ReadAsync(accountId, today, today, CancellationToken.None)).Single().ByRoute["GET /v1/runs/{runId}/credentials"]);
+
+        Clock.Advance(TimeSpan.FromSeconds(40));
+        await HttpAssert.Status(await ReadAsync(), 200);
+    }
+}
+
 /// <summary>Two instances (two hosts on the same storage) share each account's rate: the limit holds for the service, not per instance.</summary>
 public sealed class SharedRateLimitTests : IAsyncLifetime
 {

@@ -18,8 +18,11 @@ public sealed class ItemWriteBackTests
 {
     private static readonly string Account = "acct-" + Ids.RandomBase32(6);
 
-    private static ItemCache NewCache() =>
-        new(new Tables(new TableServiceClient(AzuriteStorage.ConnectionString), Options.Create(new VaultOptions { TablePrefix = "t" + Ids.RandomBase32(8) })));
+    private static ItemCache NewCache()
+    {
+        var tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString), Options.Create(new VaultOptions { TablePrefix = "t" + Ids.RandomBase32(8) }));
+        return new ItemCache(tables, new ItemReadCache(tables));
+    }
 
     private static StoredItem Pending(string label, string? username = "listed") => new(
         new CachedItem("cred:conn-1:v1:i1", "conn-1", true, new ItemData("1password", "v1", "Team", label, username,

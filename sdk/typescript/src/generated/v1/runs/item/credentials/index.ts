@@ -16,6 +16,7 @@ export interface CredentialsRequestBuilder extends BaseRequestBuilder<Credential
      * @returns {Promise<RunCredentials>}
      * @throws {ErrorEscaped} error when the service returns a 400 status code
      * @throws {ErrorEscaped} error when the service returns a 401 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
      * @throws {ErrorEscaped} error when the service returns a 500 status code
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
@@ -50,6 +51,7 @@ export const CredentialsRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             400: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },

@@ -1,0 +1,76 @@
+using Azure;
+using Azure.Data.Tables;
+using Vault.Core.Common;
+
+namespace Vault.Core.Storage;
+
+/// <summary>
+/// Inserts of new rows that many concurrent calls make into one partition (the account's metering rows, a run's audit
+/// rows), sent together: the rows of callers that arrive while an insert of their partition is in flight go as the next
+/// entity-group transaction (at most <see cref="MaxRowsPerTransaction"/>, Table Storage's limit). Each caller still
+/// returns only once its own row is stored, and fails when it is not, so "written before the call is answered" keeps
+/// holding; what changes is that 50 concurrent calls cost a few round trips instead of 50.
+/// <para>
+/// Rows must be keyed so that only an earlier try of the same write can already hold the key: an existing row is
+/// then that write, landed, and counts as inserted (a transaction that meets one is repeated row by row to tell).
+/// </para>
+/// </summary>
+public sealed class GroupedInserts
+{
+    public const int MaxRowsPerTransaction = 100;
+    private static readonly TimeSpan FlightTimeout = TimeSpan.FromSeconds(30);
+    private readonly CallGroups<(string Table, string Partition), (TableClient Table, TableEntity Row), bool> _groups;
+
+    public GroupedInserts() => _groups = new(InsertGroupAsync, MaxRowsPerTransaction);
+
+    /// <summary>Stores <paramref name="row"/>, alone or with the concurrent inserts of its partition.</summary>
+    public Task InsertAsync(TableClient table, TableEntity row, CancellationToken ct) =>
+        _groups.CallAsync((table.Name, row.PartitionKey), (table, row), ct);
+
+    private static async Task InsertGroupAsync((string Table, string Partition) key, IReadOnlyList<GroupedCall<(TableClient Table, TableEntity Row), bool>> group)
+    {
+        var table = group[0].Input.Table;
+        // The flight is shared by every caller of the group, so no one caller's cancellation may abort it.
+        using var flight = new CancellationTokenSource(FlightTimeout);
+        if (group.Count == 1)
+        {
+            await InsertOneAsync(group[0], flight.Token).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await table.SubmitTransactionAsync(group.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c.Input.Row)), flight.Token)
+                .ConfigureAwait(false);
+            foreach (var call in group)
+            {
+                call.Succeed(true);
+            }
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // One row was already there (an earlier try of its own write): nothing of this transaction was stored.
+            foreach (var call in group)
+            {
+                await InsertOneAsync(call, flight.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task InsertOneAsync(GroupedCall<(TableClient Table, TableEntity Row), bool> call, CancellationToken ct)
+    {
+        try
+        {
+            await call.Input.Table.AddEntityAsync(call.Input.Row, ct).ConfigureAwait(false);
+            call.Succeed(true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            call.Succeed(true);
+        }
+        catch (Exception ex)
+        {
+            call.Fail(ex);
+        }
+    }
+}
