@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<GroupedInserts>();
+        services.AddSingleton<CallLedger>();
         services.AddSingleton<Metering>();
         services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();

@@ -9,19 +9,19 @@ public sealed record UsageDay(string Date, long Calls, IReadOnlyDictionary<strin
 /// <summary>
 /// Pay-per-call metering with no hot entity.
 /// <para>
-/// Guarantee: a billable call is counted exactly once. Before the call is answered, one row keyed by the call's
-/// request id (80 random bits) is inserted under the account (<see cref="UsageKeys.Call"/>). Calls never write the same
-/// row, so concurrent calls on any number of instances do not contend (no ETag, no read-modify-write); concurrent calls
-/// of one instance send their rows together (<see cref="GroupedInserts"/>), each still waiting for its own. A retry of
-/// our own write, by the SDK or by us, is an insert of the same key: a 409 means the first try landed, so it is counted
-/// once.
-/// Counting happens before the answer is sent, so a restart cannot fall between answering and counting; a call whose
-/// row cannot be written within <see cref="WriteBudget"/> is answered 503 (not billable) and its row, if it landed late,
-/// is removed. <see cref="UsageRollup"/> later folds sealed minutes into minute, hour and day rows and moves the
-/// account's watermark; a read takes rollups below the watermark and call rows above it, so each call is read once.
+/// Guarantee: a billable call is counted exactly once. Before the call is answered, a row keyed by the call's request
+/// id (80 random bits) is inserted under the account, in one entity-group transaction with this instance's counter row
+/// of that minute (<see cref="CallLedger"/>: a call row exists exactly when it is counted). Concurrent calls of an
+/// instance share one transaction and no two instances write the same row, so calls do not contend (no shared counter,
+/// no retry storm). A retry of our own write, by the SDK or by us, finds its call row already there (409): the first
+/// try landed and counted it, so it is counted once. Counting happens before the answer is sent, so a restart cannot
+/// fall between answering and counting; a call that cannot be recorded within <see cref="WriteBudget"/> is answered
+/// 503 (not billable) and its row, if it landed late, is removed with its count. <see cref="UsageRollup"/> later folds
+/// sealed minutes' counters into minute, hour and day rows and moves the account's watermark; a read takes rollups
+/// below the watermark and counter rows above it, so each call is read once and a read never touches call rows.
 /// </para>
 /// </summary>
-public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup rollup, TimeProvider clock)
+public sealed class Metering(Tables tables, CallLedger ledger, UsageRollup rollup, TimeProvider clock)
 {
     /// <summary>How long a call may take to be counted; well inside <see cref="UsageRollup.Grace"/>.</summary>
     public static readonly TimeSpan WriteBudget = TimeSpan.FromSeconds(20);
@@ -30,7 +30,6 @@ public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup 
     public async Task CountAsync(string accountId, string route, string requestId, CancellationToken ct)
     {
         var minute = UsageKeys.FloorMinute(clock.GetUtcNow().UtcDateTime);
-        var row = new TableEntity(accountId, UsageKeys.Call(minute, requestId)) { ["Route"] = route };
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(WriteBudget);
         var table = await tables.UsageAsync(budget.Token).ConfigureAwait(false);
@@ -40,13 +39,13 @@ public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup 
             {
                 try
                 {
-                    // An existing row is an earlier try of this same call that landed: counted all the same.
-                    await inserts.InsertAsync(table, row, budget.Token).ConfigureAwait(false);
+                    await ledger.RecordAsync(table, accountId, minute, requestId, route, budget.Token).ConfigureAwait(false);
                     break;
                 }
                 catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex) && attempt < 4 && !budget.IsCancellationRequested)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, budget.Token).ConfigureAwait(false);
+                    // A back-off inside a real-time budget: a mechanism, not business time, so not the TimeProvider's.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), budget.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -55,9 +54,9 @@ public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup 
             // Not counted, so not billable: make sure a try that landed after we gave up does not count it either.
             try
             {
-                await table.DeleteEntityAsync(accountId, row.RowKey, ETag.All, CancellationToken.None).ConfigureAwait(false);
+                await ledger.RemoveAsync(table, accountId, minute, requestId, route, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (RequestFailedException)
+            catch (Exception)
             {
             }
 
@@ -77,13 +76,13 @@ public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup 
         var w = watermark ?? DateTime.MinValue;
 
         // Below the watermark: whole days as day rows, then the watermark's day as hour rows up to its hour, then that
-        // hour as minute rows up to the watermark. From the watermark on: the call rows themselves.
+        // hour as minute rows up to the watermark. From the watermark on: the instances' counter rows.
         var parts = new[]
         {
             ReadRollupsAsync(table, accountId, UsageKeys.DayPrefix, start, Min(end, w.Date), ct),
             ReadRollupsAsync(table, accountId, UsageKeys.HourPrefix, Max(start, w.Date), Min(end, UsageKeys.FloorHour(w)), ct),
             ReadRollupsAsync(table, accountId, UsageKeys.MinutePrefix, Max(start, UsageKeys.FloorHour(w)), Min(end, w), ct),
-            ReadCallsAsync(table, accountId, Max(start, w), end, ct),
+            ReadCountersAsync(table, accountId, Max(start, w), end, ct),
         };
         var days = new SortedDictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
@@ -118,19 +117,18 @@ public sealed class Metering(Tables tables, GroupedInserts inserts, UsageRollup 
         return result;
     }
 
-    private static async Task<List<(string Day, IReadOnlyDictionary<string, long> ByRoute)>> ReadCallsAsync(
+    private static async Task<List<(string Day, IReadOnlyDictionary<string, long> ByRoute)>> ReadCountersAsync(
         TableClient table, string accountId, DateTime from, DateTime to, CancellationToken ct)
     {
         var byDay = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         if (from < to)
         {
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.CallPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.CallPrefix, to)}");
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Route"], cancellationToken: ct).ConfigureAwait(false))
+                $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.ShardPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.ShardPrefix, to)}");
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "ByRoute"], cancellationToken: ct).ConfigureAwait(false))
             {
-                var day = entity.RowKey.Substring(UsageKeys.CallPrefix.Length, 8);
-                var routes = byDay.TryGetValue(day, out var r) ? r : byDay[day] = new(StringComparer.Ordinal);
-                routes[entity.GetString("Route")] = routes.GetValueOrDefault(entity.GetString("Route")) + 1;
+                var day = entity.RowKey.Substring(UsageKeys.ShardPrefix.Length, 8);
+                RouteCounts.AddInto(byDay.TryGetValue(day, out var r) ? r : byDay[day] = new(StringComparer.Ordinal), RouteCounts.Parse(entity.GetString("ByRoute")));
             }
         }
 

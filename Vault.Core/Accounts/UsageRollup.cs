@@ -7,13 +7,14 @@ using Vault.Core.Storage;
 namespace Vault.Core.Accounts;
 
 /// <summary>
-/// Folds an account's call rows into minute, hour and day rollups so a usage read is a few small range queries, not a
-/// scan. Only sealed minutes are folded: those ending <see cref="Grace"/> before now, by which time every call stamped
-/// with them has been written or given up (<see cref="Metering.WriteBudget"/>), with room for clock skew between
-/// instances. A rollup row is recomputed from the tier below it, and each step writes its rows together with the
+/// Folds an account's per-instance minute counters (<see cref="CallLedger"/>) into minute, hour and day rollups so a
+/// usage read is a few small range queries, not a scan. Only sealed minutes are folded: those ending <see cref="Grace"/>
+/// before now, by which time every call stamped with them has been written or given up
+/// (<see cref="Metering.WriteBudget"/>), with room for clock skew between instances. A rollup row is recomputed from the tier below it, and each step writes its rows together with the
 /// watermark in one entity-group transaction conditional on the watermark's ETag: two instances rolling at once
-/// cannot both write, and a reader never sees the watermark without its rows. Call and minute rows well below the
-/// watermark are deleted afterwards (a read never looks below it), so the table stays small.
+/// cannot both write, and a reader never sees the watermark without its rows. Afterwards call rows below the watermark
+/// (needed only while their call's write could still be retried) and counter and minute rows well below it are deleted,
+/// so the table stays small.
 /// </summary>
 public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<UsageRollup> logger)
 {
@@ -71,7 +72,7 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
         var table = await tables.UsageAsync(ct).ConfigureAwait(false);
         var mark = await ReadWatermarkAsync(table, accountId, ct).ConfigureAwait(false);
         var sealedBefore = SealedBefore;
-        if ((mark.Through ?? await FirstCallMinuteAsync(table, accountId, ct).ConfigureAwait(false)) is not { } start || start >= sealedBefore)
+        if ((mark.Through ?? await FirstCountedMinuteAsync(table, accountId, ct).ConfigureAwait(false)) is not { } start || start >= sealedBefore)
         {
             return mark.Through;
         }
@@ -102,17 +103,15 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
     private async Task<ETag?> StepAsync(TableClient table, string accountId, DateTime from, DateTime to, ETag? watermarkETag, CancellationToken ct)
     {
         var minutes = new SortedDictionary<DateTime, Dictionary<string, long>>();
-        var calls = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.CallPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.CallPrefix, to)}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(calls, maxPerPage: 1000, select: ["RowKey", "Route"], cancellationToken: ct).ConfigureAwait(false))
+        var counters = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {accountId} and RowKey ge {UsageKeys.Key(UsageKeys.ShardPrefix, from)} and RowKey lt {UsageKeys.Key(UsageKeys.ShardPrefix, to)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(counters, maxPerPage: 1000, select: ["RowKey", "ByRoute"], cancellationToken: ct).ConfigureAwait(false))
         {
             var minute = UsageKeys.MinuteOfRow(entity.RowKey);
-            var routes = minutes.TryGetValue(minute, out var r) ? r : minutes[minute] = new(StringComparer.Ordinal);
-            var route = entity.GetString("Route");
-            routes[route] = routes.GetValueOrDefault(route) + 1;
+            RouteCounts.AddInto(minutes.TryGetValue(minute, out var r) ? r : minutes[minute] = new(StringComparer.Ordinal), RouteCounts.Parse(entity.GetString("ByRoute")));
         }
 
-        var writes = minutes.Select(m => Row(accountId, UsageKeys.Key(UsageKeys.MinutePrefix, m.Key), m.Value)).ToList();
+        var writes = minutes.Where(m => m.Value.Values.Sum() != 0).Select(m => Row(accountId, UsageKeys.Key(UsageKeys.MinutePrefix, m.Key), m.Value)).ToList();
         var hourStart = UsageKeys.FloorHour(from);
         if (to == hourStart.AddHours(1))
         {
@@ -154,15 +153,16 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
     }
 
     /// <summary>
-    /// Rows no read or rollup needs any more: call rows and minute rows well below the watermark (the margin covers a
-    /// read that took the previous watermark a moment ago). Best effort: a leftover row is below the watermark and
-    /// never counted again.
+    /// Rows no read or rollup needs any more: call rows below the watermark (no read uses them; their calls' writes are
+    /// long over), counter and minute rows well below it (the margin covers a read that took the previous watermark a
+    /// moment ago). Best effort: a leftover row is below the watermark and never counted again.
     /// </summary>
     private async Task CleanUpAsync(TableClient table, string accountId, DateTime through, CancellationToken ct)
     {
         try
         {
-            await DeleteBelowAsync(table, accountId, UsageKeys.CallPrefix, through - (ReadLag + ReadLag), ct).ConfigureAwait(false);
+            await DeleteBelowAsync(table, accountId, UsageKeys.CallPrefix, through, ct).ConfigureAwait(false);
+            await DeleteBelowAsync(table, accountId, UsageKeys.ShardPrefix, through - (ReadLag + ReadLag), ct).ConfigureAwait(false);
             await DeleteBelowAsync(table, accountId, UsageKeys.MinutePrefix, UsageKeys.FloorHour(through).AddHours(-1), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
@@ -212,9 +212,9 @@ public sealed class UsageRollup(Tables tables, TimeProvider clock, ILogger<Usage
         return stored.HasValue ? (UsageKeys.ParseMinute(stored.Value!.GetString("Through")), stored.Value.ETag) : (null, null);
     }
 
-    private static async Task<DateTime?> FirstCallMinuteAsync(TableClient table, string accountId, CancellationToken ct)
+    private static async Task<DateTime?> FirstCountedMinuteAsync(TableClient table, string accountId, CancellationToken ct)
     {
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, UsageKeys.CallPrefix), maxPerPage: 1,
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, UsageKeys.ShardPrefix), maxPerPage: 1,
             select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
         {
             return UsageKeys.MinuteOfRow(entity.RowKey);

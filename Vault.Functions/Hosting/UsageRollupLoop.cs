@@ -7,7 +7,7 @@ namespace Vault.Functions.Hosting;
 /// <summary>
 /// The background step of metering, in every instance (Functions worker and standalone alike): every
 /// <see cref="Interval"/> it rolls up the accounts this instance metered. Correctness does not depend on it (a usage
-/// read counts call rows above the watermark and catches a lagging account up itself); it keeps reads small.
+/// read counts the counter rows above the watermark and catches a lagging account up itself); it keeps reads small.
 /// </summary>
 public sealed class UsageRollupLoop(UsageRollup rollup, TimeProvider clock, ILogger<UsageRollupLoop> logger) : BackgroundService
 {
