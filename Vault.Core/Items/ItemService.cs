@@ -28,16 +28,30 @@ public sealed class ItemService(ItemCache cache, IConnectionPresence connections
             ? domain
             : throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
 
+    /// <summary>
+    /// Enables or disables an item, conditional on the item as read (its id row's ETag): a sync or delete that lands in
+    /// between is not overwritten; the change is applied again to what it left, or the item is gone (404).
+    /// </summary>
     public async Task<CachedItem> SetEnabledAsync(string accountId, string itemId, bool enabled, CancellationToken ct)
     {
-        var stored = await cache.GetAsync(accountId, itemId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
-        if (stored.Item.Enabled == enabled)
+        for (var attempt = 1; ; attempt++)
         {
-            return stored.Item;
-        }
+            var stored = await cache.GetAsync(accountId, itemId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
+            if (stored.Item.Enabled == enabled)
+            {
+                return stored.Item;
+            }
 
-        var changed = stored with { Item = stored.Item with { Enabled = enabled } };
-        await cache.WriteAsync(accountId, [changed], [], ct).ConfigureAwait(false);
-        return changed.Item;
+            var changed = stored with { Item = stored.Item with { Enabled = enabled } };
+            if (await cache.TryReplaceAsync(accountId, stored, changed, ct).ConfigureAwait(false))
+            {
+                return changed.Item;
+            }
+
+            if (attempt == 5)
+            {
+                throw ApiErrors.VaultUnavailable("The item kept changing while it was updated; retry.");
+            }
+        }
     }
 }
