@@ -25,23 +25,36 @@ public static class WholeVaultRunBenchmark
             new { provider = "bitwarden", clientId = "user.00000000-0000-0000-0000-000000000001", clientSecret = "x", masterPassword = "y" })).EnsureSuccessStatusCode());
         Console.WriteLine($"connect + first sync of {itemCount} items: {connect.TotalSeconds:F2} s");
 
-        JsonObject? run = null;
+        var runs = new List<JsonObject>();
         var creations = new List<double>();
         for (var i = 0; i < 3; i++)
         {
-            var took = await Stats.TimeAsync(async () => run = (await (await http.PostAsJsonAsync("/v1/runs", new { use_vault = true })).EnsureSuccessStatusCode()
-                .Content.ReadFromJsonAsync<JsonObject>())!);
+            var took = await Stats.TimeAsync(async () => runs.Add((await (await http.PostAsJsonAsync("/v1/runs", new { use_vault = true })).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<JsonObject>())!));
             creations.Add(took.TotalMilliseconds);
         }
 
-        Console.WriteLine($"POST /v1/runs use_vault=true ({run!["credentials"]!.AsArray().Count} granted): {string.Join(", ", creations.Select(c => $"{c:F0} ms"))}");
-        using var agent = new HttpClient { BaseAddress = http.BaseAddress };
-        agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
-        var path = $"/v1/runs/{run["runId"]}/credentials?domain=shop3.com";
+        Console.WriteLine($"POST /v1/runs use_vault=true ({runs[0]["credentials"]!.AsArray().Count} granted): {string.Join(", ", creations.Select(c => $"{c:F0} ms"))}");
+        HttpClient Agent(JsonObject run)
+        {
+            var agent = new HttpClient { BaseAddress = http.BaseAddress };
+            agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
+            return agent;
+        }
+
+        string PathOf(JsonObject run) => $"/v1/runs/{run["runId"]}/credentials?domain=shop3.com";
+
+        // The process's first credential read also pays for compiling the route; a new run's first read in a warm
+        // process is what an agent platform sees, and then every read after it.
+        using var firstAgent = Agent(runs[0]);
+        var coldProcess = await Stats.TimeAsync(async () => (await firstAgent.GetAsync(PathOf(runs[0]))).EnsureSuccessStatusCode());
+        using var agent = Agent(runs[2]);
+        var path = PathOf(runs[2]);
         var first = await Stats.TimeAsync(async () => (await agent.GetAsync(path)).EnsureSuccessStatusCode());
         var count = (await agent.GetFromJsonAsync<JsonObject>(path))!["credentials"]!.AsArray().Count;
         var read = await Stats.SampleAsync(200, async () => (await agent.GetAsync(path)).EnsureSuccessStatusCode());
-        Console.WriteLine($"GET /v1/runs/{{id}}/credentials?domain=shop3.com ({count} items): first call {first.TotalMilliseconds:F1} ms, then median {read.Median:F1} ms, p95 {read.P95:F1} ms");
+        Console.WriteLine($"GET /v1/runs/{{id}}/credentials?domain=shop3.com: the process's first read {coldProcess.TotalMilliseconds:F1} ms (compiles the route)");
+        Console.WriteLine($"GET /v1/runs/{{id}}/credentials?domain=shop3.com ({count} items): a new run's first read {first.TotalMilliseconds:F1} ms, then median {read.Median:F1} ms, p95 {read.P95:F1} ms");
     }
 }
 

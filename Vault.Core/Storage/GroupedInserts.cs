@@ -5,8 +5,8 @@ using Vault.Core.Common;
 namespace Vault.Core.Storage;
 
 /// <summary>
-/// Inserts of new rows that many concurrent calls make into one partition (the account's metering rows, a run's audit
-/// rows), sent together: the rows of callers that arrive while an insert of their partition is in flight go as the next
+/// Inserts of new rows that many concurrent calls make into one partition (a run's audit rows, read by many agent calls
+/// at once), sent together: the rows of callers that arrive while an insert of their partition is in flight go as the next
 /// entity-group transaction (at most <see cref="MaxRowsPerTransaction"/>, Table Storage's limit). Each caller still
 /// returns only once its own row is stored, and fails when it is not, so "written before the call is answered" keeps
 /// holding; what changes is that 50 concurrent calls cost a few round trips instead of 50.
