@@ -9,8 +9,14 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
     /// <summary>The route as billed and documented, e.g. <c>GET /v1/vault/items</c>.</summary>
     public string Key => $"{Method} /{Template}";
 
-    /// <summary>A route of the public API (under <c>v1/</c>), as opposed to the dashboard's page and files.</summary>
-    public bool IsApi => Template.StartsWith("v1/", StringComparison.Ordinal);
+    /// <summary>
+    /// A route of the public API (under <c>v1/</c>), as opposed to the dashboard's page and files and the catch-all that
+    /// answers unknown API paths.
+    /// </summary>
+    public bool IsApi => Template.StartsWith("v1/", StringComparison.Ordinal) && !IsCatchAll;
+
+    /// <summary>A template ending in a catch-all parameter (<c>{*name}</c>): it matches whole subtrees.</summary>
+    public bool IsCatchAll => Template.Contains("{*", StringComparison.Ordinal);
 
     /// <summary>What the OpenAPI document says of it; null for a function outside the JSON API.</summary>
     public OpenApi.ApiOperationAttribute? Operation { get; } = Handler.GetCustomAttribute<OpenApi.ApiOperationAttribute>();
@@ -23,7 +29,9 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
 public static class FunctionRoutes
 {
     private static readonly Lazy<IReadOnlyList<FunctionRoute>> AllRoutes = new(Discover);
-    private static readonly Lazy<Dictionary<string, FunctionRoute>> ByName = new(() => AllRoutes.Value.ToDictionary(r => r.Name, StringComparer.Ordinal));
+    // A function with several methods has a route per method; any of them names it.
+    private static readonly Lazy<Dictionary<string, FunctionRoute>> ByName =
+        new(() => AllRoutes.Value.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
 
     public static IReadOnlyList<FunctionRoute> All => AllRoutes.Value;
 

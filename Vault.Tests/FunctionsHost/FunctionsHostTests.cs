@@ -203,11 +203,10 @@ public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITe
         await HttpAssert.Error(await SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey,
             new JsonObject { ["provider"] = "1password", ["token"] = revoked.MintToken() }), 400, ErrorCodes.InvalidVaultToken);
 
-        // An unknown route never reaches the app under the host: the host answers 404 itself (standalone: the contract body).
-        using (var unknown = await Client.GetAsync("/v1/no-such-route"))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        }
+        // An unknown API path, or a known one with another method, is the contract's 404 body under the host too.
+        await HttpAssert.Error(await Client.GetAsync("/v1/no-such-route"), 404, ErrorCodes.NotFound);
+        await HttpAssert.Error(await SendAsync(HttpMethod.Put, "/v1/usage", apiKey), 404, ErrorCodes.NotFound);
+        await HttpAssert.Status(await Client.GetAsync("/v1/health"), 200); // declared routes still win over the catch-all
 
         using var credentials = new HttpRequestMessage(HttpMethod.Get, "/v1/runs/run-unknown/credentials");
         credentials.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-run-token");

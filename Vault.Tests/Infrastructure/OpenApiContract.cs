@@ -35,7 +35,9 @@ public sealed partial class OpenApiContract
         }
 
         // Functions outside the JSON API (the HTML reference) are judged by their own tests.
-        _undocumentedRoutes = FunctionRoutes.All.Where(r => r.Operation is null).Select(r => TemplatePattern("/" + r.Template)).ToList();
+        // The catch-all for unknown API paths is not one of them: what it answers is the contract's 404 below.
+        _undocumentedRoutes = FunctionRoutes.All.Where(r => r.Operation is null && r.Template != Vault.Functions.Functions.NotFoundFunctions.Template)
+            .Select(r => TemplatePattern("/" + r.Template)).ToList();
     }
 
     /// <summary>One contract per distinct document, shared by every host that serves it.</summary>
@@ -43,14 +45,16 @@ public sealed partial class OpenApiContract
         ByDocument.GetOrAdd(Convert.ToHexString(SHA256.HashData(document)), _ => new OpenApiContract(JsonNode.Parse(document)!.AsObject()));
 
     /// <summary>Null when the answer is what the document says; otherwise what is wrong.</summary>
-    /// <param name="unknownRoutesAnsweredByHost">Under the Functions host a route no function declares never reaches the app.</param>
+    /// <param name="unknownRoutesAnsweredByHost">
+    /// Under the Functions host a path outside <c>/v1/</c> that no function declares never reaches the app.
+    /// </param>
     public string? Check(string method, string path, int status, string? mediaType, string body, bool unknownRoutesAnsweredByHost = false)
     {
         var candidates = _operations.Where(o => o.Pattern.IsMatch(path)).ToList();
         var operation = candidates.Where(o => o.Method == method).OrderBy(o => o.Template.Count(c => c == '{')).FirstOrDefault();
         if (operation is null)
         {
-            if (_undocumentedRoutes.Any(r => r.IsMatch(path)) || (unknownRoutesAnsweredByHost && candidates.Count == 0))
+            if (_undocumentedRoutes.Any(r => r.IsMatch(path)) || (unknownRoutesAnsweredByHost && candidates.Count == 0 && !path.StartsWith("/v1/", StringComparison.Ordinal)))
             {
                 return null;
             }
