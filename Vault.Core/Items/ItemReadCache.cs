@@ -34,7 +34,12 @@ public sealed class ItemReadCache(Tables tables)
     /// <summary>Results longer than this are read fresh each time rather than held in memory.</summary>
     public const int MaxCachedItems = 200;
 
-    private const int MaxEntries = 5_000;
+    /// <summary>
+    /// All copies together hold at most this many items (about 1 KiB each), so memory stays bounded per instance. Every
+    /// copy made is counted, replaced ones too: the count can only run ahead, so the cache starts over early, never late.
+    /// </summary>
+    private const int MaxHeldItems = 50_000;
+    private int _heldItems;
     private readonly ConcurrentDictionary<(string AccountId, object Read), Copy> _copies = new();
     private readonly CallGroups<string, TableClient, string> _stampReads = new(ReadStampsAsync, int.MaxValue);
 
@@ -55,11 +60,14 @@ public sealed class ItemReadCache(Tables tables)
 
         var madeAt = Stopwatch.GetTimestamp();
         var value = await read().ConfigureAwait(false);
-        if (itemCount(value) <= MaxCachedItems)
+        var items = itemCount(value);
+        if (items <= MaxCachedItems)
         {
-            if (_copies.Count >= MaxEntries)
+            if (Interlocked.Add(ref _heldItems, items + 1) > MaxHeldItems)
             {
-                _copies.Clear(); // cheap and rare: a miss only costs the read it would have saved
+                // Cheap and rare: start over (a miss only costs the read it would have saved).
+                _copies.Clear();
+                Interlocked.Exchange(ref _heldItems, items + 1);
             }
 
             _copies[key] = new Copy(stamp, value, madeAt);
