@@ -25,7 +25,6 @@ public sealed class CallLedger
 {
     private const int MaxActionsPerTransaction = 100;
     private const int MaxKnownCounters = 20_000;
-    private static readonly TimeSpan FlightTimeout = TimeSpan.FromSeconds(30);
     private readonly string _instance = Ids.RandomBase32(8).ToLowerInvariant();
     private readonly ConcurrentDictionary<(string AccountId, DateTime Minute), Counter> _counters = new();
     private readonly CallGroups<string, Entry, bool> _groups;
@@ -40,14 +39,13 @@ public sealed class CallLedger
     public Task RemoveAsync(TableClient table, string accountId, DateTime minute, string requestId, string route, CancellationToken ct) =>
         _groups.CallAsync(accountId, new Entry(table, accountId, minute, requestId, route, Remove: true), ct);
 
-    private async Task WriteGroupAsync(string accountId, IReadOnlyList<GroupedCall<Entry, bool>> group)
+    private async Task WriteGroupAsync(string accountId, IReadOnlyList<GroupedCall<Entry, bool>> group, CancellationToken ct)
     {
-        using var flight = new CancellationTokenSource(FlightTimeout);
         if (group.Count > 1)
         {
             try
             {
-                await WriteAsync(group.Select(c => c.Input).ToList(), flight.Token).ConfigureAwait(false);
+                await WriteAsync(group.Select(c => c.Input).ToList(), ct).ConfigureAwait(false);
                 foreach (var call in group)
                 {
                     call.Succeed(true);
@@ -66,7 +64,7 @@ public sealed class CallLedger
         {
             try
             {
-                await WriteOneAsync(call.Input, flight.Token).ConfigureAwait(false);
+                await WriteOneAsync(call.Input, ct).ConfigureAwait(false);
                 call.Succeed(true);
             }
             catch (Exception ex)
@@ -133,10 +131,11 @@ public sealed class CallLedger
         }
         catch (Exception)
         {
-            // The outcome may be unknown: what is stored is read again before the next write.
+            // The outcome may be unknown: what is stored is read again before the next write (writes of one account
+            // are serialized, so nothing else touches these entries meanwhile).
             foreach (var (counter, _) in updates)
             {
-                _counters.TryRemove(new KeyValuePair<(string, DateTime), Counter>((accountId, counter.Minute), counter));
+                _counters.TryRemove((accountId, counter.Minute), out _);
             }
 
             throw;
@@ -145,8 +144,14 @@ public sealed class CallLedger
         for (var i = 0; i < updates.Count; i++)
         {
             var (counter, counts) = updates[i];
-            var etag = response.Value[entries.Count + i].Headers.ETag;
-            Remember(accountId, etag is { } known ? counter with { Counts = counts, ETag = known } : null, counter.Minute);
+            if (response.Value[entries.Count + i].Headers.ETag is { } etag)
+            {
+                Remember(accountId, counter with { Counts = counts, ETag = etag });
+            }
+            else
+            {
+                _counters.TryRemove((accountId, counter.Minute), out _); // no ETag answered: read it next time
+            }
         }
     }
 
@@ -164,20 +169,14 @@ public sealed class CallLedger
             : new Counter(minute, new Dictionary<string, long>(StringComparer.Ordinal), null);
     }
 
-    private void Remember(string accountId, Counter? counter, DateTime minute)
+    private void Remember(string accountId, Counter counter)
     {
-        if (counter is null)
-        {
-            _counters.TryRemove((accountId, minute), out _);
-            return;
-        }
-
         if (_counters.Count >= MaxKnownCounters)
         {
             _counters.Clear(); // forgetting only costs a read of each counter when it is next written
         }
 
-        _counters[(accountId, minute)] = counter;
+        _counters[(accountId, counter.Minute)] = counter;
     }
 
     private sealed record Entry(TableClient Table, string AccountId, DateTime Minute, string RequestId, string Route, bool Remove)

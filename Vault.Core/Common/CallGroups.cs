@@ -27,15 +27,16 @@ public sealed class GroupedCall<TInput, TResult>(TInput input)
 /// the point: storage work stops growing with the call rate.
 /// </summary>
 /// <remarks>
-/// A cancelled caller whose call no run has taken yet is withdrawn (its input is never used); once taken, the caller
-/// waits (up to <see cref="TakenCallGrace"/>) for the run to finish before its cancellation surfaces, so a caller that
-/// undoes its write after giving up never undoes it before it landed.
+/// A run serves several callers, so no one caller's cancellation may abort it: it gets its own token, cancelled after
+/// <see cref="RunTimeout"/>. A cancelled caller whose call no run has taken yet is withdrawn (its input is never used);
+/// once taken, the caller waits for the run to finish before its cancellation surfaces, so a caller that undoes its
+/// write after giving up never undoes it before it landed.
 /// </remarks>
 public sealed class CallGroups<TKey, TInput, TResult>(
-    Func<TKey, IReadOnlyList<GroupedCall<TInput, TResult>>, Task> run, int maxGroupSize)
+    Func<TKey, IReadOnlyList<GroupedCall<TInput, TResult>>, CancellationToken, Task> run, int maxGroupSize)
     where TKey : notnull
 {
-    public static readonly TimeSpan TakenCallGrace = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<TKey, Queue> _queues = new();
 
     public async Task<TResult> CallAsync(TKey key, TInput input, CancellationToken ct)
@@ -83,7 +84,8 @@ public sealed class CallGroups<TKey, TInput, TResult>(
 
             try
             {
-                await call.Done.WaitAsync(TakenCallGrace, CancellationToken.None).ConfigureAwait(false);
+                // A run ends by its timeout; the margin only guards against one that ignores its token.
+                await call.Done.WaitAsync(RunTimeout + RunTimeout, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -120,7 +122,8 @@ public sealed class CallGroups<TKey, TInput, TResult>(
 
             try
             {
-                await run(key, group).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(RunTimeout);
+                await run(key, group, timeout.Token).ConfigureAwait(false);
                 foreach (var call in group)
                 {
                     call.Fail(new InvalidOperationException("The group's run did not answer this call."));

@@ -84,11 +84,9 @@ public sealed class ItemReadCache(Tables tables)
         await stamps.UpsertEntityAsync(new TableEntity(accountId, StampRow), TableUpdateMode.Replace, ct).ConfigureAwait(false);
     }
 
-    private static async Task ReadStampsAsync(string accountId, IReadOnlyList<GroupedCall<TableClient, string>> callers)
+    private static async Task ReadStampsAsync(string accountId, IReadOnlyList<GroupedCall<TableClient, string>> callers, CancellationToken ct)
     {
-        // Shared by every caller of the group: no one caller's cancellation may abort it.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var stored = await callers[0].Input.GetEntityIfExistsAsync<TableEntity>(accountId, StampRow, select: ["PartitionKey"], cancellationToken: timeout.Token)
+        var stored = await callers[0].Input.GetEntityIfExistsAsync<TableEntity>(accountId, StampRow, select: ["PartitionKey"], cancellationToken: ct)
             .ConfigureAwait(false);
         var stamp = stored.HasValue ? stored.Value!.ETag.ToString() : "none";
         foreach (var caller in callers)

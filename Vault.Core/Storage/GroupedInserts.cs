@@ -18,7 +18,6 @@ namespace Vault.Core.Storage;
 public sealed class GroupedInserts
 {
     public const int MaxRowsPerTransaction = 100;
-    private static readonly TimeSpan FlightTimeout = TimeSpan.FromSeconds(30);
     private readonly CallGroups<(string Table, string Partition), (TableClient Table, TableEntity Row), bool> _groups;
 
     public GroupedInserts() => _groups = new(InsertGroupAsync, MaxRowsPerTransaction);
@@ -27,20 +26,19 @@ public sealed class GroupedInserts
     public Task InsertAsync(TableClient table, TableEntity row, CancellationToken ct) =>
         _groups.CallAsync((table.Name, row.PartitionKey), (table, row), ct);
 
-    private static async Task InsertGroupAsync((string Table, string Partition) key, IReadOnlyList<GroupedCall<(TableClient Table, TableEntity Row), bool>> group)
+    private static async Task InsertGroupAsync(
+        (string Table, string Partition) key, IReadOnlyList<GroupedCall<(TableClient Table, TableEntity Row), bool>> group, CancellationToken ct)
     {
         var table = group[0].Input.Table;
-        // The flight is shared by every caller of the group, so no one caller's cancellation may abort it.
-        using var flight = new CancellationTokenSource(FlightTimeout);
         if (group.Count == 1)
         {
-            await InsertOneAsync(group[0], flight.Token).ConfigureAwait(false);
+            await InsertOneAsync(group[0], ct).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await table.SubmitTransactionAsync(group.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c.Input.Row)), flight.Token)
+            await table.SubmitTransactionAsync(group.Select(c => new TableTransactionAction(TableTransactionActionType.Add, c.Input.Row)), ct)
                 .ConfigureAwait(false);
             foreach (var call in group)
             {
@@ -52,7 +50,7 @@ public sealed class GroupedInserts
             // One row was already there (an earlier try of its own write): nothing of this transaction was stored.
             foreach (var call in group)
             {
-                await InsertOneAsync(call, flight.Token).ConfigureAwait(false);
+                await InsertOneAsync(call, ct).ConfigureAwait(false);
             }
         }
     }

@@ -9,15 +9,6 @@ public sealed record FunctionRoute(string Name, string Method, string Template, 
     /// <summary>The route as billed and documented, e.g. <c>GET /v1/vault/items</c>.</summary>
     public string Key => $"{Method} /{Template}";
 
-    /// <summary>
-    /// A route of the public API (under <c>v1/</c>), as opposed to the dashboard's page and files and the catch-all that
-    /// answers unknown API paths.
-    /// </summary>
-    public bool IsApi => Template.StartsWith("v1/", StringComparison.Ordinal) && !IsCatchAll;
-
-    /// <summary>A template ending in a catch-all parameter (<c>{*name}</c>): it matches whole subtrees.</summary>
-    public bool IsCatchAll => Template.Contains("{*", StringComparison.Ordinal);
-
     /// <summary>What the OpenAPI document says of it; null for a function outside the JSON API.</summary>
     public OpenApi.ApiOperationAttribute? Operation { get; } = Handler.GetCustomAttribute<OpenApi.ApiOperationAttribute>();
 }
@@ -34,9 +25,6 @@ public static class FunctionRoutes
         new(() => AllRoutes.Value.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
 
     public static IReadOnlyList<FunctionRoute> All => AllRoutes.Value;
-
-    /// <summary>The public API's routes: what the OpenAPI document describes and metering names.</summary>
-    public static IEnumerable<FunctionRoute> Api => AllRoutes.Value.Where(r => r.IsApi);
 
     public static FunctionRoute ByFunctionName(string name) =>
         ByName.Value.TryGetValue(name, out var route) ? route : throw new InvalidOperationException($"No HTTP function named {name}.");

@@ -17,17 +17,7 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
 {
     private T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
-    private async Task<List<TableEntity>> RowsAsync(string table, string accountId)
-    {
-        var client = new TableServiceClient(AzuriteStorage.ConnectionString).GetTableClient(Host.TablePrefix + table);
-        var rows = new List<TableEntity>();
-        await foreach (var row in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => AzuriteStorage.PartitionAsync(Host.TablePrefix + table, accountId);
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

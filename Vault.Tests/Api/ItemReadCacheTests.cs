@@ -40,22 +40,27 @@ public sealed class ItemReadCacheTests : IAsyncLifetime
         await HttpAssert.Status(await _writer.SendAsync(HttpMethod.Patch, "/v1/vault/items/" + Uri.EscapeDataString(itemId), apiKey,
             new JsonObject { ["enabled"] = enabled }), 200);
 
-    [Fact]
-    public async Task A_change_through_another_instance_is_seen_by_the_next_read_of_items_and_credentials()
+    /// <summary>A Bitwarden account with these items connected on the reader, and a whole-vault run; the id of the item labelled GitHub.</summary>
+    private async Task<(string ApiKey, string GitHubItemId, string RunId, string RunToken)> ConnectWithWholeVaultRunAsync(params Vault.Core.Providers.ProviderItem[] items)
     {
         var (_, apiKey) = await _reader.CreateAccountAsync();
         var clientId = "user." + Guid.NewGuid();
-        _reader.Bitwarden.Account(clientId).Items.AddRange([
-            Login("gh", "GitHub", "https://github.com/login", password: "gh-password"),
-            Login("gh2", "GitHub work", "https://github.com", password: "gh-work-password"),
-        ]);
+        _reader.Bitwarden.Account(clientId).Items.AddRange(items);
         var connection = (await HttpAssert.Status(await _reader.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new JsonObject
         {
             ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "client-secret-value-1", ["masterPassword"] = "master-password-value-1",
         }), 201))!;
         var github = connection["items"]!.AsArray().Single(i => i!["label"]!.GetValue<string>() == "GitHub")!["itemId"]!.GetValue<string>();
         var run = (await HttpAssert.Status(await _reader.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["use_vault"] = true }), 201))!;
-        var (runId, token) = (run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>());
+        return (apiKey, github, run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_change_through_another_instance_is_seen_by_the_next_read_of_items_and_credentials()
+    {
+        var (apiKey, github, runId, token) = await ConnectWithWholeVaultRunAsync(
+            Login("gh", "GitHub", "https://github.com/login", password: "gh-password"),
+            Login("gh2", "GitHub work", "https://github.com", password: "gh-work-password"));
 
         // Read twice on the reader, so its copies exist and are in use.
         for (var i = 0; i < 2; i++)
@@ -76,16 +81,7 @@ public sealed class ItemReadCacheTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_reads_on_one_instance_while_another_disables_an_item_never_hand_it_out_afterwards()
     {
-        var (_, apiKey) = await _reader.CreateAccountAsync();
-        var clientId = "user." + Guid.NewGuid();
-        _reader.Bitwarden.Account(clientId).Items.AddRange([Login("gh", "GitHub", "https://github.com/login", password: "gh-password")]);
-        var connection = (await HttpAssert.Status(await _reader.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new JsonObject
-        {
-            ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "client-secret-value-1", ["masterPassword"] = "master-password-value-1",
-        }), 201))!;
-        var github = connection["items"]!.AsArray().Single()!["itemId"]!.GetValue<string>();
-        var run = (await HttpAssert.Status(await _reader.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["use_vault"] = true }), 201))!;
-        var (runId, token) = (run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>());
+        var (apiKey, github, runId, token) = await ConnectWithWholeVaultRunAsync(Login("gh", "GitHub", "https://github.com/login", password: "gh-password"));
 
         // Readers keep the reader instance busy (copies made and used) while the item is disabled elsewhere.
         using var stop = new CancellationTokenSource();

@@ -11,7 +11,7 @@ public sealed class CallGroupsTests
         public SemaphoreSlim Release { get; } = new(0);
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task RunAsync(string key, IReadOnlyList<GroupedCall<int, int>> group)
+        public async Task RunAsync(string key, IReadOnlyList<GroupedCall<int, int>> group, CancellationToken ct)
         {
             lock (Groups)
             {
@@ -101,7 +101,7 @@ public sealed class CallGroupsTests
     public async Task A_failed_run_fails_every_caller_of_its_group_and_the_next_group_runs()
     {
         var attempt = 0;
-        var groups = new CallGroups<string, int, int>((_, group) =>
+        var groups = new CallGroups<string, int, int>((_, group, _) =>
         {
             if (Interlocked.Increment(ref attempt) == 1)
             {

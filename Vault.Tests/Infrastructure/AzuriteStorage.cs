@@ -15,6 +15,19 @@ public static class AzuriteStorage
 
     public static string ConnectionString => Connection.Value;
 
+    /// <summary>Every row of one partition of a table, read straight from storage (what a test asserts was left behind).</summary>
+    public static async Task<List<Azure.Data.Tables.TableEntity>> PartitionAsync(string tableName, string partitionKey)
+    {
+        var client = new Azure.Data.Tables.TableServiceClient(ConnectionString).GetTableClient(tableName);
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        await foreach (var row in client.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     private static string Start()
     {
         var fromScript = Environment.GetEnvironmentVariable("VAULT_TEST_STORAGE");

@@ -53,21 +53,9 @@ public sealed class CallLedgerTests
 
     private static async Task<(int CallRows, long Counted)> StoredAsync(Tables tables, string accountId)
     {
-        var table = await tables.UsageAsync();
-        var (rows, counted) = (0, 0L);
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")))
-        {
-            if (row.RowKey.StartsWith("c|", StringComparison.Ordinal))
-            {
-                rows++;
-            }
-            else if (row.RowKey.StartsWith("s|", StringComparison.Ordinal))
-            {
-                counted += row.GetInt64("Calls") ?? 0;
-            }
-        }
-
-        return (rows, counted);
+        var rows = await AzuriteStorage.PartitionAsync((await tables.UsageAsync()).Name, accountId);
+        return (rows.Count(r => r.RowKey.StartsWith("c|", StringComparison.Ordinal)),
+            rows.Where(r => r.RowKey.StartsWith("s|", StringComparison.Ordinal)).Sum(r => r.GetInt64("Calls") ?? 0));
     }
 
     [Fact]

@@ -48,17 +48,7 @@ public sealed class KeyVaultFaultTests : IAsyncLifetime
     private static JsonObject Bitwarden(string clientId) =>
         new() { ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "kv-fault-secret", ["masterPassword"] = "kv-fault-master" };
 
-    private async Task<List<TableEntity>> RowsAsync(string table, string accountId)
-    {
-        var client = new TableServiceClient(AzuriteStorage.ConnectionString).GetTableClient(_host.TablePrefix + table);
-        var rows = new List<TableEntity>();
-        await foreach (var row in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountId}")))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => AzuriteStorage.PartitionAsync(_host.TablePrefix + table, accountId);
 
     private async Task<HttpResponseMessage> CredentialsAsync(VaultTestHost host, JsonNode run, string query = "")
     {

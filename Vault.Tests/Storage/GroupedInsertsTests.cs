@@ -38,16 +38,8 @@ public sealed class GroupedInsertsTests
         return (table, requests);
     }
 
-    private static async Task<List<string>> RowKeysAsync(TableClient table, string partition)
-    {
-        var keys = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
-        {
-            keys.Add(row.RowKey);
-        }
-
-        return keys;
-    }
+    private static async Task<List<string>> RowKeysAsync(TableClient table, string partition) =>
+        (await AzuriteStorage.PartitionAsync(table.Name, partition)).Select(r => r.RowKey).ToList();
 
     [Fact]
     public async Task Every_concurrent_callers_row_is_stored_with_fewer_requests_than_rows()
