@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vault.Core.Accounts;
+using Vault.Core.Storage;
 using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Bitwarden;
@@ -50,7 +51,7 @@ public static class BitwardenSyncBenchmark
         var kdfTime = watch.Elapsed;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         watch.Restart();
-        var (_, items) = new VaultDecryptor(NullLogger.Instance).Decrypt(sync, account.MasterPassword, kdf, null);
+        var (_, items) = new VaultDecryptor(NullLogger.Instance).Decrypt(sync, UserKeyUnlock.WithMasterPassword(account.MasterPassword), kdf, null);
         var decrypt = watch.Elapsed - kdfTime;
         var decryptAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
@@ -64,7 +65,7 @@ public static class BitwardenSyncBenchmark
         var connected = (await connect.Content.ReadFromJsonAsync<JsonObject>())!;
 
         var engine = app.Services.GetRequiredService<SyncEngine>();
-        var dataKey = await app.Services.GetRequiredService<DataKeys>().GetAsync(host.AccountId, default);
+        var dataKey = await app.Services.GetRequiredService<ConnectionKeys>().CreateAsync("conn-benchstore", default);
         watch.Restart();
         await engine.ApplyAsync(host.AccountId, "conn-benchstore", "bitwarden", new VaultSnapshot("x", items), dataKey, default);
         var store = watch.Elapsed;

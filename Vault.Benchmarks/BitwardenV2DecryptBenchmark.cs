@@ -40,7 +40,7 @@ public static class BitwardenV2DecryptBenchmark
             var grant = await api.LoginAsync(secret, Guid.NewGuid(), default);
             var sync = await api.SyncAsync(grant.AccessToken, default);
             var count = 0;
-            var median = Median(() => count = new VaultDecryptor(NullLogger.Instance).Decrypt(sync, account.MasterPassword, account.Kdf, null).Items.Count);
+            var median = Median(() => count = new VaultDecryptor(NullLogger.Instance).Decrypt(sync, UserKeyUnlock.WithMasterPassword(account.MasterPassword), account.Kdf, null).Items.Count);
             Console.WriteLine($"  {label,-42} {median,8:F0} ms  ({median * 1000 / itemCount,6:F1} µs/item, {count} items read)");
         }
     }

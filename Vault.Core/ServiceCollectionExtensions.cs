@@ -55,7 +55,10 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<Tables>();
         services.AddSingleton<ISecretStore>(sp => CreateSecretStore(sp, vault));
-        services.AddSingleton<DataKeys>();
+        services.AddSingleton<ConnectionKeys>();
+        services.AddSingleton<LegacyAccountKeys>();
+        services.AddSingleton<SealedSecretsReader>();
+        services.AddOptions<ConnectionKeyOptions>().Bind(configuration.GetSection(VaultOptions.Section + ":ConnectionKeys"));
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<GroupedInserts>();

@@ -14,7 +14,7 @@ public sealed record CreatedApiKey(string KeyId, string ApiKey);
 /// Accounts and their API keys. A key is 256 random bits shown once; only its SHA-256 is stored, as the partition key
 /// of its own entity, so authenticating is one point read. A second entity under the account maps key id → hash for revocation.
 /// </summary>
-public sealed class AccountService(Tables tables, DataKeys dataKeys, ApiKeyCache keyCache, TimeProvider clock)
+public sealed class AccountService(Tables tables, ApiKeyCache keyCache, TimeProvider clock)
 {
     private const string AccountPartition = "account";
     private const string KeyRow = "key";
@@ -30,8 +30,6 @@ public sealed class AccountService(Tables tables, DataKeys dataKeys, ApiKeyCache
             ["CreatedAt"] = clock.GetUtcNow(),
         }, ct).ConfigureAwait(false);
 
-        // The data key exists before anything is encrypted under it.
-        await dataKeys.CreateAsync(accountId, ct).ConfigureAwait(false);
         var key = await CreateKeyAsync(accountId, ct).ConfigureAwait(false);
         return new CreatedAccount(accountId, key.KeyId, key.ApiKey);
     }

@@ -30,6 +30,9 @@ public sealed record Connection(
     /// <summary>The row's ETag when read: every change of the row is conditional on it.</summary>
     public string? ETag { get; init; }
 
-    /// <summary>Name of the secret holding this connection's provider credentials.</summary>
-    public string SecretName => "cred-" + ConnectionId;
+    /// <summary>The connection's data key (<see cref="Storage.ConnectionKey.KeyId"/>); null for a row of the layout before it.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The provider credentials, sealed under the connection's key (see <see cref="ProviderCalls"/>).</summary>
+    public byte[]? SealedCredentials { get; init; }
 }

@@ -29,7 +29,7 @@ public sealed class ConnectionService(
     ConnectionCleanup cleanup,
     ItemCache cache,
     SyncEngine engine,
-    DataKeys dataKeys,
+    ConnectionKeys keys,
     SyncLeases leases,
     TimeProvider clock,
     IOptions<VaultOptions> options,
@@ -77,7 +77,7 @@ public sealed class ConnectionService(
                 continue; // changed meanwhile (a sync recorded its result): read again and mark that version
             }
 
-            if (!await cleanup.RemoveAllAsync(accountId, connectionId, connection.IdentityHash, ct).ConfigureAwait(false))
+            if (!await cleanup.RemoveAllAsync(accountId, connectionId, connection.IdentityHash, [connection.KeyId], ct).ConfigureAwait(false))
             {
                 throw ApiErrors.VaultUnavailable("The connection is deleted, but removing its data failed part-way; retry the delete to finish it.");
             }
@@ -120,7 +120,7 @@ public sealed class ConnectionService(
             var existing = await store.GetIncludingDeletingAsync(accountId, connectionId, ct).ConfigureAwait(false);
             if (existing is { Status: ConnectionStatus.Deleting })
             {
-                await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, ct).ConfigureAwait(false);
+                await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, [existing.KeyId], ct).ConfigureAwait(false);
                 return null;
             }
 
@@ -164,14 +164,22 @@ public sealed class ConnectionService(
             throw ApiErrors.MaxConnections();
         }
 
+        ConnectionKey? key = null;
         try
         {
+            // The connection's key exists (written once, here) before anything is sealed under it.
+            key = await keys.CreateAsync(connectionId, ct).ConfigureAwait(false);
+
             // A new id has nothing cached yet: no read of the cache.
-            var (snapshot, result) = await FirstSyncAsync(accountId, connectionId, provider, credentials, [], ct).ConfigureAwait(false);
+            var (snapshot, result, sealedCredentials) = await FirstSyncAsync(accountId, connectionId, provider, credentials, [], key, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var connection = new Connection(
                 accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
-                result.ItemCount, result.Vaults, now, now, null, identityHash);
+                result.ItemCount, result.Vaults, now, now, null, identityHash)
+            {
+                KeyId = key.KeyId,
+                SealedCredentials = sealedCredentials,
+            };
             var created = await store.CreateAsync(connection, slot, claim, ct).ConfigureAwait(false)
                 ?? throw ApiErrors.VaultUnavailable("The first sync took so long that its connection slot was reclaimed; retry.", TimeSpan.FromSeconds(1));
             logger.LogInformation("Connection {ConnectionId} ({Provider}) created with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
@@ -179,34 +187,43 @@ public sealed class ConnectionService(
         }
         catch
         {
-            await UndoCreateAsync(accountId, connectionId, identityHash).ConfigureAwait(false);
+            await UndoCreateAsync(accountId, connectionId, identityHash, key?.KeyId).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>
-    /// The sync of credentials the user just gave (create and re-connect alike): read the vault with them, keep them
-    /// (or the provider's refreshed session) in the secret store, and apply the vault to the cache.
+    /// The sync of credentials the user just gave (create and re-connect alike): read the vault with them, seal what the
+    /// provider keeps of them (its refreshed session, e.g. Bitwarden's user key instead of the master password) under
+    /// the connection's new key, and apply the vault to the cache under that key.
     /// </summary>
-    private async Task<(VaultSnapshot Snapshot, SyncResult Result)> FirstSyncAsync(
-        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, List<StoredItem> cached, CancellationToken ct)
+    private async Task<(VaultSnapshot Snapshot, SyncResult Result, byte[] SealedCredentials)> FirstSyncAsync(
+        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, List<StoredItem> cached, ConnectionKey key,
+        CancellationToken ct)
     {
         var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
             new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
-        await calls.StoreSecretAsync(connectionId, snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
-        var dataKey = await dataKeys.GetAsync(accountId, ct).ConfigureAwait(false);
-        var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, dataKey, ct, cached).ConfigureAwait(false);
-        return (snapshot, result);
+        var sealedCredentials = ProviderCalls.SealCredentials(key, accountId, snapshot.RefreshedSecret ?? credentials.Secret);
+        var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, key, ct, cached).ConfigureAwait(false);
+        return (snapshot, result, sealedCredentials);
     }
 
-    /// <summary>Same identity, same connection: new credentials, a fresh sync, status back to active.</summary>
+    /// <summary>
+    /// Same identity, same connection: new credentials, a fresh sync, status back to active, and a new key (rotation):
+    /// every row is sealed again under it, then the old key is deleted. Until the row names the new key both exist, so
+    /// a reader in between opens whichever key a value names.
+    /// </summary>
     private async Task<ConnectResult?> ReconnectAsync(Connection existing, IVaultProvider provider, ProviderCredentials credentials, CancellationToken ct)
     {
         var (accountId, connectionId) = (existing.AccountId, existing.ConnectionId);
         var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
-        var (snapshot, result) = await FirstSyncAsync(accountId, connectionId, provider, credentials, cached, ct).ConfigureAwait(false);
+        // A failure after this leaves the new key behind on purpose: rows may already be sealed under it.
+        var key = await keys.CreateAsync(connectionId, ct).ConfigureAwait(false);
+        var (snapshot, result, sealedCredentials) = await FirstSyncAsync(accountId, connectionId, provider, credentials, cached, key, ct).ConfigureAwait(false);
         var saved = await store.TryUpdateAsync(existing with
         {
+            KeyId = key.KeyId,
+            SealedCredentials = sealedCredentials,
             Status = ConnectionStatus.Active,
             Label = snapshot.Label,
             ServerUrl = credentials.ServerUrl,
@@ -220,9 +237,11 @@ public sealed class ConnectionService(
             // Deleted while we re-connected (only a delete changes the row of a connection whose lease we hold): the
             // delete wins, so take back what we wrote and start again as a new connection.
             using var cts = ConnectionCleanup.Deadline();
-            await cleanup.RemoveLeftoversAsync(accountId, connectionId, cts.Token).ConfigureAwait(false);
+            await cleanup.RemoveLeftoversAsync(accountId, connectionId, [key.KeyId, existing.KeyId], cts.Token).ConfigureAwait(false);
             return null;
         }
+
+        await cleanup.RetireKeyAsync(saved, existing.KeyId, ct).ConfigureAwait(false);
 
         logger.LogInformation("Connection {ConnectionId} ({Provider}) re-connected with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
         return new ConnectResult(saved, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), false);
@@ -242,7 +261,7 @@ public sealed class ConnectionService(
             var holder = await store.GetIncludingDeletingAsync(accountId, owner, ct).ConfigureAwait(false);
             if (holder is { Status: ConnectionStatus.Deleting })
             {
-                reclaimed |= await cleanup.RemoveAllAsync(accountId, owner, holder.IdentityHash, ct).ConfigureAwait(false);
+                reclaimed |= await cleanup.RemoveAllAsync(accountId, owner, holder.IdentityHash, [holder.KeyId], ct).ConfigureAwait(false);
             }
             else if (holder is null && !await leases.IsHeldAsync(owner, ct).ConfigureAwait(false))
             {
@@ -256,7 +275,7 @@ public sealed class ConnectionService(
         return reclaimed ? await store.TryReserveSlotAsync(accountId, connectionId, ct).ConfigureAwait(false) : null;
     }
 
-    private async Task UndoCreateAsync(string accountId, string connectionId, string identityHash)
+    private async Task UndoCreateAsync(string accountId, string connectionId, string identityHash, string? keyId)
     {
         // With a fresh token: the caller may have gone, the clean-up must still run. A row that exists is ours and
         // complete (its creation succeeded though the answer was lost): it stays, and a retry re-connects it.
@@ -273,7 +292,7 @@ public sealed class ConnectionService(
         {
         }
 
-        if (!await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, token).ConfigureAwait(false))
+        if (!await cleanup.RemoveAllAsync(accountId, connectionId, identityHash, keyId is null ? [] : [keyId], token).ConfigureAwait(false))
         {
             logger.LogError("Clean-up of failed connection {ConnectionId} was incomplete; its slot is reclaimed by a later connect", connectionId);
         }

@@ -270,6 +270,8 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         ["LastSyncedAt"] = c.LastSyncedAt,
         ["LastError"] = c.LastError is null ? null : JsonSerializer.Serialize(c.LastError, ConnectionJson.Default.ConnectionError),
         ["IdentityHash"] = c.IdentityHash,
+        ["KeyId"] = c.KeyId,
+        ["Credentials"] = c.SealedCredentials,
     };
 
     private static Connection FromEntity(TableEntity e) => new(
@@ -287,5 +289,7 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         e.GetString("IdentityHash") ?? string.Empty)
     {
         ETag = e.ETag.ToString(),
+        KeyId = e.GetString("KeyId"),
+        SealedCredentials = e.GetBinary("Credentials"),
     };
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
@@ -8,7 +11,7 @@ namespace Vault.Core.Connections;
 /// <summary>Why a provider call failed, whatever the provider or the stage.</summary>
 public enum ProviderFailure
 {
-    /// <summary>The provider refused the credentials (or they are missing from the secret store).</summary>
+    /// <summary>The provider refused the credentials (or they, or the connection's key, are gone).</summary>
     CredentialsRejected,
 
     /// <summary>The provider failed, timed out or throttled us.</summary>
@@ -39,7 +42,7 @@ public sealed class ProviderCallException(ProviderFailure failure, HttpStatusCod
 /// The one place a provider is called: stored secret → provider context → call → error translation. Connect, sync,
 /// resync and the run credential route all come through here, so a failure means the same everywhere.
 /// </summary>
-public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secrets)
+public sealed class ProviderCalls(ProviderRegistry providers, ConnectionKeys keys, ISecretStore secrets, ILogger<ProviderCalls> logger)
 {
     private const string RejectedStoredMessage = "The provider rejected the stored credentials; connect again with fresh credentials.";
 
@@ -65,12 +68,33 @@ public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secre
         return await InvokeAsync(() => provider.ReadItemDetailsAsync(context, vaultId, providerItemId, ct), connecting: false).ConfigureAwait(false);
     }
 
-    /// <summary>Stores a connection's credentials (at connect, or a provider's refreshed session); Key Vault failures are 503.</summary>
-    public async Task StoreSecretAsync(string connectionId, string secret, CancellationToken ct)
+    /// <summary>
+    /// The connection's provider credentials as stored: opened from the row under the connection's key, or for a row of
+    /// the older layout read from its own secret. A key or secret that is gone means only a re-connect helps.
+    /// </summary>
+    public async Task<string> ReadCredentialsAsync(Connection connection, CancellationToken ct)
     {
         try
         {
-            await secrets.SetAsync(SecretName(connectionId), secret, ct).ConfigureAwait(false);
+            if (connection is { KeyId: { } keyId, SealedCredentials: { } sealedCredentials })
+            {
+                var key = await keys.GetAsync(connection.ConnectionId, keyId, ct).ConfigureAwait(false);
+                return Encoding.UTF8.GetString(KeyedSeal.Open(key, sealedCredentials, CredentialsAad(connection.AccountId, connection.ConnectionId)));
+            }
+
+            return await secrets.GetAsync(LegacyAccountKeys.CredentialsSecretName(connection.ConnectionId), ct).ConfigureAwait(false)
+                ?? throw new ConnectionKeyMissingException(connection.ConnectionId);
+        }
+        catch (ConnectionKeyMissingException)
+        {
+            throw new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                "The stored credentials are gone (the connection's key no longer exists); connect again.", null);
+        }
+        catch (CryptographicException)
+        {
+            logger.LogError("Stored credentials of connection {ConnectionId} failed authentication (altered row, or the wrong key)", connection.ConnectionId);
+            var error = ApiErrors.VaultUnavailable("The stored credentials could not be read (they failed their integrity check); retry later or connect again.");
+            throw new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Status, error.Code, error.Message, null);
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {
@@ -78,29 +102,20 @@ public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secre
         }
     }
 
-    public Task DeleteSecretAsync(string connectionId, CancellationToken ct) => secrets.DeleteAsync(SecretName(connectionId), ct);
+    /// <summary>Credentials as the connection row keeps them: sealed under its key, bound to account and connection.</summary>
+    public static byte[] SealCredentials(ConnectionKey key, string accountId, string secret) =>
+        KeyedSeal.Seal(key, Encoding.UTF8.GetBytes(secret), CredentialsAad(accountId, key.ConnectionId));
 
-    public static string SecretName(string connectionId) => "cred-" + connectionId;
+    /// <summary>Removes the credentials secret of the older layout (a no-op when there is none).</summary>
+    public Task DeleteLegacyCredentialsAsync(string connectionId, CancellationToken ct) =>
+        secrets.DeleteAsync(LegacyAccountKeys.CredentialsSecretName(connectionId), ct);
+
+    private static string CredentialsAad(string accountId, string connectionId) => $"vault-credentials|{accountId}|{connectionId}";
 
     private async Task<(IVaultProvider Provider, ProviderContext Context)> OpenAsync(Connection connection, CancellationToken ct)
     {
         var provider = providers.Get(connection.Provider);
-        string? secret;
-        try
-        {
-            secret = await secrets.GetAsync(SecretName(connection.ConnectionId), ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
-        {
-            throw BackingServiceFailed(ex);
-        }
-
-        if (secret is null)
-        {
-            throw new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
-                "The stored credentials are missing; connect again.", null);
-        }
-
+        var secret = await ReadCredentialsAsync(connection, ct).ConfigureAwait(false);
         return (provider, new ProviderContext(connection.AccountId, connection.ConnectionId, new ProviderCredentials(string.Empty, connection.ServerUrl, secret)));
     }
 
@@ -110,11 +125,12 @@ public sealed class ProviderCalls(ProviderRegistry providers, ISecretStore secre
         {
             return await call().ConfigureAwait(false);
         }
-        catch (ProviderRejectedCredentialsException)
+        catch (ProviderRejectedCredentialsException ex)
         {
             throw connecting
                 ? new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.BadRequest, ErrorCodes.InvalidVaultToken, ApiErrors.InvalidVaultToken().Message, null)
-                : new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, RejectedStoredMessage, null);
+                : new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                    ex.UserMessage ?? RejectedStoredMessage, null);
         }
         catch (UnsupportedVaultEncryptionException ex)
         {

@@ -29,7 +29,7 @@ public sealed class SyncService(
     ConnectionCleanup cleanup,
     ItemCache cache,
     SyncEngine engine,
-    DataKeys dataKeys,
+    ConnectionKeys keys,
     SyncLeases leases,
     TimeProvider clock,
     IOptions<VaultOptions> options,
@@ -189,15 +189,16 @@ public sealed class SyncService(
             return Deleted(connection);
         }
 
-        if (snapshot.RefreshedSecret is not null)
-        {
-            await calls.StoreSecretAsync(connection.ConnectionId, snapshot.RefreshedSecret, ct).ConfigureAwait(false);
-        }
-
-        var dataKey = await dataKeys.GetAsync(connection.AccountId, ct).ConfigureAwait(false);
-        var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, dataKey, ct, cached).ConfigureAwait(false);
+        // A warm instance has the key cached: no Key Vault call. A row of the older layout gets its own key here, once.
+        var key = current.KeyId is { } keyId
+            ? await keys.GetAsync(current.ConnectionId, keyId, ct).ConfigureAwait(false)
+            : await keys.CreateAsync(current.ConnectionId, ct).ConfigureAwait(false);
+        var credentials = snapshot.RefreshedSecret ?? (current.KeyId is null ? await calls.ReadCredentialsAsync(current, ct).ConfigureAwait(false) : null);
+        var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, key, ct, cached).ConfigureAwait(false);
         var saved = await store.TryUpdateAsync(current with
         {
+            KeyId = key.KeyId,
+            SealedCredentials = credentials is null ? current.SealedCredentials : ProviderCalls.SealCredentials(key, current.AccountId, credentials),
             Status = ConnectionStatus.Active,
             Label = snapshot.Label,
             ItemCount = result.ItemCount,
@@ -209,11 +210,12 @@ public sealed class SyncService(
         {
             // Only a delete changes the row of a connection whose lease we hold: it wins, and what we wrote goes.
             using var cts = ConnectionCleanup.Deadline();
-            await cleanup.RemoveLeftoversAsync(connection.AccountId, connection.ConnectionId, cts.Token).ConfigureAwait(false);
+            await cleanup.RemoveLeftoversAsync(connection.AccountId, connection.ConnectionId, [key.KeyId, current.KeyId], cts.Token).ConfigureAwait(false);
             logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
             return Deleted(connection);
         }
 
+        await cleanup.RetireKeyAsync(saved, current.KeyId, ct).ConfigureAwait(false);
         logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
             result.Summary.Added, result.Summary.Updated, result.Summary.Removed);
         return new ConnectionSyncOutcome(saved, result.Summary, null, null);

@@ -1,5 +1,6 @@
 using Vault.Core.Domains;
 using Vault.Core.Providers;
+using Vault.Core.Storage;
 
 namespace Vault.Core.Items;
 
@@ -16,12 +17,13 @@ public sealed record SyncResult(SyncSummary Summary, int ItemCount, IReadOnlyLis
 
 /// <summary>
 /// Brings one connection's cached items in line with what its provider returned: computes added / updated / removed,
-/// writes only what changed, keeps each item's enabled flag, and encrypts secrets under the account's data key.
+/// writes only what changed, keeps each item's enabled flag, and encrypts secrets under the connection's key (secrets kept
+/// from an earlier sync under another key, after a re-connect or from the older layout, are sealed again under it).
 /// Disabled items are refreshed too (so that re-enabling one gives current data) and counted as skippedDisabled.
 /// An item the provider listed without details keeps the details cached for its version, if any; otherwise its details
 /// are pending (<see cref="ItemData.SecretsLive"/>) until a later sync or a run reads them.
 /// </summary>
-public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
+public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecrets, TimeProvider clock)
 {
     /// <summary>The connection's cached items, to pass to the provider (<see cref="CachedDetails"/>) and to <see cref="ApplyAsync"/>.</summary>
     public Task<List<StoredItem>> LoadAsync(string accountId, string connectionId, CancellationToken ct) =>
@@ -35,7 +37,7 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
 
     /// <param name="loaded">The connection's items as <see cref="LoadAsync"/> read them under the same lease, or null to read them here.</param>
     public async Task<SyncResult> ApplyAsync(
-        string accountId, string connectionId, string provider, VaultSnapshot snapshot, byte[] dataKey, CancellationToken ct,
+        string accountId, string connectionId, string provider, VaultSnapshot snapshot, ConnectionKey key, CancellationToken ct,
         IReadOnlyList<StoredItem>? loaded = null)
     {
         var existing = (loaded ?? await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
@@ -57,7 +59,7 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
             }
 
             // A versioned item's version stands for its secrets (they are not always at hand to fingerprint).
-            var fingerprint = ItemSecretsCipher.Fingerprint(dataKey, data, providerItem.Version is null ? providerItem.Secrets : null);
+            var fingerprint = ItemSecretsCipher.Fingerprint(key, data, providerItem.Version is null ? providerItem.Secrets : null);
             var enabled = previous?.Item.Enabled ?? true;
             if (!enabled)
             {
@@ -70,8 +72,8 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
             }
 
             var sealedSecrets = providerItem.Secrets is { } secrets
-                ? ItemSecretsCipher.Encrypt(dataKey, accountId, itemId, secrets)
-                : details.KeptSealedSecrets;
+                ? ItemSecretsCipher.Encrypt(key, accountId, itemId, secrets)
+                : await ResealAsync(accountId, itemId, details.KeptSealedSecrets, key, ct).ConfigureAwait(false);
             var stored = new StoredItem(new CachedItem(itemId, connectionId, enabled, data), fingerprint, sealedSecrets);
             upserts.Add(stored);
             if (previous is not null)
@@ -103,6 +105,18 @@ public sealed class SyncEngine(ItemCache cache, TimeProvider clock)
         var vaults = snapshot.Items.Where(i => seen.Contains(ItemKeys.ItemId(connectionId, i.VaultId, i.ProviderItemId)))
             .Select(i => i.VaultName).Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return new SyncResult(new SyncSummary(added, updated, removed, skippedDisabled), seen.Count, vaults);
+    }
+
+    /// <summary>Secrets kept from an earlier sync, under <paramref name="key"/> (sealed again if another key holds them).</summary>
+    private async Task<byte[]?> ResealAsync(string accountId, string itemId, byte[]? kept, ConnectionKey key, CancellationToken ct)
+    {
+        if (kept is null || KeyedSeal.KeyIdOf(kept) == key.KeyId)
+        {
+            return kept;
+        }
+
+        var secrets = await sealedSecrets.OpenAsync(accountId, key.ConnectionId, itemId, kept, ct).ConfigureAwait(false);
+        return ItemSecretsCipher.Encrypt(key, accountId, itemId, secrets);
     }
 
     /// <summary>Where an item's username, hasTotp and secrets come from in this sync.</summary>

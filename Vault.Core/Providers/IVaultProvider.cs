@@ -109,7 +109,11 @@ public sealed record ItemSecrets(string? Password, string? Totp)
 }
 
 /// <summary>The provider refused the stored credentials (or the master password does not decrypt the vault).</summary>
-public sealed class ProviderRejectedCredentialsException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="userMessage">What to tell the user when it says more than "rejected" (shown as the connection's lastError).</param>
+public sealed class ProviderRejectedCredentialsException(string message, Exception? inner = null, string? userMessage = null) : Exception(message, inner)
+{
+    public string? UserMessage { get; } = userMessage;
+}
 
 /// <summary>The provider failed, timed out, throttled us, or answered something we could not read.</summary>
 public sealed class ProviderUnavailableException(string message, TimeSpan? retryAfter = null, Exception? inner = null) : Exception(message, inner)

@@ -20,7 +20,7 @@ public interface IItemSecretsSource
     /// The item's username and secrets: from the encrypted cache when its details are cached (no provider request), else
     /// read live from the provider and then cached. Provider failures are a 503 <c>VAULT_UNAVAILABLE</c>.
     /// </summary>
-    Task<ItemCredential> GetAsync(string accountId, StoredItem stored, byte[] dataKey, CancellationToken ct);
+    Task<ItemCredential> GetAsync(string accountId, StoredItem stored, CancellationToken ct);
 }
 
 /// <summary>
@@ -31,22 +31,32 @@ public sealed class ItemSecretsSource(
     ItemCache cache,
     ConnectionStore connections,
     ProviderCalls calls,
+    SealedSecretsReader sealedSecrets,
+    ConnectionKeys keys,
     ILogger<ItemSecretsSource> logger) : IItemSecretsSource
 {
-    public async Task<ItemCredential> GetAsync(string accountId, StoredItem stored, byte[] dataKey, CancellationToken ct)
+    public async Task<ItemCredential> GetAsync(string accountId, StoredItem stored, CancellationToken ct)
     {
         var item = stored.Item;
         if (stored.SealedSecrets is not null && !item.Data.SecretsLive)
         {
-            return new ItemCredential(item.Data.Username, ItemSecretsCipher.Decrypt(dataKey, accountId, item.ItemId, stored.SealedSecrets));
+            return new ItemCredential(item.Data.Username,
+                await sealedSecrets.OpenAsync(accountId, item.ConnectionId, item.ItemId, stored.SealedSecrets, ct).ConfigureAwait(false));
         }
 
-        var details = await ReadLiveAsync(accountId, item, ct).ConfigureAwait(false);
-        await CacheAsync(accountId, stored, details, dataKey, ct).ConfigureAwait(false);
+        var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
+        // ProviderCalls answers in the contract's words (503 with Retry-After, or 400 for an unsupported format).
+        var details = await calls.ReadItemDetailsAsync(connection, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
+        if (connection.KeyId is not null)
+        {
+            var key = await keys.GetAsync(connection.ConnectionId, connection.KeyId, ct).ConfigureAwait(false);
+            await CacheAsync(accountId, stored, details, key, ct).ConfigureAwait(false);
+        }
+
         return new ItemCredential(details.Username, details.Secrets);
     }
 
-    private async Task CacheAsync(string accountId, StoredItem stored, ProviderItemDetails details, byte[] dataKey, CancellationToken ct)
+    private async Task CacheAsync(string accountId, StoredItem stored, ProviderItemDetails details, ConnectionKey key, CancellationToken ct)
     {
         var data = stored.Item.Data with
         {
@@ -55,9 +65,9 @@ public sealed class ItemSecretsSource(
             SecretsLive = false,
             Version = details.Version,
         };
-        var fingerprint = ItemSecretsCipher.Fingerprint(dataKey, data, details.Version is null ? details.Secrets : null);
+        var fingerprint = ItemSecretsCipher.Fingerprint(key, data, details.Version is null ? details.Secrets : null);
         var replacement = new StoredItem(stored.Item with { Data = data }, fingerprint,
-            ItemSecretsCipher.Encrypt(dataKey, accountId, stored.Item.ItemId, details.Secrets));
+            ItemSecretsCipher.Encrypt(key, accountId, stored.Item.ItemId, details.Secrets));
         try
         {
             if (!await cache.TryReplaceAsync(accountId, stored, replacement, ct).ConfigureAwait(false))
@@ -70,12 +80,5 @@ public sealed class ItemSecretsSource(
             // The run still gets its credential; the next read or sync fills the cache.
             logger.LogWarning("Could not cache the details of item {ItemId}: {ErrorType}", stored.Item.ItemId, ex.GetType().Name);
         }
-    }
-
-    private async Task<ProviderItemDetails> ReadLiveAsync(string accountId, CachedItem item, CancellationToken ct)
-    {
-        var connection = await connections.GetAsync(accountId, item.ConnectionId, ct).ConfigureAwait(false) ?? throw ApiErrors.NotFound("item");
-        // ProviderCalls answers in the contract's words (503 with Retry-After, or 400 for an unsupported format).
-        return await calls.ReadItemDetailsAsync(connection, item.Data.VaultId, item.Data.ProviderItemId, ct).ConfigureAwait(false);
     }
 }

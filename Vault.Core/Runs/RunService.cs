@@ -21,7 +21,7 @@ public sealed class RunService(
     AuditLog audit,
     ItemCache cache,
     IItemSecretsSource itemSecrets,
-    DataKeys dataKeys,
+    SealedSecretsReader sealedSecrets,
     TimeProvider clock,
     IOptions<VaultOptions> options,
     ILogger<RunService> logger)
@@ -119,7 +119,7 @@ public sealed class RunService(
             .ToList();
 
         // Key Vault is read before the audit row, so that its failure leaves no record of a read that never happened.
-        var dataKey = await dataKeys.GetAsync(run.AccountId, ct).ConfigureAwait(false);
+        await sealedSecrets.PrepareAsync(run.AccountId, items, ct).ConfigureAwait(false);
         try
         {
             await audit.RecordAsync(run, items.Select(i => i.Item.ItemId).ToList(), domain, caller, clock.GetUtcNow(), ct).ConfigureAwait(false);
@@ -133,7 +133,7 @@ public sealed class RunService(
         var result = new List<RunCredential>(items.Count);
         foreach (var stored in items)
         {
-            var credential = await itemSecrets.GetAsync(run.AccountId, stored, dataKey, ct).ConfigureAwait(false);
+            var credential = await itemSecrets.GetAsync(run.AccountId, stored, ct).ConfigureAwait(false);
             result.Add(new RunCredential(stored.Item.ItemId, stored.Item.Data.Label, credential.Username, credential.Secrets.Password,
                 stored.Item.Data.Uris.Select(u => u.Uri).ToList(), TotpGenerator.Compute(credential.Secrets.Totp, clock.GetUtcNow())));
         }

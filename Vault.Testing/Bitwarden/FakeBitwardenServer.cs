@@ -71,7 +71,7 @@ public sealed class FakeBitwardenAccount
 
     public string Id { get; } = Guid.NewGuid().ToString();
     public string Email { get; }
-    public string MasterPassword { get; }
+    public string MasterPassword { get; private set; }
     public KdfSettings Kdf { get; set; }
     public string ClientId { get; }
     public string ClientSecret { get; set; }
@@ -81,6 +81,13 @@ public sealed class FakeBitwardenAccount
     public string ProtectedPrivateKey { get; }
     public Dictionary<string, (string Name, SymmetricKey Key)> Organizations { get; } = [];
     public List<JsonObject> Ciphers { get; } = [];
+
+    /// <summary>What the web vault does on a master-password change: the same user key, wrapped under the new master key.</summary>
+    public void ChangeMasterPassword(string newPassword)
+    {
+        MasterPassword = newPassword;
+        ProtectedUserKey = EncString.Encrypt(UserKey.ToBytes(), SymmetricKey.Stretch(MasterKey.Derive(newPassword, Email, Kdf)));
+    }
 
     public string AddOrganization(string name)
     {

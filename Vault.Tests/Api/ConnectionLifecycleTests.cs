@@ -85,6 +85,7 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
         var sync = Host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey, new JsonObject());
         Assert.True(await vault.ReadStarted.WaitAsync(TimeSpan.FromSeconds(30)));
 
+        var keyId = (await Get<ConnectionStore>().GetAsync(accountId, id, default))!.KeyId!;
         var deleted = await Host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{id}", apiKey);
         Assert.True(deleted.IsSuccessStatusCode, $"delete answered {(int)deleted.StatusCode}");
         vault.Gate.SetResult();
@@ -95,7 +96,7 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
         await HttpAssert.Error(await Host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 404, ErrorCodes.NoConnections);
         Assert.Empty(await RowsAsync("items", accountId));
         Assert.Empty(await RowsAsync("connections", accountId)); // no row, claim or slot left
-        Assert.Null(await Get<ISecretStore>().GetAsync(ProviderCalls.SecretName(id), default));
+        Assert.Null(await Get<ISecretStore>().GetAsync(ConnectionKeys.SecretName(id, keyId), default));
 
         // Both slots are free, and the identity connects afresh as a new connection.
         vault.Gate = null;
@@ -111,6 +112,7 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
         var clientId = NewClientId();
         var id = (await ConnectBitwardenAsync(apiKey, clientId, Login("1", "GitHub", "github.com")))["connectionId"]!.GetValue<string>();
         var vault = Host.Bitwarden.Account(clientId);
+        var keyId = (await Get<ConnectionStore>().GetAsync(accountId, id, default))!.KeyId!;
         vault.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reconnect = Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(clientId, secret: "rotated"));
         Assert.True(await vault.ReadStarted.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -121,7 +123,7 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
         var answer = (await HttpAssert.Status(await reconnect, 201))!;
         var newId = answer["connectionId"]!.GetValue<string>();
         Assert.NotEqual(id, newId);
-        Assert.Null(await Get<ISecretStore>().GetAsync(ProviderCalls.SecretName(id), default));
+        Assert.Null(await Get<ISecretStore>().GetAsync(ConnectionKeys.SecretName(id, keyId), default));
         Assert.All(await RowsAsync("items", accountId), r => Assert.DoesNotContain(id, r.GetString("ItemId") ?? r.RowKey));
         Assert.Equal(["GitHub"], Labels(await ListItemsAsync(apiKey)));
     }
@@ -180,13 +182,14 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
 
         // A delete marked A and then its instance died: A is gone for readers but still holds its slot and items.
         var store = Get<ConnectionStore>();
+        var keyOfA = (await store.GetAsync(accountId, a, default))!.KeyId!;
         Assert.NotNull(await store.TryMarkDeletingAsync((await store.GetAsync(accountId, a, default))!, default));
         Assert.Single((await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]!.AsArray());
 
         await ConnectBitwardenAsync(apiKey, NewClientId(), Login("3", "C", "c.example"));
         Assert.Equal(["B", "C"], Labels(await ListItemsAsync(apiKey)));
         Assert.Null(await store.GetIncludingDeletingAsync(accountId, a, default));
-        Assert.Null(await Get<ISecretStore>().GetAsync(ProviderCalls.SecretName(a), default));
+        Assert.Null(await Get<ISecretStore>().GetAsync(ConnectionKeys.SecretName(a, keyOfA), default));
     }
 
     [Fact]

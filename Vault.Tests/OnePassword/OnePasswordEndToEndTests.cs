@@ -173,7 +173,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         var sdk = await SdkJudge.RunAsync(_server, _account.MintToken(), "full");
 
         var cache = (Vault.Core.Items.ItemCache)_host.Services.GetService(typeof(Vault.Core.Items.ItemCache))!;
-        var dataKey = await ((Vault.Core.Accounts.DataKeys)_host.Services.GetService(typeof(Vault.Core.Accounts.DataKeys))!).GetAsync(accountId, default);
+        var reader = (Vault.Core.Items.SealedSecretsReader)_host.Services.GetService(typeof(Vault.Core.Items.SealedSecretsReader))!;
         var cached = connection["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
         Assert.Equal(5, cached.Count);
         foreach (var itemId in cached)
@@ -186,7 +186,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
             var totp = fields.Where(f => f.GetProperty("fieldType").GetString() == "Totp").Select(f => f.GetProperty("value").GetString()).FirstOrDefault();
 
             Assert.False(stored.Item.Data.SecretsLive);
-            var secrets = Vault.Core.Items.ItemSecretsCipher.Decrypt(dataKey, accountId, itemId, stored.SealedSecrets!);
+            var secrets = await reader.OpenAsync(accountId, stored.Item.ConnectionId, itemId, stored.SealedSecrets!, default);
             Assert.Equal((Field("username"), Field("password"), totp, totp is not null),
                 (stored.Item.Data.Username, secrets.Password, secrets.Totp, stored.Item.Data.HasTotp));
             Assert.Equal(details.GetProperty("websites").EnumerateArray().Select(w => w.GetProperty("url").GetString()),

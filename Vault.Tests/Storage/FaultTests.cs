@@ -66,18 +66,18 @@ public sealed class KeyVaultFaultTests : IAsyncLifetime
         var clientId = "user." + Guid.NewGuid();
         _host.Bitwarden.Account(clientId).Items.Add(Login("1", "GitHub", "github.com"));
 
-        // The provider read succeeds; storing the credentials in Key Vault is what fails.
+        // Creating the connection's key in Key Vault (the connect's one Key Vault write) is what fails.
         _vault.FailNext(status, 1, retryAfter > 0 ? TimeSpan.FromSeconds(retryAfter) : null);
         var failed = await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Bitwarden(clientId));
         await HttpAssert.Error(failed, 503, ErrorCodes.VaultUnavailable);
         Assert.Equal(retryAfter > 0 ? TimeSpan.FromSeconds(retryAfter) : null, failed.Headers.RetryAfter?.Delta);
-        Assert.Contains(_vault.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/secrets/cred-", StringComparison.Ordinal) && r.Status == status);
+        Assert.Contains(_vault.Requests, r => r.Method == "PUT" && r.Path.StartsWith("/secrets/ckey-", StringComparison.Ordinal) && r.Status == status);
 
         // Nothing half-made: no connection, claim, slot, item or stored credential.
         Assert.Empty((await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]!.AsArray());
         Assert.Empty(await RowsAsync("connections", accountId));
         Assert.Empty(await RowsAsync("items", accountId));
-        Assert.DoesNotContain(_vault.Names, n => n.StartsWith("cred-", StringComparison.Ordinal));
+        Assert.Empty(_vault.Names);
 
         // Once Key Vault answers again, the same identity connects, and both slots are there to use.
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Bitwarden(clientId)), 201);
@@ -98,14 +98,16 @@ public sealed class KeyVaultFaultTests : IAsyncLifetime
         var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey,
             new JsonObject { ["credential_item_ids"] = new JsonArray(connection["items"]![0]!["itemId"]!.GetValue<string>()) }), 201))!;
 
-        // The connection's credentials are read from Key Vault for the live read: throttled.
+        // A warm instance has the connection's key; a cold one must read it from Key Vault for the live read: throttled.
+        await using var fresh = await StartHostAsync(_host.TablePrefix);
+        fresh.OnePassword.Account(token[4..20]).Items.Add(Login("x1", "Shop", "https://shop.example.com", vault: "Team", vaultId: "v1", password: "live-kv-pw"));
         _vault.FailNext(429, 1, TimeSpan.FromSeconds(9));
-        var failed = await CredentialsAsync(_host, run);
+        var failed = await CredentialsAsync(fresh, run);
         Assert.DoesNotContain("live-kv-pw", await failed.Content.ReadAsStringAsync());
         await HttpAssert.Error(failed, 503, ErrorCodes.VaultUnavailable);
         Assert.Equal(TimeSpan.FromSeconds(9), failed.Headers.RetryAfter?.Delta);
 
-        var body = (await HttpAssert.Status(await CredentialsAsync(_host, run), 200))!;
+        var body = (await HttpAssert.Status(await CredentialsAsync(fresh, run), 200))!;
         Assert.Equal("live-kv-pw", body["credentials"]![0]!["password"]!.GetValue<string>());
     }
 

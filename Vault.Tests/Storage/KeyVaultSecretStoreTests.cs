@@ -71,7 +71,7 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     }
 }
 
-/// <summary>The whole service on Key Vault: credentials and data keys go there, and leave it on delete.</summary>
+/// <summary>The whole service on Key Vault (what goes there and when: <see cref="CredentialLifecycleTests"/>).</summary>
 public sealed class KeyVaultEndToEndTests : IAsyncLifetime
 {
     private FakeKeyVault _vault = null!;
@@ -89,24 +89,6 @@ public sealed class KeyVaultEndToEndTests : IAsyncLifetime
     {
         await _host.DisposeAsync();
         await _vault.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task Connect_stores_credentials_in_key_vault_and_delete_removes_them()
-    {
-        var (accountId, apiKey) = await _host.CreateAccountAsync();
-        Assert.Contains("datakey-" + accountId, _vault.Names);
-        var clientId = "user." + Guid.NewGuid();
-        _host.Bitwarden.Account(clientId).Items.Add(Login("1", "GitHub", "github.com"));
-        var body = new JsonObject { ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "kv-secret", ["masterPassword"] = "kv-master" };
-        var connection = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body), 201))!;
-        var connectionId = connection["connectionId"]!.GetValue<string>();
-        Assert.Contains("cred-" + connectionId, _vault.Names);
-
-        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 200);
-        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200);
-        Assert.DoesNotContain("cred-" + connectionId, _vault.Names);
-        Assert.Contains(_vault.Requests, r => r.Method == "DELETE" && r.Path == $"/secrets/cred-{connectionId}");
     }
 
     [Fact]

@@ -114,7 +114,15 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         string email;
         try
         {
-            (email, items) = new VaultDecryptor(logger).Decrypt(sync, secret.MasterPassword, kdf, protectedUserKey);
+            var unlock = secret is { UserKey: { } kept, UnlockFingerprint: { } fingerprint }
+                ? UserKeyUnlock.WithKeptUserKey(Convert.FromBase64String(kept), fingerprint)
+                : UserKeyUnlock.WithMasterPassword(secret.MasterPassword ?? throw new ProviderRejectedCredentialsException("Neither a user key nor a master password is stored."));
+            (email, items) = new VaultDecryptor(logger).Decrypt(sync, unlock, kdf, protectedUserKey);
+
+            // From now on the vault opens with the user key; the master password is forgotten.
+            secret.UserKey = Convert.ToBase64String(unlock.OpenedUserKey!);
+            secret.UnlockFingerprint = unlock.OpenedFingerprint;
+            secret.MasterPassword = null;
         }
         catch (UnsupportedVaultEncryptionException ex)
         {
@@ -124,6 +132,16 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         catch (KdfRejectedException)
         {
             throw new ProviderRejectedCredentialsException("The account's KDF settings are below the accepted minimums.");
+        }
+        catch (FormatException)
+        {
+            throw new ProviderRejectedCredentialsException("The stored user key is unreadable.");
+        }
+        catch (CryptographicException) when (secret.UserKey is not null && secret.MasterPassword is null)
+        {
+            // The kept user key no longer opens the account's keys (a rotation the fingerprint did not show).
+            throw new ProviderRejectedCredentialsException("The kept user key does not open the account's keys.",
+                userMessage: "The Bitwarden account keys changed; connect again with the master password.");
         }
         catch (CryptographicException)
         {

@@ -4,14 +4,23 @@ using System.Text.Json.Serialization;
 namespace Vault.Core.Providers.Bitwarden;
 
 /// <summary>
-/// What a Bitwarden connection keeps in the secret store: the API key, the master password, the server, and the
-/// access token with its expiry and the account's KDF settings, so syncs reuse the token instead of logging in again.
+/// What a Bitwarden connection keeps (sealed under its connection key): the API key, the server, the access token with
+/// its expiry, the account's KDF settings, and the user key with the fingerprint of what it was opened from. The master
+/// password is here only between the connect request and the first read of the vault, and is never stored: syncs open
+/// the vault with the kept user key and never run the KDF.
 /// </summary>
 public sealed class BitwardenSecret
 {
     public required string ClientId { get; init; }
     public required string ClientSecret { get; init; }
-    public required string MasterPassword { get; init; }
+    /// <summary>Only at connect and re-connect (and in secrets of the older layout, which the next sync replaces).</summary>
+    public string? MasterPassword { get; set; }
+
+    /// <summary>The account's user key (its stored form, base64), opened once with the master password.</summary>
+    public string? UserKey { get; set; }
+
+    /// <summary>What <see cref="UserKey"/> was opened from (see <see cref="UserKeyUnlock"/>).</summary>
+    public string? UnlockFingerprint { get; set; }
     public string? ServerUrl { get; init; }
     public string? Region { get; init; }
     public string? ServerCaCertificate { get; init; }

@@ -22,13 +22,13 @@ public sealed class VaultDecryptor(ILogger logger)
     public const string PersonalVaultName = "My Vault";
     private const int LoginType = 1;
 
-    public (string Email, List<ProviderItem> Items) Decrypt(JsonObject sync, string masterPassword, KdfSettings kdf, string? protectedUserKey)
+    public (string Email, List<ProviderItem> Items) Decrypt(JsonObject sync, UserKeyUnlock unlock, KdfSettings kdf, string? protectedUserKey)
     {
         var profile = Json.Object(sync, "profile") ?? throw new ProviderUnavailableException("The sync answer has no profile.");
         var email = Json.String(profile, "email") ?? throw new ProviderUnavailableException("The sync profile has no e-mail.");
         var userKeyText = Json.String(profile, "key") ?? protectedUserKey ?? throw new ProviderUnavailableException("The account has no user key.");
 
-        var userKey = OpenUserKey(masterPassword, email, kdf, userKeyText);
+        var userKey = unlock.Open(email, kdf, userKeyText);
         var securityVersion = SecurityVersionOf(profile, userKey);
         if (userKey.IsCose)
         {
@@ -102,31 +102,6 @@ public sealed class VaultDecryptor(ILogger logger)
         }
 
         return version;
-    }
-
-    private static SymmetricKey OpenUserKey(string masterPassword, string email, KdfSettings kdf, string protectedUserKey)
-    {
-        var type = EncString.TypeOf(protectedUserKey);
-        if (type is not (0 or 2))
-        {
-            throw new UnsupportedVaultEncryptionException($"master-password-wrapped user key of EncString type {type}");
-        }
-
-        var masterKey = MasterKey.Derive(masterPassword, email, kdf);
-        byte[] raw;
-        try
-        {
-            raw = type == 0
-                ? EncString.Decrypt(protectedUserKey, new SymmetricKey(masterKey, null))
-                : EncString.Decrypt(protectedUserKey, SymmetricKey.Stretch(masterKey));
-        }
-        catch (CryptographicException)
-        {
-            throw new ProviderRejectedCredentialsException("The master password does not decrypt the user key.");
-        }
-
-        // The MAC verified: what follows is the account's key as stored (64 bytes in v1, a padded COSE key in v2).
-        return SymmetricKey.FromBytes(raw);
     }
 
     private Dictionary<string, SymmetricKey> OpenOrganizationKeys(JsonObject profile, SymmetricKey userKey)
