@@ -1,5 +1,5 @@
-// Key Vault for provider credentials (one secret per connection), account data keys and the admin key:
-// RBAC authorization, soft delete and purge protection.
+// Key Vault for the connections' data keys (one secret per connection key; everything else of a connection is sealed
+// under it in Table Storage) and the admin key: RBAC authorization, soft delete and purge protection.
 param name string
 param location string
 param tags object
@@ -8,7 +8,9 @@ param principalId string
 @secure()
 param adminKey string
 
-// The app sets, reads and deletes secrets; it needs no key or certificate rights and no vault management.
+// The app creates a key secret at every connect and deletes it at every disconnect (crypto-shredding), under names
+// it cannot know in advance, so it needs the secrets data role on the vault itself: Key Vault Secrets Officer (set,
+// get, delete secrets). Nothing broader: no key or certificate rights, no vault management, no access policy rights.
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -20,7 +22,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true
-    softDeleteRetentionInDays: 90
+    // The minimum Azure allows: a disconnected connection's key can be recovered for 7 days (by a principal with the
+    // secrets role on this vault), then Key Vault purges it and every copy of the connection's rows is beyond
+    // recovery. Purge protection stops anyone from shortening or skipping that window, but it also cannot be turned
+    // off later. Note: an existing vault keeps the retention it was created with.
+    softDeleteRetentionInDays: 7
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
   }

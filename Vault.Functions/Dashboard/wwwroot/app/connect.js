@@ -68,7 +68,7 @@ export function openConnectDialog({ reconnect = null, onDone }) {
   const onePasswordRadio = choose('1password');
   const bitwardenRadio = choose('bitwarden');
   const onePasswordFields = h('div', { class: 'group' },
-    field('Service Account Token', token, 'Starts with ops_. It needs read access to the vaults you want to sync.'));
+    field('Service Account Token', token, 'Starts with ops_. It needs read access to the vaults you want to sync. Kept encrypted under this connection\'s own key until you disconnect.'));
   const selfHostedFields = h('div', { class: 'group', hidden: true },
     field('Server URL', serverUrl, 'Your server\'s address, starting with https://.'),
     field('CA certificate', caCertificate, 'Optional: the PEM of the private CA your server\'s certificate chains to. Paste it or load it from a file.'),
@@ -79,7 +79,7 @@ export function openConnectDialog({ reconnect = null, onDone }) {
   const bitwardenFields = h('div', { class: 'group', hidden: true },
     field('Client ID', clientId, 'Use the format user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx for the Client ID.'),
     field('Client Secret', clientSecret),
-    field('Master Password', masterPassword),
+    field('Master Password', masterPassword, 'Used once to unlock your vault, then forgotten: Vault keeps the API key and your vault\'s key, never the master password. After a master password change, connect again.'),
     h('div', { class: 'field' }, h('label', { class: 'switch', for: selfHosted.id }, selfHosted, ' Self-hosted server')),
     selfHostedFields,
     cloudFields);

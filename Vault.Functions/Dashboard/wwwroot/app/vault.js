@@ -111,7 +111,7 @@ function confirmDisconnect(connection, onConfirm) {
   const no = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
   const dialog = modal(titleId, h('div', { class: 'dialog-form' },
     h('h2', { id: titleId }, `Disconnect ${name}?`),
-    h('p', {}, `Its stored credentials and ${plural(connection.itemCount, 'cached item')} are deleted, and no run can use them any more.`),
+    h('p', {}, `Its key is destroyed first, so its stored credentials and ${plural(connection.itemCount, 'cached item')} can never be read again, then they are deleted. No run can use them any more.`),
     h('div', { class: 'actions' }, yes, no)));
   no.addEventListener('click', () => dialog.close());
   yes.addEventListener('click', () => { dialog.close(); onConfirm(); });
