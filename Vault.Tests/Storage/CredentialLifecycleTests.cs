@@ -217,6 +217,44 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_altered_row_answers_503_with_one_operator_error_and_nothing_is_deleted()
+    {
+        var account = NewAccount();
+        var (accountId, apiKey, connectionId, items) = await ConnectAsync(account);
+        var run = await StartRunAsync(_host, apiKey, items);
+        var service = new TableServiceClient(AzuriteStorage.ConnectionString);
+
+        // One flipped bit in every sealed item secret: the credential read refuses, and says why.
+        var itemTable = service.GetTableClient(_host.TablePrefix + "items");
+        foreach (var row in (await RowsAsync("items", accountId)).Where(r => r.GetBinary("Secrets") is not null))
+        {
+            var altered = row.GetBinary("Secrets").ToArray();
+            altered[^1] ^= 1;
+            row["Secrets"] = altered;
+            await itemTable.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+        }
+
+        var cold = await StartHostAsync(_host.TablePrefix); // no item read cache of the rows as they were
+        var answer = await CredentialsAsync(cold, run);
+        Assert.DoesNotContain("lifecycle-pw", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var message = await HttpAssert.Error(answer, 503, ErrorCodes.VaultUnavailable);
+        Assert.Contains("integrity", message, StringComparison.Ordinal);
+        Assert.Contains(cold.Logs.All.Split('\n'), l => l.Contains("failed authentication", StringComparison.Ordinal));
+
+        // The same for the sealed provider credentials: the sync is 503, the connection stays active with its items.
+        var connections = service.GetTableClient(_host.TablePrefix + "connections");
+        var entity = (await connections.GetEntityAsync<TableEntity>(accountId, "conn|" + connectionId)).Value;
+        var credentials = entity.GetBinary("Credentials").ToArray();
+        credentials[^1] ^= 1;
+        entity["Credentials"] = credentials;
+        await connections.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace);
+        await HttpAssert.Error(await cold.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 503, ErrorCodes.VaultUnavailable);
+        Assert.Equal(ConnectionStatus.Active, (await ConnectionAsync(cold, accountId, connectionId)).Status);
+        Assert.Equal(items.Count, (await HttpAssert.Status(await cold.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray().Count);
+        Assert.Empty(cold.Logs.Leaked("gh-lifecycle-pw", "shop-lifecycle-pw", account.ClientSecret));
+    }
+
+    [Fact]
     public async Task The_master_password_is_forgotten_after_connect_and_syncs_open_the_vault_without_it()
     {
         var account = NewAccount();
