@@ -8,7 +8,7 @@ public sealed class VaultOptions
     /// <summary>Operator key for the admin routes. Unset: the admin routes answer 404.</summary>
     public string? AdminKey { get; set; }
 
-    /// <summary>Key Vault holding provider credentials and account data keys.</summary>
+    /// <summary>Key Vault holding one data key per connection (everything secret is sealed under it in the tables).</summary>
     public Uri? KeyVaultUri { get; set; }
 
     /// <summary>Development only: keep secrets in Table Storage encrypted under <see cref="LocalSecretKey"/> when no Key Vault is set.</summary>

@@ -1,6 +1,6 @@
 namespace Vault.Core.Storage;
 
-/// <summary>Where provider credentials and account data keys live: Key Vault in Azure, an encrypted table locally.</summary>
+/// <summary>Where the connections' data keys live: Key Vault in Azure, an encrypted table locally (development only).</summary>
 public interface ISecretStore
 {
     Task SetAsync(string name, string value, CancellationToken ct);

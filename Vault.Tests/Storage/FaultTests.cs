@@ -121,7 +121,7 @@ public sealed class KeyVaultFaultTests : IAsyncLifetime
         var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey,
             new JsonObject { ["credential_item_ids"] = new JsonArray(connection["items"]![0]!["itemId"]!.GetValue<string>()) }), 201))!;
 
-        // A second instance has not read the account's data key yet; Key Vault is down when it must.
+        // A second instance has not read the connection's key yet; Key Vault is down when it must.
         await using var fresh = await StartHostAsync(_host.TablePrefix);
         _vault.FailAlways(true);
         try
