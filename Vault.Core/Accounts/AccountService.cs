@@ -47,27 +47,65 @@ public sealed class AccountService(Tables tables, ApiKeyCache keyCache, TimeProv
         return new CreatedApiKey(keyId, apiKey);
     }
 
+    /// <summary>
+    /// Revokes a key: its index row is marked revoked first (so a retry after a failure finishes the job, and the runs
+    /// the key created stop with it, see <see cref="IsKeyLiveAsync"/>), then the hash row it authenticates by goes.
+    /// </summary>
     public async Task RevokeKeyAsync(string accountId, string keyId, CancellationToken ct)
     {
         var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
-        var index = await keys.GetEntityIfExistsAsync<TableEntity>(accountId, KeyIndexRow(keyId), cancellationToken: ct).ConfigureAwait(false);
-        if (!index.HasValue)
+        var index = IsWellFormedId(keyId, "key")
+            ? await keys.GetEntityIfExistsAsync<TableEntity>(accountId, KeyIndexRow(keyId), cancellationToken: ct).ConfigureAwait(false)
+            : null;
+        if (index is not { HasValue: true })
         {
             throw ApiErrors.NotFound("key");
         }
 
         var hash = index.Value!.GetString("Hash");
-        await keys.DeleteEntityAsync(hash, KeyRow, ETag.All, ct).ConfigureAwait(false);
-        await keys.DeleteEntityAsync(accountId, KeyIndexRow(keyId), ETag.All, ct).ConfigureAwait(false);
+        var alreadyRevoked = index.Value.GetDateTimeOffset("RevokedAt") is not null;
+        if (!alreadyRevoked)
+        {
+            await keys.UpdateEntityAsync(new TableEntity(accountId, KeyIndexRow(keyId)) { ["RevokedAt"] = clock.GetUtcNow() },
+                index.Value.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        }
+
+        // A revoke that failed after marking the index row is finished by the next one, which still answers 404.
+        await keys.DeleteEntityAsync(hash, KeyRow, ETag.All, ct).ConfigureAwait(false); // a missing row answers 404 without throwing
+        if (alreadyRevoked)
+        {
+            throw ApiErrors.NotFound("key");
+        }
 
         // Any instance may still hold the key from a read sent before the delete, for at most ApiKeyCache.Lifetime:
-        // answering after that long means the key is refused everywhere once the caller hears it is revoked.
-        keyCache.Forget(hash);
+        // answering after that long means the key (and every run it created) is refused everywhere once the caller
+        // hears it is revoked.
+        keyCache.Forget(hash, accountId, keyId);
         await Task.Delay(ApiKeyCache.Lifetime, CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>Whether the key <paramref name="keyId"/> of the account still exists and is not revoked.</summary>
+    public async Task<bool> IsKeyLiveAsync(string accountId, string keyId, CancellationToken ct)
+    {
+        if (keyCache.IsLive(accountId, keyId) is { } known)
+        {
+            return known;
+        }
+
+        var readStarted = ApiKeyCache.Now;
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        var index = await keys.GetEntityIfExistsAsync<TableEntity>(accountId, KeyIndexRow(keyId), ["RevokedAt"], ct).ConfigureAwait(false);
+        var live = index.HasValue && index.Value!.GetDateTimeOffset("RevokedAt") is null;
+        keyCache.PutLive(accountId, keyId, live, readStarted);
+        return live;
+    }
+
     /// <summary>The account an API key belongs to, or null for a missing, malformed, unknown or revoked key.</summary>
-    public async Task<string?> AuthenticateAsync(string? apiKey, CancellationToken ct)
+    public async Task<string?> AuthenticateAsync(string? apiKey, CancellationToken ct) =>
+        (await IdentifyAsync(apiKey, ct).ConfigureAwait(false))?.AccountId;
+
+    /// <summary>The account and key id of an API key, or null for a missing, malformed, unknown or revoked key.</summary>
+    public async Task<ApiKeyIdentity?> IdentifyAsync(string? apiKey, CancellationToken ct)
     {
         if (apiKey is null || !apiKey.StartsWith(ApiKeyPrefix, StringComparison.Ordinal) || apiKey.Length > 100)
         {
@@ -82,15 +120,15 @@ public sealed class AccountService(Tables tables, ApiKeyCache keyCache, TimeProv
 
         var readStarted = ApiKeyCache.Now;
         var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
-        var entity = await keys.GetEntityIfExistsAsync<TableEntity>(hash, KeyRow, ["AccountId"], ct).ConfigureAwait(false);
+        var entity = await keys.GetEntityIfExistsAsync<TableEntity>(hash, KeyRow, ["AccountId", "KeyId"], ct).ConfigureAwait(false);
         if (!entity.HasValue)
         {
             return null;
         }
 
-        var accountId = entity.Value!.GetString("AccountId");
-        keyCache.Put(hash, accountId, readStarted);
-        return accountId;
+        var identity = new ApiKeyIdentity(entity.Value!.GetString("AccountId"), entity.Value.GetString("KeyId"));
+        keyCache.Put(hash, identity, readStarted);
+        return identity;
     }
 
     private async Task EnsureAccountExistsAsync(string accountId, CancellationToken ct)

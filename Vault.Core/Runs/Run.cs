@@ -4,6 +4,9 @@ namespace Vault.Core.Runs;
 public static class RunStatus
 {
     public const string Created = "created";
+
+    /// <summary>Revoked by <c>DELETE /v1/runs/{runId}</c>, or because the API key that created it was revoked.</summary>
+    public const string Revoked = "revoked";
 }
 
 /// <summary>A credential as shown on the run (no secret).</summary>
@@ -18,7 +21,8 @@ public sealed record Run(
     bool GrantAll,
     int GrantCount,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? CreatedByKeyId = null);
 
 /// <summary>A run with the credentials granted to it, as the API shows it.</summary>
 public sealed record RunView(Run Run, IReadOnlyList<GrantedCredential> Credentials);
@@ -36,3 +40,8 @@ public sealed record RunCredential(string ItemId, string Label, string? Username
 
 /// <summary>Who called the credential route, for the audit log.</summary>
 public sealed record RunCaller(string? RemoteAddress, string? UserAgent);
+
+/// <summary>One credential read of a run, as its trail shows it (no secret).</summary>
+public sealed record AuditEntry(DateTimeOffset At, IReadOnlyList<string> ItemIds, string? Domain, RunCaller Caller);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? NextPageToken);

@@ -22,6 +22,7 @@ public sealed class RunService(
     ItemCache cache,
     IItemSecretsSource itemSecrets,
     SealedSecretsReader sealedSecrets,
+    AccountService accounts,
     TimeProvider clock,
     IOptions<VaultOptions> options,
     ILogger<RunService> logger)
@@ -29,7 +30,11 @@ public sealed class RunService(
     public const int MaxExplicitItems = 100;
     private const string RunTokenPrefix = "rt_";
 
-    public async Task<CreatedRun> CreateAsync(string accountId, RunRequest request, CancellationToken ct)
+    public const int DefaultAuditLimit = 100;
+    public const int MaxAuditLimit = 1000;
+
+    /// <param name="createdByKeyId">The API key creating the run: revoking it revokes the run.</param>
+    public async Task<CreatedRun> CreateAsync(string accountId, string? createdByKeyId, RunRequest request, CancellationToken ct)
     {
         var url = ValidateUrl(request.Url);
         if (request.Goal is { Length: > 10_000 })
@@ -65,7 +70,7 @@ public sealed class RunService(
         }
 
         var now = clock.GetUtcNow();
-        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime);
+        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId);
         var token = Ids.NewSecret(RunTokenPrefix);
         await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false);
         logger.LogInformation("Run {RunId} created with {Count} granted credentials", run.RunId, granted.Count);
@@ -74,13 +79,35 @@ public sealed class RunService(
 
     public async Task<RunView> GetAsync(string accountId, string runId, CancellationToken ct)
     {
-        var found = await runs.GetAsync(runId, ct).ConfigureAwait(false);
-        return found is { } f && f.Run.AccountId == accountId
-            ? new RunView(f.Run, await runs.ReadGrantAsync(runId, ct).ConfigureAwait(false))
-            : throw ApiErrors.NotFound("run");
+        var run = await FindAsync(accountId, runId, ct).ConfigureAwait(false);
+        var status = await IsRevokedAsync(run, ct).ConfigureAwait(false) ? RunStatus.Revoked : run.Status;
+        return new RunView(run with { Status = status }, await runs.ReadGrantAsync(runId, ct).ConfigureAwait(false));
     }
 
-    /// <summary>The run whose token this is; 401 for anything else (another run's token, an API key, an expired token).</summary>
+    /// <summary>
+    /// Revokes the run: its token is refused from the answer on, on every instance (the answer waits out
+    /// <see cref="RunStore.HeadLifetime"/>, the longest any instance keeps the run row it read).
+    /// </summary>
+    public async Task RevokeAsync(string accountId, string runId, CancellationToken ct)
+    {
+        var run = await FindAsync(accountId, runId, ct).ConfigureAwait(false);
+        if (run.Status != RunStatus.Revoked)
+        {
+            await runs.RevokeAsync(runId, clock.GetUtcNow(), ct).ConfigureAwait(false);
+            logger.LogInformation("Run {RunId} revoked", runId);
+        }
+
+        await Task.Delay(RunStore.HeadLifetime, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The run's credential reads, newest first.</summary>
+    public async Task<AuditPage> ReadAuditAsync(string accountId, string runId, int limit, string? pageToken, CancellationToken ct)
+    {
+        await FindAsync(accountId, runId, ct).ConfigureAwait(false);
+        return await audit.ReadPageAsync(runId, limit, pageToken, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The run whose token this is; 401 for anything else (another run's token, an API key, an expired or revoked run).</summary>
     public async Task<Run> AuthenticateAsync(string runId, string? bearerToken, CancellationToken ct)
     {
         if (bearerToken is null || !bearerToken.StartsWith(RunTokenPrefix, StringComparison.Ordinal) || bearerToken.Length > 100)
@@ -89,13 +116,22 @@ public sealed class RunService(
         }
 
         var found = await runs.GetAsync(runId, ct).ConfigureAwait(false);
-        if (found is not { } f || !ConstantTime.Equals(f.TokenHash, Ids.HashSecret(bearerToken)) || f.Run.ExpiresAt <= clock.GetUtcNow())
+        if (found is not { } f || !ConstantTime.Equals(f.TokenHash, Ids.HashSecret(bearerToken)) || f.Run.ExpiresAt <= clock.GetUtcNow() ||
+            await IsRevokedAsync(f.Run, ct).ConfigureAwait(false))
         {
             throw ApiErrors.Unauthorized();
         }
 
         return f.Run;
     }
+
+    /// <summary>Revoked itself, or created by an API key that has been revoked since.</summary>
+    private async Task<bool> IsRevokedAsync(Run run, CancellationToken ct) =>
+        run.Status == RunStatus.Revoked ||
+        (run.CreatedByKeyId is { } keyId && !await accounts.IsKeyLiveAsync(run.AccountId, keyId, ct).ConfigureAwait(false));
+
+    private async Task<Run> FindAsync(string accountId, string runId, CancellationToken ct) =>
+        await runs.GetAsync(runId, ct).ConfigureAwait(false) is { } f && f.Run.AccountId == accountId ? f.Run : throw ApiErrors.NotFound("run");
 
     /// <summary>
     /// The granted credentials (narrowed to <paramref name="domain"/>), with secrets. The audit row is written first;

@@ -20,10 +20,16 @@ namespace Vault.Core.Runs;
 /// </summary>
 public sealed class RunStore(Tables tables)
 {
-    // A run row and its grant never change once written (a run is visible only when whole), so an instance may keep
-    // what it read: the agent runtime's repeated calls then cost no run reads. Deleted or disabled items are still
-    // caught, because the items themselves are read fresh on every call.
-    private readonly RecentValues<string, (Run Run, string TokenHash)> _heads = new(10_000);
+    /// <summary>
+    /// How long an instance may keep a run row it read. The row changes once at most (revocation), so a revoke that
+    /// waits this long before answering knows every instance refuses the token; the agent runtime's repeated calls
+    /// cost one run read a second per instance.
+    /// </summary>
+    public static readonly TimeSpan HeadLifetime = TimeSpan.FromSeconds(1);
+
+    // The grant never changes once written (a run is visible only when whole), so an instance keeps what it read.
+    // Deleted or disabled items are still caught, because the items themselves are read fresh on every call.
+    private readonly FreshValues<string, (Run Run, string TokenHash)> _heads = new(10_000, HeadLifetime);
     private readonly RecentValues<(string RunId, string Domain), IReadOnlyList<string>> _grantByDomain = new(10_000);
 
     private const string RunRow = "run";
@@ -72,10 +78,20 @@ public sealed class RunStore(Tables tables)
             ["TokenHash"] = tokenHash,
             ["CreatedAt"] = run.CreatedAt,
             ["ExpiresAt"] = run.ExpiresAt,
+            ["CreatedByKeyId"] = run.CreatedByKeyId,
         }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The run and its token hash (one point read), or null.</summary>
+    /// <summary>Marks the run revoked (idempotent: the only change a run row ever gets).</summary>
+    public async Task RevokeAsync(string runId, DateTimeOffset at, CancellationToken ct)
+    {
+        var table = await tables.RunsAsync(ct).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(runId, RunRow) { ["Status"] = RunStatus.Revoked, ["RevokedAt"] = at }, ETag.All,
+            TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        _heads.Forget(runId);
+    }
+
+    /// <summary>The run and its token hash (one point read, or none within <see cref="HeadLifetime"/> of the last), or null.</summary>
     public async Task<(Run Run, string TokenHash)?> GetAsync(string runId, CancellationToken ct)
     {
         if (runId.Length > 64 || runId.AsSpan().IndexOfAny("/\\#?'") >= 0 || runId.Any(char.IsControl))
@@ -88,6 +104,7 @@ public sealed class RunStore(Tables tables)
             return known;
         }
 
+        var readStarted = FreshValues<string, (Run, string)>.Now;
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
         var stored = await table.GetEntityIfExistsAsync<TableEntity>(runId, RunRow, cancellationToken: ct).ConfigureAwait(false);
         if (!stored.HasValue)
@@ -97,8 +114,9 @@ public sealed class RunStore(Tables tables)
 
         var head = stored.Value!;
         var run = new Run(runId, head.GetString("AccountId"), head.GetString("Status"), head.GetString("Url"), head.GetBoolean("GrantAll") ?? false,
-            head.GetInt32("GrantCount") ?? 0, head.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, head.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue);
-        return _heads.Put(runId, (run, head.GetString("TokenHash")));
+            head.GetInt32("GrantCount") ?? 0, head.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue, head.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue,
+            head.GetString("CreatedByKeyId"));
+        return _heads.Put(runId, (run, head.GetString("TokenHash")), readStarted);
     }
 
     /// <summary>The granted credentials in grant order (one range query).</summary>
@@ -169,15 +187,48 @@ public sealed class AuditLog(Tables tables, GroupedInserts inserts)
         }, ct).ConfigureAwait(false);
     }
 
-    public async Task<List<TableEntity>> ReadAsync(string runId, CancellationToken ct)
+    /// <summary>A page of the run's trail, newest first (one range query).</summary>
+    public async Task<AuditPage> ReadPageAsync(string runId, int limit, string? pageToken, CancellationToken ct)
     {
-        var table = await tables.AuditAsync(ct).ConfigureAwait(false);
-        var rows = new List<TableEntity>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runId}"), cancellationToken: ct).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId}");
+        if (pageToken is not null)
         {
-            rows.Add(entity);
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {DecodePageToken(pageToken)}");
         }
 
-        return rows;
+        var table = await tables.AuditAsync(ct).ConfigureAwait(false);
+        var entries = new List<AuditEntry>(limit);
+        string? lastKey = null;
+        var more = false;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (entries.Count == limit)
+            {
+                more = true;
+                break;
+            }
+
+            entries.Add(new AuditEntry(entity.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+                JsonSerializer.Deserialize(entity.GetString("ItemIds") ?? "[]", RunJson.Default.ListString) ?? [], entity.GetString("Domain"),
+                new RunCaller(entity.GetString("RemoteAddress"), entity.GetString("UserAgent"))));
+            lastKey = entity.RowKey;
+        }
+
+        return new AuditPage(entries, more && lastKey is not null ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(PageTokenPrefix + lastKey)) : null);
+    }
+
+    private const string PageTokenPrefix = "audit|";
+
+    private static string DecodePageToken(string token)
+    {
+        var bytes = token.Length <= 200 ? Base64Url.TryDecode(token) : null;
+        var key = bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
+        if (key is null || !key.StartsWith(PageTokenPrefix, StringComparison.Ordinal) ||
+            key.AsSpan(PageTokenPrefix.Length).IndexOfAnyExcept("0123456789abcdefghijklmnopqrstuvwxyz-") >= 0)
+        {
+            throw new Errors.InvalidRequestException("pageToken", "is not a page token of this run's audit trail.");
+        }
+
+        return key[PageTokenPrefix.Length..];
     }
 }

@@ -21,7 +21,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.CreateRunRequest).ConfigureAwait(false);
-            var created = await runs.CreateAsync(call.Account, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
+            var created = await runs.CreateAsync(call.Account, call.KeyId, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
             return ApiResult.Json(201, ToBody(created.Run, created.Credentials, created.RunToken), ApiJson.Default.RunBody);
         });
 
@@ -34,6 +34,35 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         {
             var view = await runs.GetAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
             return ApiResult.Json(200, ToBody(view.Run, view.Credentials, null), ApiJson.Default.RunBody);
+        });
+
+    [Function(nameof(RevokeRun))]
+    [ApiOperation("Runs", "Revoke a run: its token stops working at once", Access.ApiKey,
+        Description = "From the answer on, the run's token is refused (401) on every instance and the run shows `\"status\": \"revoked\"`. " +
+            "Revoking an API key revokes the runs it created the same way.")]
+    [ApiResponse(204, null, "Revoked (also when it already was)")]
+    [ApiError(404, ErrorCodes.NotFound, "no such run in this account")]
+    public Task<IActionResult> RevokeRun([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/runs/{runId}")] HttpRequest req, string runId) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            await runs.RevokeAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
+            return ApiResult.NoContent();
+        });
+
+    [Function(nameof(GetRunAudit))]
+    [ApiOperation("Runs", "The run's trail: every credential read, newest first", Access.ApiKey)]
+    [ApiQuery("limit", "Entries per page.", Type = QueryType.Integer, Minimum = 1, Maximum = RunService.MaxAuditLimit, Default = RunService.DefaultAuditLimit)]
+    [ApiQuery("pageToken", "The nextPageToken of the previous page.")]
+    [ApiResponse(200, typeof(RunAuditBody), "A page of the trail")]
+    [ApiError(404, ErrorCodes.NotFound, "no such run in this account")]
+    public Task<IActionResult> GetRunAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}/audit")] HttpRequest req, string runId) =>
+        gate.HandleAsync(req, Access.ApiKey, async call =>
+        {
+            var page = await runs.ReadAuditAsync(call.Account, runId,
+                Query.OptionalInt(req, "limit", 1, RunService.MaxAuditLimit) ?? RunService.DefaultAuditLimit, Query.Optional(req, "pageToken"), call.Aborted).ConfigureAwait(false);
+            var body = new RunAuditBody(page.Entries.Select(e => new RunAuditEntryBody(e.At.UtcDateTime, e.ItemIds, e.Domain, e.Caller.RemoteAddress, e.Caller.UserAgent)).ToList(),
+                page.NextPageToken);
+            return ApiResult.Json(200, body, ApiJson.Default.RunAuditBody);
         });
 
     [Function(nameof(GetRunCredentials))]

@@ -44,6 +44,9 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route,
 
     public string Account => AccountId ?? throw new InvalidOperationException("Not authenticated.");
 
+    /// <summary>The API key's id on <see cref="Access.ApiKey"/> routes (a run remembers the key that created it).</summary>
+    public string? KeyId { get; set; }
+
     /// <summary>
     /// For <see cref="Access.Custom"/> routes: the handler has authenticated the caller as <paramref name="accountId"/>.
     /// The account's rate limit applies (a 429 is thrown when it is used up) and the call is billed to it.
@@ -146,8 +149,10 @@ public sealed class ApiGate(
                     throw ApiErrors.MissingApiKey();
                 }
 
-                call.AccountId = await accounts.AuthenticateAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
+                var identity = await accounts.IdentifyAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
                     ?? throw ApiErrors.InvalidApiKey();
+                call.AccountId = identity.AccountId;
+                call.KeyId = identity.KeyId;
                 await LimitRateAsync(call).ConfigureAwait(false);
                 break;
         }

@@ -216,6 +216,17 @@ public sealed record RunCredentialBody(
 
 public sealed record RunCredentialsBody(IReadOnlyList<RunCredentialBody> Credentials);
 
+public sealed record RunAuditEntryBody(
+    [property: Description("When the credentials were read.")] DateTime At,
+    [property: Description("The items handed out by that read (empty when none matched).")] IReadOnlyList<string> ItemIds,
+    [property: Description("The domain the read asked for, or null.")] string? Domain,
+    [property: Description("The client address of the agent runtime that read them.")] string? Caller,
+    [property: Description("Its User-Agent header, up to 200 characters.")] string? UserAgent);
+
+public sealed record RunAuditBody(
+    [property: Description("Newest first.")] IReadOnlyList<RunAuditEntryBody> Entries,
+    [property: Description("Pass as pageToken for the next page; null on the last page.")] string? NextPageToken);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never, AllowTrailingCommas = false)]
 [JsonSerializable(typeof(ErrorBody))]
@@ -236,4 +247,5 @@ public sealed record RunCredentialsBody(IReadOnlyList<RunCredentialBody> Credent
 [JsonSerializable(typeof(CreateRunRequest))]
 [JsonSerializable(typeof(RunBody))]
 [JsonSerializable(typeof(RunCredentialsBody))]
+[JsonSerializable(typeof(RunAuditBody))]
 public sealed partial class ApiJson : JsonSerializerContext;

@@ -104,8 +104,8 @@ public sealed class RunCredentialRateLimitTests : ApiTestBase
         Assert.Equal(TimeSpan.FromSeconds(40), refused.Headers.RetryAfter?.Delta);
         await HttpAssert.Error(refused, 429, Vault.Core.Errors.ErrorCodes.RateLimitExceeded);
 
-        var audit = await ((Vault.Core.Runs.AuditLog)Host.Services.GetService(typeof(Vault.Core.Runs.AuditLog))!).ReadAsync(run["runId"]!.GetValue<string>(), CancellationToken.None);
-        Assert.Equal(3, audit.Count);
+        var audit = await ((Vault.Core.Runs.AuditLog)Host.Services.GetService(typeof(Vault.Core.Runs.AuditLog))!).ReadPageAsync(run["runId"]!.GetValue<string>(), 100, null, CancellationToken.None);
+        Assert.Equal(3, audit.Entries.Count);
         var metering = (Vault.Core.Accounts.Metering)Host.Services.GetService(typeof(Vault.Core.Accounts.Metering))!;
         var today = new DateOnly(2026, 11, 24);
         Assert.Equal(3, (await metering.ReadAsync(accountId, today, today, CancellationToken.None)).Single().ByRoute["GET /v1/runs/{runId}/credentials"]);
