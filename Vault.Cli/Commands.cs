@@ -31,6 +31,10 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         {
             return Fail("INVALID_URL", "VAULT_URL is not a URL", ExitCodes.Usage);
         }
+        catch (ArgumentException ex) when (ex.ParamName == "baseUrl")
+        {
+            return Fail("INSECURE_URL", "VAULT_URL must be https (plain http only on this machine): a key sent over http can be read on the way", ExitCodes.Usage);
+        }
     }
 
     private int Fail(string code, string message, int exitCode)
@@ -287,12 +291,23 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         return ExitCodes.Success;
     });
 
-    public Task<int> RunCredentialsAsync(string runId, string? token, string? domain, bool json, CancellationToken ct) => Guard(async () =>
+    /// <summary>The run token: from a file, VAULT_RUN_TOKEN, or stdin / a prompt; never from an argument that <c>ps</c> shows.</summary>
+    private string? RunToken(FileInfo? tokenFile)
     {
-        token ??= Secret("Run token");
+        if (tokenFile is not null)
+        {
+            return File.ReadLines(tokenFile.FullName).FirstOrDefault()?.Trim();
+        }
+
+        return io.Environment("VAULT_RUN_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment.Trim() : Secret("Run token");
+    }
+
+    public Task<int> RunCredentialsAsync(string runId, FileInfo? tokenFile, string? domain, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var token = RunToken(tokenFile);
         if (string.IsNullOrEmpty(token))
         {
-            return Fail("USAGE", "no run token given (--token, one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+            return Fail("USAGE", "no run token given (--token-file, VAULT_RUN_TOKEN, one line on stdin, or typed at the prompt)", ExitCodes.Usage);
         }
 
         var config = CliConfig.Load(io);
@@ -306,6 +321,46 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
 
         Output.Table(io, ["ITEM", "LABEL", "USERNAME", "PASSWORD", "TOTP"], (answer.Credentials ?? []).Select(c => (IReadOnlyList<string>)
             [c.ItemId ?? "", c.Label ?? "", c.Username ?? "", c.Password ?? "", c.Totp?.Code ?? ""]));
+        return ExitCodes.Success;
+    });
+
+    public Task<int> RevokeRunAsync(string runId, CancellationToken ct) => Guard(async () =>
+    {
+        await Client().V1.Runs[runId].DeleteAsync(cancellationToken: ct);
+        io.Out.WriteLine($"Run {runId} revoked: its token is refused from now on");
+        return ExitCodes.Success;
+    });
+
+    public Task<int> RunAuditAsync(string runId, int? limit, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var entries = new List<RunAuditEntry>();
+        string? pageToken = null;
+        do
+        {
+            var page = (await Client().V1.Runs[runId].Audit.GetAsync(r =>
+            {
+                r.QueryParameters.Limit = limit is { } l ? Math.Min(l - entries.Count, 1000) : 1000;
+                r.QueryParameters.PageToken = pageToken;
+            }, ct))!;
+            entries.AddRange(page.Entries ?? []);
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken is not null && (limit is null || entries.Count < limit));
+
+        if (json)
+        {
+            await Output.JsonAsync(io, new RunAudit { Entries = entries });
+            return ExitCodes.Success;
+        }
+
+        if (entries.Count == 0)
+        {
+            io.Out.WriteLine($"Run {runId} has read no credentials.");
+            return ExitCodes.Success;
+        }
+
+        Output.Table(io, ["AT (UTC)", "DOMAIN", "ITEMS", "CALLER"], entries.Select(e => (IReadOnlyList<string>)
+            [Output.Time(e.At), e.Domain ?? "-", (e.ItemIds ?? []).Count == 0 ? "-" : string.Join(",", e.ItemIds!), e.Caller ?? "-"]));
         return ExitCodes.Success;
     });
 

@@ -106,15 +106,27 @@ public static class VaultCli
             r.GetValue(runUrl)!, r.GetValue(runItems) ?? [], r.GetValue(useVault), r.GetValue(goal), r.GetValue(json), ct));
         var runCredentials = new Command("credentials", "Read a run's credentials with its run token");
         var runArgument = new Argument<string>("RUN") { Description = "Run id (run-…)" };
-        var token = new Option<string>("--token") { Description = "The run token (read from stdin or prompted when absent)" };
+        var token = new Option<FileInfo>("--token-file") { Description = "A file whose first line is the run token (else VAULT_RUN_TOKEN, stdin, or a prompt)" };
         var credentialDomain = new Option<string>("--domain") { Description = "Only credentials for this site" };
         runCredentials.Arguments.Add(runArgument);
         runCredentials.Options.Add(token);
         runCredentials.Options.Add(credentialDomain);
         runCredentials.SetAction((r, ct) => commands.RunCredentialsAsync(
             r.GetValue(runArgument)!, r.GetValue(token), r.GetValue(credentialDomain), r.GetValue(json), ct));
+        var runRevoke = new Command("revoke", "Revoke a run: its token stops working at once");
+        var revokeArgument = new Argument<string>("RUN") { Description = "Run id (run-…)" };
+        runRevoke.Arguments.Add(revokeArgument);
+        runRevoke.SetAction((r, ct) => commands.RevokeRunAsync(r.GetValue(revokeArgument)!, ct));
+        var runAudit = new Command("audit", "A run's trail: every credential read, newest first");
+        var auditArgument = new Argument<string>("RUN") { Description = "Run id (run-…)" };
+        var auditLimit = new Option<int?>("--limit") { Description = "At most this many entries (default: all)" };
+        runAudit.Arguments.Add(auditArgument);
+        runAudit.Options.Add(auditLimit);
+        runAudit.SetAction((r, ct) => commands.RunAuditAsync(r.GetValue(auditArgument)!, r.GetValue(auditLimit), r.GetValue(json), ct));
         run.Subcommands.Add(runCreate);
         run.Subcommands.Add(runCredentials);
+        run.Subcommands.Add(runRevoke);
+        run.Subcommands.Add(runAudit);
 
         var usage = new Command("usage", "Billable calls per day");
         var from = new Option<DateOnly?>("--from") { Description = "First day (YYYY-MM-DD)" };

@@ -363,6 +363,25 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         var credential = Assert.Single(credentials)!;
         Assert.Equal("GitHub (work)", credential["label"]!.GetValue<string>());
         Assert.Equal("gh-work-pw", credential["password"]!.GetValue<string>());
+
+        // The run's trail shows that read; Revoke (confirmed) stops the token.
+        await dashboard.Button("Refresh trail").ClickAsync();
+        await Expect(page.Locator(".run-result .trail-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".run-result .trail-table")).ToContainTextAsync("github.com");
+        await dashboard.Button("Revoke run").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".run-result .run-status")).ToHaveTextAsync("revoked");
+        await Expect(dashboard.Button("Revoke run")).ToBeDisabledAsync();
+        await dashboard.AssertAccessibleAsync("run revoked");
+        using var after = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{runId}/credentials?domain=github.com");
+        after.Headers.Authorization = new AuthenticationHeaderValue("Bearer", runToken);
+        await HttpAssert.Error(await Host.Client.SendAsync(after), 401, "UNAUTHORIZED");
+
+        // Found again by id: revoked, with its trail.
+        await dashboard.Field("Run id").FillAsync(runId!);
+        await dashboard.Button("Show run").ClickAsync();
+        await Expect(page.Locator("form .run-details .run-status")).ToHaveTextAsync("revoked");
+        await Expect(page.Locator("form .run-details .trail-table tbody tr")).ToHaveCountAsync(1);
         await dashboard.AssertNothingInjectedAsync();
     }
 

@@ -99,14 +99,27 @@ public sealed class CliTests : IAsyncLifetime
         Assert.NotEmpty(token);
         Assert.Contains(github, run.Out);
 
-        var credentials = await Vault("", "run", "credentials", runId, "--token", token, "--domain", "github.com");
+        var tokenFile = Path.Combine(_configHome, "run-token");
+        await File.WriteAllTextAsync(tokenFile, token + "\n");
+        var credentials = await Vault("", "run", "credentials", runId, "--token-file", tokenFile, "--domain", "github.com");
         Assert.Equal(0, credentials.Code);
         Assert.Matches(@"(?m)^cred:\S+\s+GitHub\s+alice\s+gh-secret-pw\s+[0-9]{6}$", credentials.Out);
         var fromStdin = JsonNode.Parse((await Vault(token + "\n", "run", "credentials", runId, "--json")).Out)!;
         Assert.Equal("gh-secret-pw", fromStdin["credentials"]![0]!["password"]!.GetValue<string>());
-        var wrongToken = await Vault("", "run", "credentials", runId, "--token", "wrong");
+        var wrongToken = await Vault("wrong\n", "run", "credentials", runId);
         Assert.Equal(ExitCodes.Unauthorized, wrongToken.Code);
         Assert.Contains($"error {ErrorCodes.Unauthorized}:", wrongToken.Err);
+
+        // The trail shows the two reads (github.com, then without a domain); revoke stops the token.
+        var audit = await Vault("", "run", "audit", runId);
+        Assert.True(audit.Code == 0, audit.Err);
+        Assert.Matches(@"(?m)^\S+ \S+\s+-\s+cred:", audit.Out.Split('\n')[1]);
+        Assert.Equal(2, JsonNode.Parse((await Vault("", "run", "audit", runId, "--json")).Out)!["entries"]!.AsArray().Count);
+        var revoke = await Vault("", "run", "revoke", runId);
+        Assert.True(revoke.Code == 0, revoke.Err);
+        Assert.Contains("revoked", revoke.Out);
+        var afterRevoke = await Vault(token + "\n", "run", "credentials", runId);
+        Assert.Equal(ExitCodes.Unauthorized, afterRevoke.Code);
 
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         var usage = await Vault("", "usage", "--from", today, "--to", today);

@@ -65,6 +65,15 @@ public sealed class SdkEndToEndTests : IAsyncLifetime
         Assert.Equal("gh-secret-pw", Assert.Single(credentials).Password);
         Assert.Matches("^[0-9]{6}$", credentials[0].Totp!.Code!);
 
+        // The trail, then revoke: the token stops working.
+        var audit = (await vault.V1.Runs[run.RunId!].Audit.GetAsync())!;
+        Assert.Equal(mine.ItemId, Assert.Single(Assert.Single(audit.Entries!).ItemIds!));
+        await vault.V1.Runs[run.RunId!].DeleteAsync();
+        var revoked = await Assert.ThrowsAnyAsync<Microsoft.Kiota.Abstractions.ApiException>(
+            () => VaultApi.CreateForRun(_kit.Host.BaseAddress, run.RunToken!).V1.Runs[run.RunId!].Credentials.GetAsync());
+        Assert.Equal((401, ErrorCodes.Unauthorized), (VaultError.From(revoked)!.Status, VaultError.From(revoked)!.Code));
+        Assert.Equal(Client.Models.Run_status.Revoked, (await vault.V1.Runs[run.RunId!].GetAsync())!.Status);
+
         var unauthorized = await Assert.ThrowsAnyAsync<Microsoft.Kiota.Abstractions.ApiException>(() => VaultApi.Create(_kit.Host.BaseAddress, "not-a-key").V1.Vault.Connections.GetAsync());
         Assert.Equal((401, ErrorCodes.InvalidApiKey), (VaultError.From(unauthorized)!.Status, VaultError.From(unauthorized)!.Code));
         var conflict = await Assert.ThrowsAnyAsync<Microsoft.Kiota.Abstractions.ApiException>(() => vault.V1.Vault.Connections.PostAsync(Connect("third")));
@@ -127,6 +136,10 @@ public sealed class SdkEndToEndTests : IAsyncLifetime
         var conflict = result["conflict"]!;
         Assert.Equal(409, conflict["status"]!.GetValue<int>());
         Assert.Equal(ErrorCodes.MaxConnections, conflict["code"]!.GetValue<string>());
+        Assert.Equal(1, result["auditEntries"]!.GetValue<int>());
+        Assert.Equal("revoked", result["revokedStatus"]!.GetValue<string>());
+        Assert.Equal(401, result["afterRevoke"]!["status"]!.GetValue<int>());
+        Assert.Equal(ErrorCodes.Unauthorized, result["afterRevoke"]!["code"]!.GetValue<string>());
         if (expectedErrorType is not null)
         {
             Assert.Equal(expectedErrorType, unauthorized["type"]!.GetValue<string>());

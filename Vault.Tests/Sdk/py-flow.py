@@ -29,6 +29,8 @@ items, _ = vault.list_items(domain="github.com")
 sync = vault.sync_items()
 run = vault.create_run(url="https://github.com/login", credential_item_ids=[i.item_id for i in items])
 credentials = vault.get_run_credentials(run.run_id, run.run_token)
+audit, _ = vault.get_run_audit(run.run_id, limit=10)
+vault.revoke_run(run.run_id)
 print(json.dumps({
     "connected": connection.connected, "connectionId": connection.connection_id, "itemCount": connection.item_count,
     "labels": [i.label for i in items],
@@ -36,4 +38,6 @@ print(json.dumps({
     "runId": run.run_id, "passwords": [c.password for c in credentials],
     "unauthorized": failure(lambda: VaultClient(api_key="not-a-key").list_connections()),
     "conflict": failure(lambda: connect(flow["third"])),
+    "auditEntries": len(audit), "revokedStatus": vault.get_run(run.run_id).status,
+    "afterRevoke": failure(lambda: vault.get_run_credentials(run.run_id, run.run_token)),
 }))

@@ -17,10 +17,15 @@ const items = (await call(() => vault.v1.vault.items.get({ queryParameters: { do
 const sync = await call(() => vault.v1.vault.items.sync.post({}));
 const run = await call(() => vault.v1.runs.post({ url: 'https://github.com/login', credentialItemIds: items.map((i) => i.itemId) }));
 const credentials = (await call(() => createVaultForRun(process.env.VAULT_URL, run.runToken).v1.runs.byRunId(run.runId).credentials.get())).credentials;
+const audit = await call(() => vault.v1.runs.byRunId(run.runId).audit.get({ queryParameters: { limit: 10 } }));
+await call(() => vault.v1.runs.byRunId(run.runId).delete());
+const revokedStatus = (await call(() => vault.v1.runs.byRunId(run.runId).get())).status;
+const afterRevoke = await failure(() => createVaultForRun(process.env.VAULT_URL, run.runToken).v1.runs.byRunId(run.runId).credentials.get());
 const unauthorized = await failure(() => createVault(process.env.VAULT_URL, 'not-a-key').v1.vault.connections.get());
 const conflict = await failure(() => vault.v1.vault.connections.post(bitwarden(flow.third)));
 console.log(JSON.stringify({
   connected: connection.connected, connectionId: connection.connectionId, itemCount: connection.itemCount,
   labels: items.map((i) => i.label), summary: sync.syncSummary, runId: run.runId,
   passwords: credentials.map((c) => c.password), unauthorized, conflict,
+  auditEntries: audit.entries.length, revokedStatus, afterRevoke,
 }));

@@ -1,6 +1,7 @@
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace Vault.Client;
 
@@ -17,14 +18,53 @@ public static class VaultApi
     public static VaultClient CreateForRun(Uri baseUrl, string runToken, HttpClient? httpClient = null) =>
         Create(baseUrl, new HeaderAuthentication("Authorization", "Bearer " + runToken), httpClient);
 
+    /// <summary>The headers that carry a key or a token: they go to the service's own origin only.</summary>
+    private static readonly string[] SecretHeaders = ["X-API-Key", "X-Admin-Key", "Authorization"];
+
     private static VaultClient Create(Uri baseUrl, IAuthenticationProvider authentication, HttpClient? httpClient)
     {
-        var adapter = new HttpClientRequestAdapter(authentication, httpClient: httpClient ?? KiotaClientFactory.Create())
+        if (!IsSafeBaseUrl(baseUrl))
+        {
+            // A key sent over plain http can be read by anyone on the path.
+            throw new ArgumentException($"The Vault URL must be https (plain http only on loopback): {baseUrl}", nameof(baseUrl));
+        }
+
+        var adapter = new HttpClientRequestAdapter(authentication, httpClient: httpClient ?? CreateHttpClient())
         {
             BaseUrl = baseUrl.ToString().TrimEnd('/'),
         };
         return new VaultClient(adapter);
     }
+
+    /// <summary>https anywhere, plain http only to this machine (the standalone host).</summary>
+    public static bool IsSafeBaseUrl(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
+
+    /// <summary>
+    /// Kiota's client with its redirect handler told to drop every key and token header when a redirect leaves the
+    /// service's origin (Kiota itself drops only Authorization and cookies; X-API-Key would follow). A redirect from
+    /// https to http is refused, as Kiota does by default.
+    /// </summary>
+    public static HttpClient CreateHttpClient() => KiotaClientFactory.Create(optionsForHandlers:
+    [
+        new RedirectHandlerOption
+        {
+            ScrubSensitiveHeaders = (request, original, proxy) =>
+            {
+                RedirectHandlerOption.DefaultScrubSensitiveHeaders(request, original, proxy);
+                if (request.RequestUri is not { } target || !SameOrigin(original, target))
+                {
+                    foreach (var name in SecretHeaders)
+                    {
+                        request.Headers.Remove(name);
+                    }
+                }
+            },
+        },
+    ]);
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>
     /// Sets one header on every request. Kiota's own API-key provider accepts https only; the service is also run

@@ -18,8 +18,42 @@ DEFAULT_URL = "http://127.0.0.1:7071"
 __all__ = [
     "DEFAULT_URL", "VaultClient", "VaultError", "Unauthorized", "NotFound", "Conflict", "Refused", "Unavailable",
     "Item", "FieldMetadata", "Connection", "ConnectionError_", "SyncResult", "SyncSummary", "SyncedConnection",
-    "Run", "RunCredential", "Totp", "UsageDay", "CreatedAccount", "CreatedKey", "RateLimited",
+    "Run", "RunCredential", "Totp", "UsageDay", "CreatedAccount", "CreatedKey", "RateLimited", "AuditEntry",
 ]
+
+# Headers that carry a key or a token: never sent to another origin.
+_SECRET_HEADERS = ("x-api-key", "x-admin-key", "authorization")
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
+
+
+class _KeepKeysHome(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect, but a key or token goes only back to the origin it was meant for (and never over plain http
+    off loopback): urllib copies every header to the new location otherwise."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is None:
+            return None
+        scheme, host, _ = _origin(newurl)
+        if _origin(newurl) != _origin(req.full_url) or (scheme != "https" and not _is_loopback(host)):
+            for name in list(new.headers):
+                if name.lower() in _SECRET_HEADERS:
+                    del new.headers[name]
+            for name in list(new.unredirected_hdrs):
+                if name.lower() in _SECRET_HEADERS:
+                    del new.unredirected_hdrs[name]
+        return new
+
+
+_OPENER = urllib.request.build_opener(_KeepKeysHome)
 
 
 # ---- errors: one class per kind of answer a caller handles differently ----
@@ -207,6 +241,19 @@ class RunCredential:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    item_ids: list[str]
+    domain: Optional[str]
+    caller: Optional[str]
+    user_agent: Optional[str] = None
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> "AuditEntry":
+        return AuditEntry(d["at"], list(d.get("itemIds") or []), d.get("domain"), d.get("caller"), d.get("userAgent"))
+
+
+@dataclass(frozen=True)
 class UsageDay:
     date: str
     calls: int
@@ -233,6 +280,10 @@ class VaultClient:
     def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None, timeout: float = 120.0,
                  admin_key: Optional[str] = None):
         self.base_url = (base_url or os.environ.get("VAULT_URL") or DEFAULT_URL).rstrip("/")
+        scheme, host, _ = _origin(self.base_url)
+        if scheme not in ("http", "https") or (scheme == "http" and not _is_loopback(host)):
+            # A key sent over plain http can be read by anyone on the path.
+            raise ValueError(f"The Vault URL must be https (plain http only on loopback): {self.base_url}")
         self.api_key = api_key if api_key is not None else os.environ.get("VAULT_API_KEY")
         self.admin_key = admin_key
         self.timeout = timeout
@@ -254,7 +305,7 @@ class VaultClient:
         for name, value in (headers if headers is not None else self._key_headers()).items():
             request.add_header(name, value)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 text = response.read().decode("utf-8")
                 return json.loads(text) if text else None
         except urllib.error.HTTPError as e:
@@ -331,6 +382,16 @@ class VaultClient:
 
     def get_run(self, run_id: str) -> Run:
         return Run.from_json(self._request("GET", f"/v1/runs/{_seg(run_id)}"))
+
+    def revoke_run(self, run_id: str) -> None:
+        """The run's token stops working at once, on every instance."""
+        self._request("DELETE", f"/v1/runs/{_seg(run_id)}")
+
+    def get_run_audit(self, run_id: str, *, limit: Optional[int] = None,
+                      page_token: Optional[str] = None) -> tuple[list[AuditEntry], Optional[str]]:
+        """One page of the run's credential reads, newest first, and the next page's token (None on the last page)."""
+        d = self._request("GET", f"/v1/runs/{_seg(run_id)}/audit", query={"limit": limit, "pageToken": page_token})
+        return [AuditEntry.from_json(e) for e in d["entries"]], d.get("nextPageToken")
 
     def get_run_credentials(self, run_id: str, run_token: str, *, domain: Optional[str] = None) -> list[RunCredential]:
         """What an agent runtime calls, with the run's own token (not the API key)."""

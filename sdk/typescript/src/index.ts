@@ -2,6 +2,9 @@
 // @microsoft/kiota-bundle, plus the few helpers every caller needs.
 import type { AuthenticationProvider, RequestInformation } from '@microsoft/kiota-abstractions';
 import { DefaultRequestAdapter } from '@microsoft/kiota-bundle';
+import {
+  defaultScrubSensitiveHeaders, KiotaClientFactory, MiddlewareFactory, RedirectHandler, RedirectHandlerOptions, type HttpClient,
+} from '@microsoft/kiota-http-fetchlibrary';
 import { createVaultClient, type VaultClient } from './generated/vaultClient.js';
 
 export * from './generated/models/index.js';
@@ -20,8 +23,52 @@ class HeaderAuthentication implements AuthenticationProvider {
   };
 }
 
+/** The headers that carry a key or a token: they go to the service's own origin only. */
+const SECRET_HEADERS = new Set(['x-api-key', 'x-admin-key', 'authorization']);
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.') || host.endsWith('.localhost');
+}
+
+/** https anywhere, plain http only to this machine (the standalone host). */
+export function isSafeBaseUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kiota's fetch client with its redirect handler told to drop every key and token header when a redirect leaves the
+ * service's origin, or goes to plain http off loopback (Kiota itself drops only Authorization and cookies).
+ */
+export function createHttpClient(): HttpClient {
+  const keepKeysHome = new RedirectHandler(new RedirectHandlerOptions({
+    scrubSensitiveHeaders: (headers, originalUrl, newUrl) => {
+      defaultScrubSensitiveHeaders(headers, originalUrl, newUrl);
+      let leaves = true;
+      try {
+        leaves = new URL(originalUrl).origin !== new URL(newUrl).origin || !isSafeBaseUrl(newUrl);
+      } catch { /* unparsable: treat as leaving */ }
+      if (leaves) {
+        for (const key of Object.keys(headers)) {
+          if (SECRET_HEADERS.has(key.toLowerCase())) delete headers[key];
+        }
+      }
+    },
+  }));
+  const middlewares = MiddlewareFactory.getDefaultMiddlewares().map((m) => (m instanceof RedirectHandler ? keepKeysHome : m));
+  return KiotaClientFactory.create(undefined, middlewares);
+}
+
 function create(baseUrl: string, authentication: AuthenticationProvider): VaultClient {
-  const adapter = new DefaultRequestAdapter(authentication);
+  if (!isSafeBaseUrl(baseUrl)) {
+    // A key sent over plain http can be read by anyone on the path.
+    throw new Error(`The Vault URL must be https (plain http only on loopback): ${baseUrl}`);
+  }
+  const adapter = new DefaultRequestAdapter(authentication, undefined, undefined, createHttpClient());
   adapter.baseUrl = baseUrl.replace(/\/+$/, '');
   return createVaultClient(adapter);
 }

@@ -1,6 +1,6 @@
 // Runs: "New run" with URL, Goal and a credential picker grouped by provider and vault, like the Playground's.
 import { api, listAllItems, describe } from './api.js';
-import { h, replace, uid, announce, plural } from './dom.js';
+import { h, replace, uid, announce, plural, modal, timeAgo } from './dom.js';
 
 const SELECTION_KEY = 'vault.runSelection';
 const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
@@ -20,7 +20,113 @@ export function renderRuns(root, signal) {
     h('h1', {}, 'Runs'),
     h('p', { class: 'lead' }, 'Start a run with exactly the credentials it needs. The run gets a token that reads only those credentials.'),
     h('div', { class: 'actions' }, newRun),
-    area);
+    area,
+    findRun(signal));
+}
+
+/** "Find a run": its status, its trail of credential reads, and Revoke. */
+function findRun(signal) {
+  const input = h('input', { id: uid('run-id'), type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'run-…' });
+  const error = h('div', { class: 'error', role: 'alert' });
+  const details = h('div');
+  const titleId = uid('find-run');
+  const form = h('form', { class: 'panel', 'aria-labelledby': titleId, novalidate: true },
+    h('h2', { id: titleId }, 'Find a run'),
+    h('div', { class: 'field' }, h('label', { for: input.id }, 'Run id'), input),
+    error,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show run')),
+    details);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    error.replaceChildren();
+    const runId = input.value.trim();
+    if (!/^run-[a-z2-7]+$/.test(runId)) {
+      input.setAttribute('aria-invalid', 'true');
+      error.textContent = 'Enter a run id, beginning with run-.';
+      input.focus();
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    try {
+      const run = await api('GET', `/v1/runs/${encodeURIComponent(runId)}`, undefined, { signal });
+      replace(details, runDetails(run, signal));
+    } catch (failure) {
+      if (failure.name === 'AbortError') return;
+      replace(details);
+      error.textContent = failure.code === 'NOT_FOUND' ? `No run ${runId} in this account.` : `Could not load the run: ${describe(failure)}`;
+    }
+  });
+  return form;
+}
+
+/** A run's status, trail (newest first, a page at a time) and the Revoke button. */
+function runDetails(run, signal) {
+  const titleId = uid('run-details');
+  const status = h('dd', { class: 'run-status' }, run.status);
+  const trail = h('div', { class: 'trail' }, h('p', {}, 'Loading the trail…'));
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older reads');
+  const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh trail');
+  const revoke = h('button', { type: 'button', class: 'danger', disabled: run.status === 'revoked' }, 'Revoke run');
+  const message = h('p', { class: 'status', role: 'status' });
+  let rows = [];
+  let next = null;
+
+  const render = () => {
+    if (!rows.length) { replace(trail, h('p', { class: 'empty' }, 'No credential reads yet.')); return; }
+    replace(trail, h('table', { class: 'trail-table' },
+      h('caption', {}, `Credential reads, newest first (${plural(rows.length, 'read')} shown)`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Domain'), h('th', { scope: 'col' }, 'Items'), h('th', { scope: 'col' }, 'Caller'))),
+      h('tbody', {}, rows.map(e => h('tr', {},
+        h('td', {}, timeAgo(e.at)), h('td', {}, e.domain ?? '(any)'),
+        h('td', { class: 'wrap' }, e.itemIds.length ? e.itemIds.join(', ') : 'none matched'),
+        h('td', { class: 'wrap' }, e.caller ?? '-'))))));
+    more.hidden = !next;
+  };
+  const load = async (append) => {
+    try {
+      const query = `limit=50${append && next ? `&pageToken=${encodeURIComponent(next)}` : ''}`;
+      const page = await api('GET', `/v1/runs/${encodeURIComponent(run.runId)}/audit?${query}`, undefined, { signal });
+      rows = append ? rows.concat(page.entries) : page.entries;
+      next = page.nextPageToken;
+      render();
+    } catch (failure) {
+      if (failure.name !== 'AbortError') replace(trail, h('p', { class: 'error' }, `Could not load the trail: ${describe(failure)}`));
+    }
+  };
+  more.addEventListener('click', () => load(true));
+  refresh.addEventListener('click', () => load(false));
+  revoke.addEventListener('click', () => confirmRevoke(run, async () => {
+    revoke.disabled = true;
+    try {
+      await api('DELETE', `/v1/runs/${encodeURIComponent(run.runId)}`, undefined, { signal });
+      status.textContent = 'revoked';
+      message.textContent = `Run ${run.runId} is revoked: its token no longer reads anything.`;
+      announce(message.textContent);
+    } catch (failure) {
+      revoke.disabled = false;
+      if (failure.name !== 'AbortError') message.textContent = `Could not revoke the run: ${describe(failure)}`;
+    }
+  }));
+  load(false);
+  return h('section', { class: 'run-details', 'aria-labelledby': titleId },
+    h('h3', { id: titleId }, `Run ${run.runId}`),
+    h('dl', {}, h('dt', {}, 'Status'), status, h('dt', {}, 'Expires'), h('dd', {}, new Date(run.expiresAt).toISOString()),
+      h('dt', {}, 'Granted'), h('dd', {}, plural(run.credentials.length, 'credential'))),
+    h('div', { class: 'actions' }, revoke, refresh), message,
+    h('h4', {}, 'Trail'), trail, more);
+}
+
+function confirmRevoke(run, onConfirm) {
+  const titleId = uid('confirm');
+  const yes = h('button', { type: 'button', class: 'danger' }, 'Revoke');
+  const no = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const dialog = modal(titleId, h('div', { class: 'dialog-form' },
+    h('h2', { id: titleId }, `Revoke run ${run.runId}?`),
+    h('p', {}, 'Its token stops working at once, everywhere. The trail of its reads stays.'),
+    h('div', { class: 'actions' }, yes, no)));
+  no.addEventListener('click', () => dialog.close());
+  yes.addEventListener('click', () => { dialog.close(); onConfirm(); });
+  no.focus();
 }
 
 function showForm(area, signal, onClose) {
@@ -104,7 +210,7 @@ function showForm(area, signal, onClose) {
     create.disabled = true;
     try {
       const run = await api('POST', '/v1/runs', body, { signal });
-      replace(result, runResult(run, url));
+      replace(result, runResult(run, url, signal));
       result.querySelector('h3')?.focus();
       announce(`Run ${run.runId} created with ${plural(run.credentials.length, 'credential')}.`);
     } catch (failure) {
@@ -171,7 +277,7 @@ function copyButton(label, text) {
   return button;
 }
 
-function runResult(run, url) {
+function runResult(run, url, signal) {
   const titleId = uid('run');
   let domain = '';
   try { domain = new URL(url).hostname; } catch { domain = ''; }
@@ -192,5 +298,6 @@ function runResult(run, url) {
     copyButton('Copy run token', run.runToken),
     h('h4', {}, 'Credential route'),
     h('pre', {}, h('code', { class: 'curl' }, curl)),
-    copyButton('Copy curl command', curl));
+    copyButton('Copy curl command', curl),
+    runDetails(run, signal));
 }

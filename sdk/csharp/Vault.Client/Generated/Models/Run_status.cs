@@ -12,5 +12,9 @@ namespace Vault.Client.Models
         #pragma warning disable CS1591
         Created,
         #pragma warning restore CS1591
+        [EnumMember(Value = "revoked")]
+        #pragma warning disable CS1591
+        Revoked,
+        #pragma warning restore CS1591
     }
 }

@@ -303,6 +303,24 @@ export function createPatchItemRequestFromDiscriminatorValue(parseNode: ParseNod
 /**
  * Creates a new instance of the appropriate class based on discriminator value
  * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {RunAuditEntry}
+ */
+// @ts-ignore
+export function createRunAuditEntryFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoRunAuditEntry;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {RunAudit}
+ */
+// @ts-ignore
+export function createRunAuditFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoRunAudit;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
  * @returns {RunCreated}
  */
 // @ts-ignore
@@ -697,6 +715,33 @@ export function deserializeIntoRun(run: Partial<Run> | undefined = {}) : Record<
 }
 /**
  * The deserialization information for the current model
+ * @param RunAudit The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoRunAudit(runAudit: Partial<RunAudit> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "entries": n => { runAudit.entries = n.getCollectionOfObjectValues<RunAuditEntry>(createRunAuditEntryFromDiscriminatorValue); },
+        "nextPageToken": n => { runAudit.nextPageToken = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param RunAuditEntry The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoRunAuditEntry(runAuditEntry: Partial<RunAuditEntry> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "at": n => { runAuditEntry.at = n.getDateValue(); },
+        "caller": n => { runAuditEntry.caller = n.getStringValue(); },
+        "domain": n => { runAuditEntry.domain = n.getStringValue(); },
+        "itemIds": n => { runAuditEntry.itemIds = n.getCollectionOfPrimitiveValues<string>("string"); },
+        "userAgent": n => { runAuditEntry.userAgent = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
  * @param RunCreated The instance to deserialize into.
  * @returns {Record<string, (node: ParseNode) => void>}
  */
@@ -1035,6 +1080,38 @@ export interface Run extends AdditionalDataHolder, Parsable {
     url?: string | null;
 }
 export type Run_status = (typeof Run_statusObject)[keyof typeof Run_statusObject];
+export interface RunAudit extends AdditionalDataHolder, Parsable {
+    /**
+     * Newest first.
+     */
+    entries?: RunAuditEntry[] | null;
+    /**
+     * Pass as pageToken for the next page; null on the last page.
+     */
+    nextPageToken?: string | null;
+}
+export interface RunAuditEntry extends AdditionalDataHolder, Parsable {
+    /**
+     * When the credentials were read.
+     */
+    at?: Date | null;
+    /**
+     * The client address of the agent runtime that read them.
+     */
+    caller?: string | null;
+    /**
+     * The domain the read asked for, or null.
+     */
+    domain?: string | null;
+    /**
+     * The items handed out by that read (empty when none matched).
+     */
+    itemIds?: string[] | null;
+    /**
+     * Its User-Agent header, up to 200 characters.
+     */
+    userAgent?: string | null;
+}
 export interface RunCreated extends Parsable, Run {
     /**
      * Shown once: the bearer token of getRunCredentials.
@@ -1394,6 +1471,35 @@ export function serializeRun(writer: SerializationWriter, run: Partial<Run> | un
 /**
  * Serializes information the current object
  * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param RunAudit The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeRunAudit(writer: SerializationWriter, runAudit: Partial<RunAudit> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!runAudit || isSerializingDerivedType) { return; }
+    writer.writeCollectionOfObjectValues<RunAuditEntry>("entries", runAudit.entries, serializeRunAuditEntry);
+    writer.writeStringValue("nextPageToken", runAudit.nextPageToken);
+    writer.writeAdditionalData(runAudit.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param RunAuditEntry The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeRunAuditEntry(writer: SerializationWriter, runAuditEntry: Partial<RunAuditEntry> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!runAuditEntry || isSerializingDerivedType) { return; }
+    writer.writeDateValue("at", runAuditEntry.at);
+    writer.writeStringValue("caller", runAuditEntry.caller);
+    writer.writeStringValue("domain", runAuditEntry.domain);
+    writer.writeCollectionOfPrimitiveValues<string>("itemIds", runAuditEntry.itemIds);
+    writer.writeStringValue("userAgent", runAuditEntry.userAgent);
+    writer.writeAdditionalData(runAuditEntry.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
  * @param RunCreated The instance to serialize from.
  * @param writer Serialization writer to use to serialize this model
  */
@@ -1703,6 +1809,7 @@ export const Item_providerObject = {
 } as const;
 export const Run_statusObject = {
     Created: "created",
+    Revoked: "revoked",
 } as const;
 export const SyncConnection_statusObject = {
     Active: "active",

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using Vault.Client.Models;
+using Vault.Client.V1.Runs.Item.Audit;
 using Vault.Client.V1.Runs.Item.Credentials;
 namespace Vault.Client.V1.Runs.Item
 {
@@ -18,6 +19,11 @@ namespace Vault.Client.V1.Runs.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithRunItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The audit property</summary>
+        public global::Vault.Client.V1.Runs.Item.Audit.AuditRequestBuilder Audit
+        {
+            get => new global::Vault.Client.V1.Runs.Item.Audit.AuditRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The credentials property</summary>
         public global::Vault.Client.V1.Runs.Item.Credentials.CredentialsRequestBuilder Credentials
         {
@@ -38,6 +44,36 @@ namespace Vault.Client.V1.Runs.Item
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
         public WithRunItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/runs/{runId}", rawUrl)
         {
+        }
+        /// <summary>
+        /// From the answer on, the run&apos;s token is refused (401) on every instance and the run shows `&quot;status&quot;: &quot;revoked&quot;`. Revoking an API key revokes the runs it created the same way.
+        /// </summary>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            var requestInfo = ToDeleteRequestInformation(requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+            };
+            await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// A run, without its token
@@ -69,6 +105,25 @@ namespace Vault.Client.V1.Runs.Item
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.Run>(requestInfo, global::Vault.Client.Models.Run.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
+        /// From the answer on, the run&apos;s token is refused (401) on every instance and the run shows `&quot;status&quot;: &quot;revoked&quot;`. Revoking an API key revokes the runs it created the same way.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            var requestInfo = new RequestInformation(Method.DELETE, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
         }
         /// <summary>
         /// A run, without its token

@@ -4,6 +4,8 @@
 // @ts-ignore
 import { createErrorEscapedFromDiscriminatorValue, createRunFromDiscriminatorValue, type ErrorEscaped, type Run } from '../../../models/index.js';
 // @ts-ignore
+import { AuditRequestBuilderRequestsMetadata, type AuditRequestBuilder } from './audit/index.js';
+// @ts-ignore
 import { CredentialsRequestBuilderRequestsMetadata, type CredentialsRequestBuilder } from './credentials/index.js';
 // @ts-ignore
 import { type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type NavigationMetadata, type Parsable, type ParsableFactory, type RequestConfiguration, type RequestInformation, type RequestsMetadata } from '@microsoft/kiota-abstractions';
@@ -13,9 +15,23 @@ import { type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type 
  */
 export interface WithRunItemRequestBuilder extends BaseRequestBuilder<WithRunItemRequestBuilder> {
     /**
+     * The audit property
+     */
+    get audit(): AuditRequestBuilder;
+    /**
      * The credentials property
      */
     get credentials(): CredentialsRequestBuilder;
+    /**
+     * From the answer on, the run's token is refused (401) on every instance and the run shows `"status": "revoked"`. Revoking an API key revokes the runs it created the same way.
+     * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
+     * @throws {ErrorEscaped} error when the service returns a 401 status code
+     * @throws {ErrorEscaped} error when the service returns a 404 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
+     * @throws {ErrorEscaped} error when the service returns a 500 status code
+     * @throws {ErrorEscaped} error when the service returns a 503 status code
+     */
+     delete(requestConfiguration?: RequestConfiguration<object> | undefined) : Promise<void>;
     /**
      * A run, without its token
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
@@ -27,6 +43,12 @@ export interface WithRunItemRequestBuilder extends BaseRequestBuilder<WithRunIte
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
      get(requestConfiguration?: RequestConfiguration<object> | undefined) : Promise<Run | undefined>;
+    /**
+     * From the answer on, the run's token is refused (401) on every instance and the run shows `"status": "revoked"`. Revoking an API key revokes the runs it created the same way.
+     * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
+     * @returns {RequestInformation}
+     */
+     toDeleteRequestInformation(requestConfiguration?: RequestConfiguration<object> | undefined) : RequestInformation;
     /**
      * A run, without its token
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
@@ -42,6 +64,9 @@ export const WithRunItemRequestBuilderUriTemplate = "{+baseurl}/v1/runs/{runId}"
  * Metadata for all the navigation properties in the request builder.
  */
 export const WithRunItemRequestBuilderNavigationMetadata: Record<Exclude<keyof WithRunItemRequestBuilder, KeysToExcludeForNavigationMetadata>, NavigationMetadata> = {
+    audit: {
+        requestsMetadata: AuditRequestBuilderRequestsMetadata,
+    },
     credentials: {
         requestsMetadata: CredentialsRequestBuilderRequestsMetadata,
     },
@@ -50,6 +75,18 @@ export const WithRunItemRequestBuilderNavigationMetadata: Record<Exclude<keyof W
  * Metadata for all the requests in the request builder.
  */
 export const WithRunItemRequestBuilderRequestsMetadata: RequestsMetadata = {
+    delete: {
+        uriTemplate: WithRunItemRequestBuilderUriTemplate,
+        responseBodyContentType: "application/json",
+        errorMappings: {
+            401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            404: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+        },
+        adapterMethodName: "sendNoResponseContent",
+    },
     get: {
         uriTemplate: WithRunItemRequestBuilderUriTemplate,
         responseBodyContentType: "application/json",
