@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();
+        services.AddSingleton<AccountDeletion>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<AuditLog>();

@@ -84,6 +84,46 @@ public sealed class AccountService(Tables tables, ApiKeyCache keyCache, TimeProv
         await Task.Delay(ApiKeyCache.Lifetime, CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Revokes every key of the account (and so every run they created) and answers once no instance accepts any of
+    /// them; the account row stays until <see cref="RemoveAccountAsync"/>. 404 for an unknown account.
+    /// </summary>
+    public async Task RevokeAllKeysAsync(string accountId, CancellationToken ct)
+    {
+        await EnsureAccountExistsAsync(accountId, ct).ConfigureAwait(false);
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        await foreach (var index in keys.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, "key|"), cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (index.GetDateTimeOffset("RevokedAt") is null)
+            {
+                await keys.UpdateEntityAsync(new TableEntity(accountId, index.RowKey) { ["RevokedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, ct)
+                    .ConfigureAwait(false);
+            }
+
+            if (index.GetString("Hash") is { } hash)
+            {
+                await keys.DeleteEntityAsync(hash, KeyRow, ETag.All, ct).ConfigureAwait(false);
+                keyCache.Forget(hash, accountId, index.RowKey["key|".Length..]);
+            }
+        }
+
+        await Task.Delay(ApiKeyCache.Lifetime, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the account row and its key tombstones (after its keys are revoked and its connections gone).</summary>
+    public async Task RemoveAccountAsync(string accountId, CancellationToken ct)
+    {
+        var keys = await tables.ApiKeysAsync(ct).ConfigureAwait(false);
+        await foreach (var index in keys.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, "key|"), select: ["PartitionKey", "RowKey"], cancellationToken: ct)
+            .ConfigureAwait(false))
+        {
+            await keys.DeleteEntityAsync(accountId, index.RowKey, ETag.All, ct).ConfigureAwait(false);
+        }
+
+        var accounts = await tables.AccountsAsync(ct).ConfigureAwait(false);
+        await accounts.DeleteEntityAsync(AccountPartition, accountId, ETag.All, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Whether the key <paramref name="keyId"/> of the account still exists and is not revoked.</summary>
     public async Task<bool> IsKeyLiveAsync(string accountId, string keyId, CancellationToken ct)
     {

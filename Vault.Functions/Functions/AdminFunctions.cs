@@ -9,8 +9,23 @@ using Vault.Functions.OpenApi;
 namespace Vault.Functions.Functions;
 
 /// <summary>The operator's routes: accounts and their API keys.</summary>
-public sealed class AdminFunctions(ApiGate gate, AccountService accounts)
+public sealed class AdminFunctions(ApiGate gate, AccountService accounts, Vault.Core.Connections.AccountDeletion deletion)
 {
+    [Function(nameof(DeleteAccount))]
+    [ApiOperation("Admin", "Delete an account: its keys, runs and connections, each connection's key shredded first", Access.Admin,
+        Description = "Its API keys (and the runs they created) stop working first; then every connection is disconnected as " +
+            "`DELETE /v1/vault/connections/{connectionId}` does it (its data key deleted before its rows); then the account.")]
+    [ApiResponse(204, null, "Deleted")]
+    [ApiError(404, ErrorCodes.NotFound, "no such account")]
+    [ApiError(503, ErrorCodes.VaultUnavailable, "a backing service failed part-way; retry to finish")]
+    public Task<IActionResult> DeleteAccount(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/accounts/{accountId}")] HttpRequest req, string accountId) =>
+        gate.HandleAsync(req, Access.Admin, async call =>
+        {
+            await deletion.DeleteAsync(accountId, call.Aborted).ConfigureAwait(false);
+            return ApiResult.NoContent();
+        });
+
     [Function(nameof(CreateAccount))]
     [ApiOperation("Admin", "Create an account and its first API key (shown once)", Access.Admin, RequestBody = typeof(CreateAccountRequest))]
     [ApiResponse(201, typeof(CreatedAccountBody), "Created; only the key's hash is stored")]

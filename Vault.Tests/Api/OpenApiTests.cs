@@ -51,7 +51,7 @@ public sealed class OpenApiTests : ApiTestBase
         [
             "createConnection", "listConnections", "deleteConnection", "listItems", "updateItem", "syncItems", "createRun", "getRun",
             "getRunCredentials", "getUsage", "getHealth", "createAccount", "createApiKey", "revokeApiKey", "getOpenApiDocument",
-            "revokeRun", "getRunAudit",
+            "revokeRun", "getRunAudit", "deleteAccount",
         ];
         Assert.Equal(contract.Order(StringComparer.Ordinal), ids);
 

@@ -217,6 +217,51 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_an_account_revokes_its_keys_and_runs_and_shreds_every_connection_key_first()
+    {
+        var (accountId, apiKey, connectionId, items) = await ConnectAsync(NewAccount());
+        var second = NewAccount();
+        var other = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, Body(second)), 201))!;
+        var run = await StartRunAsync(_host, apiKey, items);
+        Assert.Equal(2, (await PasswordsAsync(_host, run)).Count);
+        Assert.Equal(2, _vault.Names.Count);
+        var itemRows = await RowsAsync("items", accountId);
+        Assert.NotEmpty(itemRows);
+
+        var admin = new Dictionary<string, string> { ["X-Admin-Key"] = VaultTestHost.AdminKey };
+        var calls = await KeyVaultCallsOfAsync(async () =>
+            await HttpAssert.Status(await _host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}", null, null, admin), 204));
+
+        // Both connection keys deleted (crypto-shredding), and nothing else of the account is left.
+        Assert.Equal(2, calls.Count(c => c.Method == "DELETE"));
+        Assert.Empty(_vault.Names);
+        Assert.Empty(await RowsAsync("connections", accountId));
+        Assert.Empty(await RowsAsync("items", accountId));
+        await HttpAssert.Error(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 401, ErrorCodes.InvalidApiKey);
+        await HttpAssert.Error(await CredentialsAsync(_host, run), 401, ErrorCodes.Unauthorized);
+
+        // Rows copied before the delete open nothing; a second delete is 404.
+        var service = new TableServiceClient(AzuriteStorage.ConnectionString);
+        foreach (var row in itemRows)
+        {
+            await service.GetTableClient(_host.TablePrefix + "items").UpsertEntityAsync(row, TableUpdateMode.Replace);
+        }
+
+        var store = _host.Services.GetRequiredService<Vault.Core.Items.ItemCache>();
+        var reader = _host.Services.GetRequiredService<Vault.Core.Items.SealedSecretsReader>();
+        var restored = (await store.LoadConnectionAsync(accountId, connectionId, default)).Where(s => s.SealedSecrets is not null).ToList();
+        Assert.NotEmpty(restored);
+        foreach (var item in restored)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => reader.OpenAsync(accountId, connectionId, item.Item.ItemId, item.SealedSecrets!, default));
+        }
+
+        await HttpAssert.Error(await _host.SendRawAsync(HttpMethod.Delete, $"/v1/admin/accounts/{accountId}", null, null, admin), 404, ErrorCodes.NotFound);
+        Assert.Empty(_host.Logs.Leaked("gh-lifecycle-pw", "shop-lifecycle-pw", MasterPassword, second.ClientSecret));
+        _ = other;
+    }
+
+    [Fact]
     public async Task An_altered_row_answers_503_with_one_operator_error_and_nothing_is_deleted()
     {
         var account = NewAccount();

@@ -331,6 +331,10 @@ class VaultClient:
         d = self._request("POST", "/v1/admin/accounts", {"name": name}, headers=self._admin_headers())
         return CreatedAccount(d["accountId"], d["apiKey"])
 
+    def delete_account(self, account_id: str) -> None:
+        """Revokes the account's keys and runs, disconnects every connection (its key shredded first), then deletes it."""
+        self._request("DELETE", f"/v1/admin/accounts/{_seg(account_id)}", headers=self._admin_headers())
+
     def create_api_key(self, account_id: str) -> CreatedKey:
         d = self._request("POST", f"/v1/admin/accounts/{_seg(account_id)}/keys", headers=self._admin_headers())
         return CreatedKey(d["keyId"], d["apiKey"])

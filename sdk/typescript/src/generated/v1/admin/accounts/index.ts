@@ -4,7 +4,7 @@
 // @ts-ignore
 import { createCreatedAccountFromDiscriminatorValue, createErrorEscapedFromDiscriminatorValue, serializeCreateAccountRequest, serializeCreatedAccount, type CreateAccountRequest, type CreatedAccount, type ErrorEscaped } from '../../../models/index.js';
 // @ts-ignore
-import { type WithAccountItemRequestBuilder, WithAccountItemRequestBuilderNavigationMetadata } from './item/index.js';
+import { type WithAccountItemRequestBuilder, WithAccountItemRequestBuilderNavigationMetadata, WithAccountItemRequestBuilderRequestsMetadata } from './item/index.js';
 // @ts-ignore
 import { type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type NavigationMetadata, type Parsable, type ParsableFactory, type RequestConfiguration, type RequestInformation, type RequestsMetadata } from '@microsoft/kiota-abstractions';
 
@@ -47,6 +47,7 @@ export const AccountsRequestBuilderUriTemplate = "{+baseurl}/v1/admin/accounts";
  */
 export const AccountsRequestBuilderNavigationMetadata: Record<Exclude<keyof AccountsRequestBuilder, KeysToExcludeForNavigationMetadata>, NavigationMetadata> = {
     byAccountId: {
+        requestsMetadata: WithAccountItemRequestBuilderRequestsMetadata,
         navigationMetadata: WithAccountItemRequestBuilderNavigationMetadata,
         pathParametersMappings: ["accountId"],
     },
