@@ -45,7 +45,7 @@ public static class BitwardenSyncBenchmark
         // Components, measured one by one against the same fake.
         var secret = new BitwardenSecret { ClientId = account.ClientId, ClientSecret = account.ClientSecret, MasterPassword = account.MasterPassword, ServerUrl = server.BaseUrl };
         using var http = new HttpClient();
-        var api = new BitwardenApiClient(http, BitwardenEndpoints.For(server.BaseUrl, null), TimeProvider.System);
+        var api = new BitwardenApiClient(http, BitwardenEndpoints.For(server.BaseUrl, null), TimeProvider.System, new Vault.Core.Providers.ProviderLimits());
         var watch = Stopwatch.StartNew();
         var grant = await api.LoginAsync(secret, Guid.NewGuid(), default);
         var sync = await api.SyncAsync(grant.AccessToken, default);

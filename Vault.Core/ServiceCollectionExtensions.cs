@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section));
         services.AddOptions<ResyncOptions>().Bind(configuration.GetSection(ResyncOptions.Section));
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.Section));
+        services.AddOptions<ProviderLimits>().Bind(configuration.GetSection(ProviderLimits.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         var vault = configuration.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();

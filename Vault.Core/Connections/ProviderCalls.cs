@@ -25,6 +25,9 @@ public enum ProviderFailure
 
     /// <summary>Key Vault (or the local secret store) failed.</summary>
     BackingServiceFailed,
+
+    /// <summary>The provider's answer is over one of the service's limits (size, items, depth).</summary>
+    TooLarge,
 }
 
 /// <summary>A provider call failed; carries the contract's answer for the stage it failed in.</summary>
@@ -42,13 +45,14 @@ public sealed class ProviderCallException(ProviderFailure failure, HttpStatusCod
 /// The one place a provider is called: stored secret → provider context → call → error translation. Connect, sync,
 /// resync and the run credential route all come through here, so a failure means the same everywhere.
 /// </summary>
-public sealed class ProviderCalls(ProviderRegistry providers, ConnectionKeys keys, ISecretStore secrets, ILogger<ProviderCalls> logger)
+public sealed class ProviderCalls(
+    ProviderRegistry providers, ConnectionKeys keys, ISecretStore secrets, Microsoft.Extensions.Options.IOptions<ProviderLimits> limits, ILogger<ProviderCalls> logger)
 {
     private const string RejectedStoredMessage = "The provider rejected the stored credentials; connect again with fresh credentials.";
 
     /// <summary>Connect: credentials the user just gave (not stored yet). A rejection is 400 <c>INVALID_VAULT_TOKEN</c>.</summary>
     public Task<VaultSnapshot> ReadVaultWithNewCredentialsAsync(IVaultProvider provider, ProviderContext context, CancellationToken ct) =>
-        InvokeAsync(() => provider.ReadVaultAsync(context, ct), connecting: true);
+        InvokeAsync(async () => WithinLimits(await provider.ReadVaultAsync(context, ct).ConfigureAwait(false)), connecting: true);
 
     /// <summary>
     /// Sync and resync: the stored connection's vault. <paramref name="cachedDetails"/> (item id → version of the cached
@@ -58,7 +62,23 @@ public sealed class ProviderCalls(ProviderRegistry providers, ConnectionKeys key
     {
         var (provider, context) = await OpenAsync(connection, ct).ConfigureAwait(false);
         context = context with { CachedDetails = cachedDetails };
-        return await InvokeAsync(() => provider.ReadVaultAsync(context, ct), connecting: false).ConfigureAwait(false);
+        return await InvokeAsync(async () => WithinLimits(await provider.ReadVaultAsync(context, ct).ConfigureAwait(false)), connecting: false).ConfigureAwait(false);
+    }
+
+    /// <summary>The item and URI caps, whatever the provider (each provider also stops its own reads early).</summary>
+    private VaultSnapshot WithinLimits(VaultSnapshot snapshot)
+    {
+        if (snapshot.Items.Count > limits.Value.MaxItems)
+        {
+            throw new ProviderResponseTooLargeException($"more than {limits.Value.MaxItems} items");
+        }
+
+        if (snapshot.Items.Any(i => i.Uris.Count > limits.Value.MaxUrisPerItem))
+        {
+            throw new ProviderResponseTooLargeException($"an item with more than {limits.Value.MaxUrisPerItem} URIs");
+        }
+
+        return snapshot;
     }
 
     /// <summary>Runs: one item's details, live, when a provider budget has not let a sync cache them yet.</summary>
@@ -137,6 +157,12 @@ public sealed class ProviderCalls(ProviderRegistry providers, ConnectionKeys key
             // The same 400 at every stage: retrying cannot help until this service understands the format.
             var error = ApiErrors.UnsupportedVaultEncryption(ex.Part);
             throw new ProviderCallException(ProviderFailure.UnsupportedEncryption, error.Status, error.Code, error.Message, null);
+        }
+        catch (ProviderResponseTooLargeException ex)
+        {
+            // The same 400 at every stage: retrying cannot help until the vault shrinks or the operator raises the limit.
+            var error = ApiErrors.VaultTooLarge(ex.Limit);
+            throw new ProviderCallException(ProviderFailure.TooLarge, error.Status, error.Code, error.Message, null);
         }
         catch (ProviderUnavailableException ex)
         {

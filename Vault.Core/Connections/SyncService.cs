@@ -81,10 +81,11 @@ public sealed class SyncService(
             }
 
             // Retrying cannot help a vault whose encryption is not understood: say so instead of "unavailable".
-            if (outcomes.All(o => o.NeedsReconnect || o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption))
+            // Nor a vault over the service's limits: the 400 names the limit.
+            if (outcomes.All(o => o.NeedsReconnect || o.Error!.Code is ErrorCodes.UnsupportedVaultEncryption or ErrorCodes.VaultTooLarge))
             {
-                var unsupported = outcomes.First(o => o.Error!.Code == ErrorCodes.UnsupportedVaultEncryption).Error!;
-                throw new ApiException(System.Net.HttpStatusCode.BadRequest, ErrorCodes.UnsupportedVaultEncryption, unsupported.Message);
+                var refused = outcomes.First(o => o.Error!.Code is ErrorCodes.UnsupportedVaultEncryption or ErrorCodes.VaultTooLarge).Error!;
+                throw new ApiException(System.Net.HttpStatusCode.BadRequest, refused.Code, refused.Message);
             }
 
             var wait = outcomes.Where(o => o.RetryAfter is not null).Select(o => o.RetryAfter!.Value).DefaultIfEmpty().Max();
@@ -171,6 +172,12 @@ public sealed class SyncService(
             // this service understands the format.
             logger.LogWarning("Sync of connection {ConnectionId} failed: unsupported vault encryption", connection.ConnectionId);
             return await RecordFailureAsync(connection, ErrorCodes.UnsupportedVaultEncryption, ex.Message, null, false, ct).ConfigureAwait(false);
+        }
+        catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.TooLarge)
+        {
+            // As for an unsupported format: the cache stays and so does the connection; the error names the limit.
+            logger.LogWarning("Sync of connection {ConnectionId} failed: the provider's answer is over a limit", connection.ConnectionId);
+            return await RecordFailureAsync(connection, ErrorCodes.VaultTooLarge, ex.Message, null, false, ct).ConfigureAwait(false);
         }
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.ProviderUnavailable)
         {

@@ -136,6 +136,7 @@ public static class ErrorCodes
     public const string InvalidVaultToken = "INVALID_VAULT_TOKEN";
     public const string UnsupportedVaultEncryption = "UNSUPPORTED_VAULT_ENCRYPTION";
     public const string MaxConnections = "MAX_CONNECTIONS";
+    public const string VaultTooLarge = "VAULT_TOO_LARGE";
     public const string VaultUnavailable = "VAULT_UNAVAILABLE";
     public const string NoConnections = "NO_CONNECTIONS";
     public const string UnknownCredentialItem = "UNKNOWN_CREDENTIAL_ITEM";
@@ -145,7 +146,7 @@ public static class ErrorCodes
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidInput, MissingApiKey, InvalidApiKey, Unauthorized, NotFound, RateLimitExceeded, InvalidVaultToken,
-        UnsupportedVaultEncryption, MaxConnections, VaultUnavailable, NoConnections, UnknownCredentialItem, InternalError,
+        UnsupportedVaultEncryption, MaxConnections, VaultUnavailable, NoConnections, UnknownCredentialItem, InternalError, VaultTooLarge,
     ];
 }
 
@@ -171,6 +172,11 @@ public static class ApiErrors
     public static ApiException UnsupportedVaultEncryption(string what) =>
         new(HttpStatusCode.BadRequest, ErrorCodes.UnsupportedVaultEncryption,
             $"This vault uses an encryption format that is not supported yet: {what}.");
+
+    /// <summary>The provider's answer is over one of the service's limits; <paramref name="limit"/> names it.</summary>
+    public static ApiException VaultTooLarge(string limit) =>
+        new(HttpStatusCode.BadRequest, ErrorCodes.VaultTooLarge,
+            $"The vault is larger than this service accepts: {limit}. The limits are set by the operator (Vault__Limits__*).");
 
     public static ApiException MaxConnections() =>
         new(HttpStatusCode.Conflict, ErrorCodes.MaxConnections,

@@ -81,7 +81,7 @@ public sealed class ResyncWorker(
             return ResyncOutcome.SkippedDeleted;
         }
 
-        if (outcome.Error?.Code == ErrorCodes.UnsupportedVaultEncryption)
+        if (outcome.Error?.Code is ErrorCodes.UnsupportedVaultEncryption or ErrorCodes.VaultTooLarge)
         {
             // Retrying cannot help until this service reads the format; the error is on the connection.
             return ResyncOutcome.UnsupportedEncryption;

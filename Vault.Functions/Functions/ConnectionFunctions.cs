@@ -19,6 +19,7 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
     [ApiResponse(201, typeof(ConnectionBody), "Connected, with its synced items", Variant = "ConnectionWithItems")]
     [ApiError(400, ErrorCodes.InvalidVaultToken, "the provider rejected the credentials, or the master password does not decrypt the vault")]
     [ApiError(400, ErrorCodes.UnsupportedVaultEncryption, "the vault uses an encryption format this service cannot read yet")]
+    [ApiError(400, ErrorCodes.VaultTooLarge, "the provider's answer is over one of the service's limits (size, items, depth); the message names it")]
     [ApiError(409, ErrorCodes.MaxConnections, "two connections exist already")]
     [ApiError(503, ErrorCodes.VaultUnavailable, "the provider failed or timed out")]
     public Task<IActionResult> CreateConnection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/vault/connections")] HttpRequest req) =>

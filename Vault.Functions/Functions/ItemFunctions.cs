@@ -58,6 +58,7 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
         Description = "Answers 200 when at least one connection synced; `connections` says how each fared. A failed sync never deletes cached items.")]
     [ApiResponse(200, typeof(SyncResultBody), "At least one connection synced")]
     [ApiError(400, ErrorCodes.UnsupportedVaultEncryption, "no connection synced, and those that failed use an encryption format not readable yet")]
+    [ApiError(400, ErrorCodes.VaultTooLarge, "no connection synced, and those that failed answered over one of the service's limits")]
     [ApiError(401, ErrorCodes.Unauthorized, "no connection synced: every one needs a reconnect")]
     [ApiError(404, ErrorCodes.NoConnections, "the account has no connection")]
     [ApiError(404, ErrorCodes.NotFound, "no such connection (connectionId)")]

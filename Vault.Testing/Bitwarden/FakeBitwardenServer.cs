@@ -297,6 +297,12 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     /// <summary>The next answers of an endpoint ("token" or "sync"): a status with optional Retry-After, a delay, or a body.</summary>
     public ConcurrentQueue<(string Endpoint, int Status, TimeSpan? RetryAfter, TimeSpan? Delay, string? Body)> Faults { get; } = new();
 
+    /// <summary>
+    /// A hostile server: when set, an authenticated <c>/api/sync</c> is answered by this instead (a bomb, an endless or
+    /// dripping body, a deep or huge document), given the account whose token was sent.
+    /// </summary>
+    public Func<HttpContext, FakeBitwardenAccount, Task>? SyncAnswer { get; set; }
+
     /// <summary>Only the nested KDF settings (UserDecryptionOptions.MasterPasswordUnlock), none at the top level.</summary>
     public bool NestedKdf { get; set; }
 
@@ -491,6 +497,12 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
         if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(auth[7..], out var account))
         {
             context.Response.StatusCode = 401;
+            return;
+        }
+
+        if (SyncAnswer is { } hostile)
+        {
+            await hostile(context, account);
             return;
         }
 

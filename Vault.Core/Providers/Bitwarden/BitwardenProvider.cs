@@ -81,7 +81,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
     {
         var secret = ParseSecret(context.Credentials.Secret);
         var endpoints = BitwardenEndpoints.For(secret.ServerUrl, secret.Region);
-        var api = new BitwardenApiClient(http.Create(secret.ServerCaCertificate), endpoints, clock);
+        var api = new BitwardenApiClient(http.Create(secret.ServerCaCertificate), endpoints, clock, http.Limits);
         var deviceId = BitwardenApiClient.DeviceIdFor(context.AccountId, secret.ClientId, endpoints.Base);
 
         string? protectedUserKey = null;

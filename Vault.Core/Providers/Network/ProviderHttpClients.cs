@@ -19,9 +19,10 @@ public sealed class ProviderHttpClients : IDisposable
     private readonly ConcurrentDictionary<string, HttpMessageHandler> _handlers = new(StringComparer.Ordinal);
 
     /// <param name="clock">Drives the timeouts and retry delays (tests move a fake one instead of waiting).</param>
-    public ProviderHttpClients(IOptions<NetworkOptions> options, TimeProvider? clock = null)
+    public ProviderHttpClients(IOptions<NetworkOptions> options, TimeProvider? clock = null, IOptions<ProviderLimits>? limits = null)
     {
         _options = options.Value;
+        Limits = limits?.Value ?? new ProviderLimits();
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock ?? TimeProvider.System }
             .AddTimeout(_options.TotalTimeout)
             .AddRetry(new HttpRetryStrategyOptions
@@ -38,6 +39,9 @@ public sealed class ProviderHttpClients : IDisposable
     }
 
     public bool AllowPrivateHosts => _options.AllowPrivateProviderHosts;
+
+    /// <summary>What one answer may cost; providers read every body through <see cref="BoundedBody"/> under these.</summary>
+    public ProviderLimits Limits { get; }
 
     /// <summary>A client for one provider endpoint. <paramref name="privateCaPem"/>: a CA trusted for this endpoint only.</summary>
     public HttpClient Create(string? privateCaPem = null)

@@ -223,7 +223,7 @@ public sealed class OnePasswordProvider : IVaultProvider
 
     private OnePasswordSession NewSession(ServiceAccountToken token) =>
         new(_clients.Create(_network.AllowPrivateProviderHosts ? _options.PrivateCaPem : null), token,
-            new ThrottlingToken(token.ThrottleSeed, token.ThrottleKeyId, _clock), _logger);
+            new ThrottlingToken(token.ThrottleSeed, token.ThrottleKeyId, _clock), _logger, _clients.Limits);
 
     /// <summary>
     /// Maps internal failures to the seam's exceptions. 401 anywhere (every operation signs in fresh, so it is never a
@@ -233,7 +233,7 @@ public sealed class OnePasswordProvider : IVaultProvider
     /// </summary>
     private static Exception? Translate(Exception ex, bool beforeSession) => ex switch
     {
-        ProviderUnavailableException or ProviderRejectedCredentialsException or InvalidRequestException => null,
+        ProviderUnavailableException or ProviderRejectedCredentialsException or InvalidRequestException or ProviderResponseTooLargeException => null,
         OnePasswordThrottledException throttled => new ProviderUnavailableException(
             "1Password is rate limiting this service account; try again later.", throttled.RetryAfter ?? DefaultThrottleWait),
         OnePasswordAuthException { Status: 401 } => new ProviderRejectedCredentialsException("1Password rejected the service account token."),

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Vault.Core.Providers.Network;
 
 namespace Vault.Core.Providers.Bitwarden.Api;
@@ -19,7 +21,7 @@ public sealed record TokenGrant(string AccessToken, DateTimeOffset ExpiresAt, Js
 /// (form-encoded, scope <c>api</c>, device fields and client headers) and <c>GET /sync</c>. Maps every failure to the
 /// provider seam's exceptions; never puts a response body or a credential into an exception message.
 /// </summary>
-public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpoints, TimeProvider clock)
+public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpoints, TimeProvider clock, ProviderLimits limits)
 {
     public const string ClientName = "cli";
     public const string ClientVersion = "2026.9.0";
@@ -42,19 +44,63 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
         };
         AddClientHeaders(request);
         NoRetry.Mark(request);
-        var body = await SendAsync(request, isLogin: true, ct).ConfigureAwait(false);
+        var body = await SendAsync(request, isLogin: true, ReadObjectAsync, ct).ConfigureAwait(false);
         var token = Json.String(body, "access_token") ?? throw new ProviderUnavailableException("The identity service answered without an access token.");
         var expiresIn = Json.Int(body, "expires_in") ?? 3600;
         return new TokenGrant(token, clock.GetUtcNow().AddSeconds(expiresIn), body);
     }
 
-    /// <summary>The vault. Throws <see cref="AccessTokenRejectedException"/> on 401 so that the caller can log in again.</summary>
+    /// <summary>
+    /// The vault, deserialized from the stream as it arrives (the profile and one cipher at a time; the parts of the
+    /// answer not used here are skipped by the reader), under the response limits. Throws
+    /// <see cref="AccessTokenRejectedException"/> on 401 so that the caller can log in again.
+    /// </summary>
     public async Task<JsonObject> SyncAsync(string accessToken, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoints.Api, "sync?excludeDomains=true"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         AddClientHeaders(request);
-        return await SendAsync(request, isLogin: false, ct).ConfigureAwait(false);
+        CipherList.Cap = limits.MaxItems;
+        var answer = await SendAsync(request, isLogin: false, async (response, token) =>
+            await BoundedBody.ReadJsonAsync(response, SyncJson(limits), limits, token).ConfigureAwait(false), ct).ConfigureAwait(false)
+            ?? throw new ProviderUnavailableException("Bitwarden answered something that is not a JSON object.");
+        var ciphers = answer.Ciphers ?? new CipherList();
+
+        foreach (var cipher in ciphers)
+        {
+            if (Json.Get(cipher, "fields") is JsonArray { Count: var fields } && fields > limits.MaxFieldsPerItem)
+            {
+                throw new ProviderResponseTooLargeException($"an item with more than {limits.MaxFieldsPerItem} fields");
+            }
+
+            if (Json.Get(Json.Object(cipher, "login"), "uris") is JsonArray { Count: var uris } && uris > limits.MaxUrisPerItem)
+            {
+                throw new ProviderResponseTooLargeException($"an item with more than {limits.MaxUrisPerItem} URIs");
+            }
+        }
+
+        // The decryptor reads the answer's shape; the nodes move into it without a copy.
+        return new JsonObject { ["profile"] = answer.Profile, ["ciphers"] = new JsonArray(ciphers.Where(c => c is not null).ToArray<JsonNode?>()) };
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProviderLimits, JsonTypeInfo<BitwardenSyncAnswer>> SyncJsonByLimits = new();
+
+    private static JsonTypeInfo<BitwardenSyncAnswer> SyncJson(ProviderLimits limits) =>
+        SyncJsonByLimits.GetValue(limits, l =>
+            (JsonTypeInfo<BitwardenSyncAnswer>)BoundedBody.WithDepth(BitwardenSyncJson.Default.Options, l).GetTypeInfo(typeof(BitwardenSyncAnswer)));
+
+    private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var bytes = await BoundedBody.ReadBytesAsync(response, limits, ct).ConfigureAwait(false);
+        try
+        {
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth }) as JsonObject
+                ?? throw new ProviderUnavailableException("Bitwarden answered something that is not a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw new ProviderUnavailableException("Bitwarden answered malformed JSON.");
+        }
     }
 
     private static void AddClientHeaders(HttpRequestMessage request)
@@ -65,12 +111,13 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
-    private async Task<JsonObject> SendAsync(HttpRequestMessage request, bool isLogin, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, bool isLogin, Func<HttpResponseMessage, CancellationToken, Task<T>> readSuccess, CancellationToken ct)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            // Headers only: the body is read under the response limits, never buffered whole by the client.
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ProviderHttpErrors.Translate(ex, "serverUrl") is { } translated && !ct.IsCancellationRequested)
         {
@@ -79,34 +126,38 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                throw new ProviderUnavailableException("Bitwarden is rate limiting requests.", ProviderHttpErrors.RetryAfter(response));
-            }
-
-            if (isLogin && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized && IsRejection(text))
-            {
-                throw new ProviderRejectedCredentialsException("Bitwarden refused the API key.");
-            }
-
-            if (!isLogin && response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                throw new AccessTokenRejectedException();
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new ProviderUnavailableException($"Bitwarden answered {(int)response.StatusCode}.", ProviderHttpErrors.RetryAfter(response));
-            }
-
             try
             {
-                return JsonNode.Parse(text) as JsonObject ?? throw new ProviderUnavailableException("Bitwarden answered something that is not a JSON object.");
+                if (response.IsSuccessStatusCode)
+                {
+                    return await readSuccess(response, ct).ConfigureAwait(false);
+                }
+
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    throw new ProviderUnavailableException("Bitwarden is rate limiting requests.", ProviderHttpErrors.RetryAfter(response));
+                }
+
+                if (!isLogin && response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    throw new AccessTokenRejectedException();
+                }
+
+                if (isLogin && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized &&
+                    IsRejection(Encoding.UTF8.GetString(await BoundedBody.ReadBytesAsync(response, limits, ct).ConfigureAwait(false))))
+                {
+                    throw new ProviderRejectedCredentialsException("Bitwarden refused the API key.");
+                }
+
+                throw new ProviderUnavailableException($"Bitwarden answered {(int)response.StatusCode}.", ProviderHttpErrors.RetryAfter(response));
             }
             catch (JsonException)
             {
                 throw new ProviderUnavailableException("Bitwarden answered malformed JSON.");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "serverUrl") is { } translated)
+            {
+                throw translated;
             }
         }
     }
@@ -133,6 +184,51 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 }
+
+/// <summary>The parts of a <c>/sync</c> answer this client reads; the reader skips the rest (folders, sends, policies…).</summary>
+public sealed class BitwardenSyncAnswer
+{
+    public JsonObject? Profile { get; set; }
+    public CipherList? Ciphers { get; set; }
+}
+
+/// <summary>
+/// The ciphers as they are read: one past <see cref="Cap"/> stops the read there, so an endless array of tiny
+/// ciphers costs at most the cap in memory, not whatever fits in the byte limit.
+/// </summary>
+public sealed class CipherList : ICollection<JsonObject?>
+{
+    private static readonly AsyncLocal<int?> CurrentCap = new();
+    private readonly List<JsonObject?> _items = [];
+
+    /// <summary>The item cap of the read running in this async flow.</summary>
+    public static int? Cap { get => CurrentCap.Value; set => CurrentCap.Value = value; }
+
+    public int Count => _items.Count;
+    public bool IsReadOnly => false;
+
+    public void Add(JsonObject? item)
+    {
+        if (Cap is { } cap && _items.Count >= cap)
+        {
+            throw new ProviderResponseTooLargeException($"more than {cap} items");
+        }
+
+        _items.Add(item);
+    }
+
+    public void Clear() => _items.Clear();
+    public bool Contains(JsonObject? item) => _items.Contains(item);
+    public void CopyTo(JsonObject?[] array, int arrayIndex) => _items.CopyTo(array, arrayIndex);
+    public bool Remove(JsonObject? item) => _items.Remove(item);
+    public IEnumerator<JsonObject?> GetEnumerator() => _items.GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+}
+
+/// <summary>Older servers answer PascalCase, newer camelCase: names match either way.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(BitwardenSyncAnswer))]
+internal sealed partial class BitwardenSyncJson : JsonSerializerContext;
 
 /// <summary>The API refused a cached access token (expired or revoked): log in once more.</summary>
 public sealed class AccessTokenRejectedException() : Exception("The access token was refused.");

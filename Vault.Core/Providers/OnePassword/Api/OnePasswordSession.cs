@@ -22,13 +22,15 @@ internal sealed class OnePasswordSession
     private readonly ServiceAccountToken _token;
     private readonly ThrottlingToken _throttling;
     private readonly ILogger _logger;
+    private readonly ProviderLimits _limits;
     private long _requestId;
     private string? _sessionId;
     private byte[]? _sessionKey;
     private RequestMac? _mac;
 
-    public OnePasswordSession(HttpClient http, ServiceAccountToken token, ThrottlingToken throttling, ILogger logger)
+    public OnePasswordSession(HttpClient http, ServiceAccountToken token, ThrottlingToken throttling, ILogger logger, ProviderLimits limits)
     {
+        _limits = limits;
         _http = http;
         _token = token;
         _throttling = throttling;
@@ -104,7 +106,8 @@ internal sealed class OnePasswordSession
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            // Headers only: the body is read under the response limits, never buffered whole by the client.
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "token") is { } translated)
         {
@@ -122,7 +125,7 @@ internal sealed class OnePasswordSession
 
             try
             {
-                return await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                return await BoundedBody.ReadBytesAsync(response, _limits, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "token") is { } translated)
             {
