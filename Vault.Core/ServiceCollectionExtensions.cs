@@ -30,6 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ResyncOptions>().Bind(configuration.GetSection(ResyncOptions.Section));
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.Section));
         services.AddOptions<ProviderLimits>().Bind(configuration.GetSection(ProviderLimits.Section));
+        services.AddOptions<KeyDerivationOptions>().Bind(configuration.GetSection(KeyDerivationOptions.Section));
+        services.AddSingleton<KeyDerivationGate>();
         services.TryAddSingleton(TimeProvider.System);
 
         var vault = configuration.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();

@@ -15,7 +15,8 @@ namespace Vault.Core.Providers.Bitwarden;
 /// Bitwarden through its real HTTP API: API-key login (kept for the token's lifetime), <c>/sync</c>, and client-side
 /// decryption of the vault. Secrets are returned with the items (one request reads everything).
 /// </summary>
-public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProvider clock, ILogger<BitwardenProvider> logger) : IVaultProvider
+public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDerivationGate derivations, TimeProvider clock, ILogger<BitwardenProvider> logger)
+    : IVaultProvider
 {
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan TokenSafetyMargin = TimeSpan.FromMinutes(2);
@@ -112,6 +113,12 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, TimeProv
         var kdf = KdfOf(secret);
         List<ProviderItem> items;
         string email;
+
+        // Only an unlock with the master password derives (connect, re-connect); syncs open the kept user key.
+        using var derivation = secret.UserKey is null
+            ? await derivations.EnterAsync(kdf.Type == KdfType.Argon2id ? kdf.MemoryMiB ?? 64 : 1, kdf.Type == KdfType.Argon2id ? kdf.Parallelism ?? 1 : 1,
+                cancellationToken).ConfigureAwait(false)
+            : null;
         try
         {
             var unlock = secret is { UserKey: { } kept, UnlockFingerprint: { } fingerprint }
