@@ -70,6 +70,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();
         services.AddSingleton<AccountRateLimiter>();
+        services.AddOptions<AuthThrottleOptions>().Bind(configuration.GetSection(AuthThrottleOptions.Section));
+        services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
         services.AddSingleton<SyncLeases>();

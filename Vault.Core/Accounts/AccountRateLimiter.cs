@@ -50,9 +50,10 @@ public sealed class AccountRateLimiter(
             }
             catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
             {
-                // The limit protects the service; a storage hiccup here should not fail a call that could succeed.
-                logger.LogWarning("Rate window of an account could not be read ({ErrorType}); the call is let through", ex.GetType().Name);
-                return null;
+                // Fails closed: a limit that opens whenever its storage is slow is no limit for a tenant who can make it
+                // slow. The caller gets 503 VAULT_UNAVAILABLE (not billed) and retries.
+                logger.LogWarning("Rate window of an account could not be read ({ErrorType}); the call is refused with 503", ex.GetType().Name);
+                throw;
             }
 
             allowance.Grant(window, granted, spent: granted < BlockSize);

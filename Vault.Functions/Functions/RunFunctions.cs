@@ -76,7 +76,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/runs/{runId}/credentials")] HttpRequest req, string runId) =>
         gate.HandleAsync(req, Access.Custom, async call =>
         {
-            var run = await runs.AuthenticateAsync(runId, BearerToken(req), call.Aborted).ConfigureAwait(false);
+            var run = await call.AuthenticateAsync(() => runs.AuthenticateAsync(runId, BearerToken(req), call.Aborted)).ConfigureAwait(false);
             await call.AdmitAsync(run.AccountId).ConfigureAwait(false);
             var caller = new RunCaller(req.HttpContext.Connection.RemoteIpAddress?.ToString(), req.Headers.UserAgent.ToString());
             var credentials = await runs.GetCredentialsAsync(run, Query.Optional(req, "domain"), caller, call.Aborted).ConfigureAwait(false);

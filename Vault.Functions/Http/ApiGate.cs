@@ -32,7 +32,7 @@ public enum Access
 }
 
 /// <summary>One API call in progress.</summary>
-public sealed class ApiCall(HttpRequest request, string requestId, string route, Func<ApiCall, Task>? admit = null)
+public sealed class ApiCall(HttpRequest request, string requestId, string route, Func<ApiCall, Task>? admit = null, Action? authFailed = null)
 {
     public HttpRequest Request { get; } = request;
     public string RequestId { get; } = requestId;
@@ -46,6 +46,23 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route,
 
     /// <summary>The API key's id on <see cref="Access.ApiKey"/> routes (a run remembers the key that created it).</summary>
     public string? KeyId { get; set; }
+
+    /// <summary>
+    /// For <see cref="Access.Custom"/> routes: runs the handler's own authentication (a run token); a 401 from it counts
+    /// as a failed attempt of the client address, as a wrong API key does.
+    /// </summary>
+    public async Task<T> AuthenticateAsync<T>(Func<Task<T>> authenticate)
+    {
+        try
+        {
+            return await authenticate().ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Status == HttpStatusCode.Unauthorized)
+        {
+            authFailed?.Invoke();
+            throw;
+        }
+    }
 
     /// <summary>
     /// For <see cref="Access.Custom"/> routes: the handler has authenticated the caller as <paramref name="accountId"/>.
@@ -69,6 +86,7 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route,
 public sealed class ApiGate(
     AccountService accounts,
     AccountRateLimiter rateLimiter,
+    FailedAuthThrottle authThrottle,
     Metering metering,
     IOptions<VaultOptions> options,
     ILogger<ApiGate> logger)
@@ -87,11 +105,19 @@ public sealed class ApiGate(
         }
 
         var route = declaration.Key;
-        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route, LimitRateAsync);
+        var address = authThrottle.ClientAddress(request.Headers["X-Forwarded-For"].ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route, LimitRateAsync, () => authThrottle.RecordFailure(address));
         ApiResult result;
         try
         {
-            await AuthorizeAsync(call, access).ConfigureAwait(false);
+            // An address that keeps failing to authenticate is refused before any storage look-up.
+            if (access != Access.Public && authThrottle.RetryAfter(address) is { } wait)
+            {
+                logger.LogWarning("{Route}: too many failed authentications from one client address; answered 429", route);
+                throw ApiErrors.RateLimited(wait);
+            }
+
+            await AuthorizeAsync(call, access, address).ConfigureAwait(false);
             result = await handler(call).ConfigureAwait(false);
         }
         catch (ApiException ex)
@@ -126,7 +152,7 @@ public sealed class ApiGate(
         return result;
     }
 
-    private async Task AuthorizeAsync(ApiCall call, Access access)
+    private async Task AuthorizeAsync(ApiCall call, Access access, string? address)
     {
         switch (access)
         {
@@ -139,6 +165,7 @@ public sealed class ApiGate(
 
                 if (!ConstantTime.Equals(SingleHeader(call.Request, AdminKeyHeader), adminKey))
                 {
+                    authThrottle.RecordFailure(address);
                     throw ApiErrors.Unauthorized();
                 }
 
@@ -149,8 +176,13 @@ public sealed class ApiGate(
                     throw ApiErrors.MissingApiKey();
                 }
 
-                var identity = await accounts.IdentifyAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false)
-                    ?? throw ApiErrors.InvalidApiKey();
+                var identity = await accounts.IdentifyAsync(SingleHeader(call.Request, ApiKeyHeader), call.Aborted).ConfigureAwait(false);
+                if (identity is null)
+                {
+                    authThrottle.RecordFailure(address);
+                    throw ApiErrors.InvalidApiKey();
+                }
+
                 call.AccountId = identity.AccountId;
                 call.KeyId = identity.KeyId;
                 await LimitRateAsync(call).ConfigureAwait(false);

@@ -231,16 +231,19 @@ public static partial class OpenApiSpec
             case Access.ApiKey:
                 yield return (401, ErrorCodes.MissingApiKey, "no `X-API-Key` header");
                 yield return (401, ErrorCodes.InvalidApiKey, "unknown or revoked API key");
-                yield return (429, ErrorCodes.RateLimitExceeded, "the account's calls per minute are used up; see `Retry-After`");
+                yield return (429, ErrorCodes.RateLimitExceeded,
+                    "the account's calls per minute are used up, or this client address failed to authenticate too often; see `Retry-After`");
                 yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
                 break;
             case Access.Admin:
                 yield return (401, ErrorCodes.Unauthorized, "missing or wrong `X-Admin-Key`");
                 yield return (404, ErrorCodes.NotFound, "no admin key is configured (the admin routes are off)");
+                yield return (429, ErrorCodes.RateLimitExceeded, "this client address failed to authenticate too often; see `Retry-After`");
                 yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
                 break;
             case Access.Custom:
-                yield return (429, ErrorCodes.RateLimitExceeded, "the calls per minute of the account the caller acts for are used up; see `Retry-After`");
+                yield return (429, ErrorCodes.RateLimitExceeded,
+                    "the calls per minute of the account the caller acts for are used up, or this client address failed to authenticate too often; see `Retry-After`");
                 yield return (503, ErrorCodes.VaultUnavailable, "a backing service (storage, Key Vault) failed or timed out");
                 break;
         }

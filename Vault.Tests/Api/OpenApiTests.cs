@@ -92,7 +92,7 @@ public sealed class OpenApiTests : ApiTestBase
         }
 
         var connect = Operations(doc).Single(o => Id(o) == "createConnection").Operation["responses"]!.AsObject();
-        Assert.Equal([ErrorCodes.InvalidInput, ErrorCodes.InvalidVaultToken, ErrorCodes.UnsupportedVaultEncryption], Codes(connect, "400"));
+        Assert.Equal([ErrorCodes.InvalidInput, ErrorCodes.InvalidVaultToken, ErrorCodes.UnsupportedVaultEncryption, ErrorCodes.VaultTooLarge], Codes(connect, "400"));
         Assert.Equal([ErrorCodes.MaxConnections], Codes(connect, "409"));
     }
 

@@ -62,6 +62,8 @@ public sealed class VaultTestHost : IAsyncDisposable
             ["Vault:LocalSecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Vault:TablePrefix"] = tablePrefix,
             ["Vault:Network:AllowPrivateProviderHosts"] = "true",
+            // Tests try wrong keys from one loopback address all day; the throttle has its own tests.
+            ["Vault:AuthThrottle:FailuresPerMinute"] = "1000000",
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Azure.Core"] = "Debug", // the leak tests read the SDKs' request logs too
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug",

@@ -44,6 +44,10 @@ namespace Vault.Client.Models
         #pragma warning disable CS1591
         MAX_CONNECTIONS,
         #pragma warning restore CS1591
+        [EnumMember(Value = "VAULT_TOO_LARGE")]
+        #pragma warning disable CS1591
+        VAULT_TOO_LARGE,
+        #pragma warning restore CS1591
         [EnumMember(Value = "VAULT_UNAVAILABLE")]
         #pragma warning disable CS1591
         VAULT_UNAVAILABLE,

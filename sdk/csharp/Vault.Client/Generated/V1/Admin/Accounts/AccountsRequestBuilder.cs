@@ -56,6 +56,7 @@ namespace Vault.Client.V1.Admin.Accounts
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -74,6 +75,7 @@ namespace Vault.Client.V1.Admin.Accounts
                 { "400", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };

@@ -21,6 +21,7 @@ export interface WithAccountItemRequestBuilder extends BaseRequestBuilder<WithAc
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @throws {ErrorEscaped} error when the service returns a 401 status code
      * @throws {ErrorEscaped} error when the service returns a 404 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
      * @throws {ErrorEscaped} error when the service returns a 500 status code
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
@@ -55,6 +56,7 @@ export const WithAccountItemRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             404: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },

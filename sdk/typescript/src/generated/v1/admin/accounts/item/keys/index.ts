@@ -24,6 +24,7 @@ export interface KeysRequestBuilder extends BaseRequestBuilder<KeysRequestBuilde
      * @returns {Promise<CreatedKey>}
      * @throws {ErrorEscaped} error when the service returns a 401 status code
      * @throws {ErrorEscaped} error when the service returns a 404 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
      * @throws {ErrorEscaped} error when the service returns a 500 status code
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
@@ -58,6 +59,7 @@ export const KeysRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             404: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },

@@ -40,6 +40,7 @@ namespace Vault.Client.V1.Admin.Accounts.Item.Keys.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Vault.Client.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 500 status code</exception>
         /// <exception cref="global::Vault.Client.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -56,6 +57,7 @@ namespace Vault.Client.V1.Admin.Accounts.Item.Keys.Item
             {
                 { "401", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
+                { "429", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "500", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Vault.Client.Models.Error.CreateFromDiscriminatorValue },
             };

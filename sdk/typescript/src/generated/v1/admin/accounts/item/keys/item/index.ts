@@ -15,6 +15,7 @@ export interface WithKeyItemRequestBuilder extends BaseRequestBuilder<WithKeyIte
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @throws {ErrorEscaped} error when the service returns a 401 status code
      * @throws {ErrorEscaped} error when the service returns a 404 status code
+     * @throws {ErrorEscaped} error when the service returns a 429 status code
      * @throws {ErrorEscaped} error when the service returns a 500 status code
      * @throws {ErrorEscaped} error when the service returns a 503 status code
      */
@@ -40,6 +41,7 @@ export const WithKeyItemRequestBuilderRequestsMetadata: RequestsMetadata = {
         errorMappings: {
             401: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             404: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
+            429: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             500: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
             503: createErrorEscapedFromDiscriminatorValue as ParsableFactory<Parsable>,
         },
