@@ -140,7 +140,11 @@ public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecret
         return new Details(item.Username, HasTotp: false, Pending: true, null);
     }
 
-    /// <summary>The cached form of a provider item, or null when it has no website URL (such items are not synced).</summary>
+    /// <summary>
+    /// The cached form of a provider item, or null when it has no website URL (such items are not synced). A URI with a
+    /// text rule (starts-with, exact, regular expression) counts as one even when its text has no registrable domain
+    /// (e.g. <c>^https://(www\.)?github\.com/.*</c>): runs check such items on every read by domain.
+    /// </summary>
     private ItemData? ToItemData(string provider, ProviderItem item, Details details, DateTimeOffset? previousUpdatedAt)
     {
         var domains = new List<string>();
@@ -159,7 +163,7 @@ public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecret
             }
         }
 
-        if (!hasWebsite)
+        if (!hasWebsite && !item.Uris.Any(u => u.Match is UriMatch.StartsWith or UriMatch.Exact or UriMatch.RegularExpression && u.Uri.Length > 0))
         {
             return null;
         }

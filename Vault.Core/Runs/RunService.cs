@@ -72,7 +72,12 @@ public sealed class RunService(
         var now = clock.GetUtcNow();
         var run = new Run(Ids.New("run"), accountId, RunStatus.Created, url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId);
         var token = Ids.NewSecret(RunTokenPrefix);
-        await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false);
+        if (await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false) is > 0 and var leftOut)
+        {
+            logger.LogWarning("Run {RunId}: {Count} items with starts-with, exact or regex URIs are over the {Max} checked on every read; " +
+                "they are found by their domains only", run.RunId, leftOut, RunStore.MaxAnyDomainItems);
+        }
+
         logger.LogInformation("Run {RunId} created with {Count} granted credentials", run.RunId, granted.Count);
         return new CreatedRun(run, granted.Select(ToGranted).ToList(), token);
     }
@@ -150,9 +155,16 @@ public sealed class RunService(
         }
 
         // Current state: deleted or disabled items are no longer handed out.
+        var skipped = new UriRuleSkips();
         var items = (await ReadGrantedAsync(run, domain is null ? null : RegistrableDomain.FromHostOrUrl(domain), ct).ConfigureAwait(false))
-            .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain))))
+            .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain, skipped))))
             .ToList();
+        if (skipped.Count > 0)
+        {
+            logger.LogWarning("Run {RunId}: {Count} URI patterns could not be used (over {Max} characters, or not supported by the linear regex engine)",
+                run.RunId, skipped.Count, SiteMatcher.MaxPatternLength);
+        }
+
 
         // Key Vault is read before the audit row, so that its failure leaves no record of a read that never happened.
         await sealedSecrets.PrepareAsync(run.AccountId, items, ct).ConfigureAwait(false);

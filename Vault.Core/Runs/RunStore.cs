@@ -38,11 +38,22 @@ public sealed class RunStore(Tables tables)
     private const string AnyDomain = "*";
     private const int ParallelBatches = 4;
 
-    /// <summary>Writes the grant rows, then the run row: a run is visible only once its whole grant is stored.</summary>
-    public async Task AddAsync(Run run, string tokenHash, IReadOnlyList<CachedItem> granted, CancellationToken ct)
+    /// <summary>
+    /// Items of one run listed under <c>d|*|</c> (URIs whose text rule may apply to any domain): every read by domain
+    /// checks them all, so they are bounded. Items beyond keep their domain rows, if any.
+    /// </summary>
+    public const int MaxAnyDomainItems = 1000;
+
+    /// <summary>
+    /// Writes the grant rows, then the run row: a run is visible only once its whole grant is stored. Returns how many
+    /// granted items with a text rule were left out of the any-domain list (over <see cref="MaxAnyDomainItems"/>).
+    /// </summary>
+    public async Task<int> AddAsync(Run run, string tokenHash, IReadOnlyList<CachedItem> granted, CancellationToken ct)
     {
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
         var rows = new List<TableEntity>();
+        var anyDomainItems = 0;
+        var leftOut = 0;
         for (var i = 0; i < granted.Count; i++)
         {
             var item = granted[i];
@@ -57,7 +68,14 @@ public sealed class RunStore(Tables tables)
             var domains = item.Data.Domains.AsEnumerable();
             if (item.Data.Uris.Any(u => u.Match is UriMatch.StartsWith or UriMatch.Exact or UriMatch.RegularExpression))
             {
-                domains = domains.Append(AnyDomain);
+                if (anyDomainItems++ < MaxAnyDomainItems)
+                {
+                    domains = domains.Append(AnyDomain);
+                }
+                else
+                {
+                    leftOut++;
+                }
             }
 
             rows.AddRange(domains.Distinct(StringComparer.Ordinal)
@@ -80,6 +98,7 @@ public sealed class RunStore(Tables tables)
             ["ExpiresAt"] = run.ExpiresAt,
             ["CreatedByKeyId"] = run.CreatedByKeyId,
         }, ct).ConfigureAwait(false);
+        return leftOut;
     }
 
     /// <summary>Marks the run revoked (idempotent: the only change a run row ever gets).</summary>

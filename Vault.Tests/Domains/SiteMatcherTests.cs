@@ -27,10 +27,35 @@ public sealed class SiteMatcherTests
         Assert.Equal(expected, SiteMatcher.Matches(itemUri, match, site));
 
     [Fact]
-    public void Catastrophic_backtracking_is_no_match_within_the_timeout()
+    public void Catastrophic_patterns_run_in_linear_time()
     {
         var watch = Stopwatch.StartNew();
-        Assert.False(SiteMatcher.Matches("^(a+)+$", UriMatch.RegularExpression, new string('a', 40) + "!"));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.False(SiteMatcher.Matches("^(a+)+$", UriMatch.RegularExpression, new string('a', 5000) + "!"));
+            Assert.False(SiteMatcher.Matches(@"https://trap.example/(a|aa)+$", UriMatch.RegularExpression, "https://trap.example/" + new string('a', 5000) + "!"));
+        }
+
+        // 600 matches over 5,000-character inputs; a backtracking engine takes seconds per match here.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+    }
+
+    [Theory]
+    [InlineData(@"^https://(www\.)?github\.com/.*", UriMatch.RegularExpression, "github.com", true)]
+    [InlineData("https://github.com/", UriMatch.StartsWith, "github.com", true)]
+    [InlineData("https://github.com/", UriMatch.Exact, "github.com", true)]
+    [InlineData("https://github.com/login", UriMatch.Exact, "github.com", false)]
+    public void Text_rules_see_a_bare_host_as_its_page_url(string itemUri, UriMatch match, string site, bool expected) =>
+        Assert.Equal(expected, SiteMatcher.Matches(itemUri, match, site));
+
+    [Fact]
+    public void Patterns_the_linear_engine_cannot_run_or_too_long_ones_match_nothing_and_are_counted()
+    {
+        var skips = new UriRuleSkips();
+        Assert.False(SiteMatcher.Matches(@"^https://(\w+)\.\1\.com/", UriMatch.RegularExpression, "https://a.a.com/", skips)); // backreference
+        Assert.False(SiteMatcher.Matches("(?=github)github", UriMatch.RegularExpression, "github", skips)); // lookahead
+        Assert.False(SiteMatcher.Matches("a" + new string('b', SiteMatcher.MaxPatternLength), UriMatch.RegularExpression, "ab", skips));
+        Assert.Equal(3, skips.Count);
+        Assert.Same(SiteMatcher.Compile("^https://github"), SiteMatcher.Compile("^https://github")); // compiled once
     }
 }
