@@ -35,4 +35,21 @@ public sealed record Connection(
 
     /// <summary>The provider credentials, sealed under the connection's key (see <see cref="ProviderCalls"/>).</summary>
     public byte[]? SealedCredentials { get; init; }
+
+    /// <summary>Syncs that failed in a row (not counting rejected credentials, which stop resyncs altogether).</summary>
+    public int FailureCount { get; init; }
+
+    /// <summary>
+    /// When background resync tries this connection again after failures (1 h, 2 h, 4 h… up to the resync interval);
+    /// null when the last sync succeeded (it is then due by its interval).
+    /// </summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>Backoff after <paramref name="failures"/> failed syncs in a row: 1 h doubled per failure, at most <paramref name="interval"/>.</summary>
+    public static TimeSpan Backoff(int failures, TimeSpan interval)
+    {
+        var hours = Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
+        var backoff = TimeSpan.FromHours(hours);
+        return backoff < interval ? backoff : interval;
+    }
 }

@@ -14,7 +14,7 @@ public sealed record IdentityClaim(string ConnectionId, ETag ETag, bool Claimed)
 public sealed record SlotReservation(int Slot, ETag ETag);
 
 /// <summary>What the resync timer needs of an active connection.</summary>
-public sealed record ConnectionSyncState(string AccountId, string ConnectionId, DateTimeOffset LastSyncedAt);
+public sealed record ConnectionSyncState(string AccountId, string ConnectionId, DateTimeOffset LastSyncedAt, DateTimeOffset? RetryAt = null);
 
 /// <summary>
 /// Connections in Table Storage (partition = account), with three kinds of row that together keep the lifecycle safe
@@ -72,10 +72,10 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter(
             $"RowKey ge {ConnectionPrefix} and RowKey lt {TableKeys.PrefixEnd(ConnectionPrefix)} and Status eq {ConnectionStatus.Active}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt", "RetryAt"], cancellationToken: ct).ConfigureAwait(false))
         {
             var last = entity.GetDateTimeOffset("LastSyncedAt") ?? entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
-            yield return new ConnectionSyncState(entity.PartitionKey, entity.GetString("ConnectionId"), last);
+            yield return new ConnectionSyncState(entity.PartitionKey, entity.GetString("ConnectionId"), last, entity.GetDateTimeOffset("RetryAt"));
         }
     }
 
@@ -272,6 +272,8 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         ["IdentityHash"] = c.IdentityHash,
         ["KeyId"] = c.KeyId,
         ["Credentials"] = c.SealedCredentials,
+        ["FailureCount"] = c.FailureCount,
+        ["RetryAt"] = c.RetryAt,
     };
 
     private static Connection FromEntity(TableEntity e) => new(
@@ -291,5 +293,7 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         ETag = e.ETag.ToString(),
         KeyId = e.GetString("KeyId"),
         SealedCredentials = e.GetBinary("Credentials"),
+        FailureCount = e.GetInt32("FailureCount") ?? 0,
+        RetryAt = e.GetDateTimeOffset("RetryAt"),
     };
 }

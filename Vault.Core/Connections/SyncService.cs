@@ -212,6 +212,8 @@ public sealed class SyncService(
             Vaults = result.Vaults,
             LastSyncedAt = clock.GetUtcNow(),
             LastError = null,
+            FailureCount = 0,
+            RetryAt = null,
         }, ct).ConfigureAwait(false);
         if (saved is null)
         {
@@ -228,6 +230,8 @@ public sealed class SyncService(
         return new ConnectionSyncOutcome(saved, result.Summary, null, null);
     }
 
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private ConnectionSyncOutcome Deleted(Connection connection) =>
         new(connection, SyncSummary.Empty, new ConnectionError(ErrorCodes.NotFound, "The connection was deleted.", clock.GetUtcNow()), null);
 
@@ -242,8 +246,17 @@ public sealed class SyncService(
     private async Task<ConnectionSyncOutcome> RecordFailureAsync(
         Connection connection, string code, string message, TimeSpan? retryAfter, bool reconnect, CancellationToken ct)
     {
-        var error = new ConnectionError(code, message, clock.GetUtcNow());
-        var updated = connection with { Status = reconnect ? ConnectionStatus.ReconnectRequired : connection.Status, LastError = error };
+        var now = clock.GetUtcNow();
+        var error = new ConnectionError(code, message, now);
+        // A connection that keeps failing backs off instead of spending its provider budget on every timer tick.
+        var failures = connection.FailureCount + 1;
+        var updated = connection with
+        {
+            Status = reconnect ? ConnectionStatus.ReconnectRequired : connection.Status,
+            LastError = error,
+            FailureCount = failures,
+            RetryAt = now + Max(Connection.Backoff(failures, options.Value.ResyncInterval), retryAfter ?? TimeSpan.Zero),
+        };
         try
         {
             // Conditional like every change: if a delete came first, there is nothing to record on.

@@ -21,7 +21,7 @@ public sealed class ResyncPlanner(
         var due = new List<ResyncMessage>();
         await foreach (var connection in connections.ListActiveAsync(ct).ConfigureAwait(false))
         {
-            if (IsDue(connection.ConnectionId, connection.LastSyncedAt, now))
+            if (IsDue(connection.ConnectionId, connection.LastSyncedAt, connection.RetryAt, now))
             {
                 due.Add(new ResyncMessage(connection.AccountId, connection.ConnectionId));
             }
@@ -33,9 +33,16 @@ public sealed class ResyncPlanner(
         return due.Count;
     }
 
-    /// <summary>Due once the interval, stretched by the connection's fixed jitter, has passed since its last sync.</summary>
-    public bool IsDue(string connectionId, DateTimeOffset lastSyncedAt, DateTimeOffset now) =>
-        now - lastSyncedAt >= DueAfter(connectionId);
+    /// <summary>
+    /// Due once the interval, stretched by the connection's fixed jitter, has passed since its last sync; after failures,
+    /// once its backoff (<see cref="Connection.RetryAt"/>) has passed.
+    /// </summary>
+    public bool IsDue(string connectionId, DateTimeOffset lastSyncedAt, DateTimeOffset? retryAt, DateTimeOffset now) =>
+        retryAt is { } retry ? now >= retry : now - lastSyncedAt >= DueAfter(connectionId);
+
+    /// <summary>When background resync next tries the connection.</summary>
+    public DateTimeOffset NextSyncAt(Connection connection) =>
+        connection.RetryAt ?? (connection.LastSyncedAt ?? connection.CreatedAt) + DueAfter(connection.ConnectionId);
 
     public TimeSpan DueAfter(string connectionId) =>
         vaultOptions.Value.ResyncInterval * (1 + options.Value.JitterFraction * JitterOf(connectionId));

@@ -52,9 +52,10 @@ public sealed class ResyncWorker(
         }
 
         var last = connection.LastSyncedAt ?? connection.CreatedAt;
-        if (connection.LastError is null && !planner.IsDue(connection.ConnectionId, last, clock.GetUtcNow()))
+        if (dequeueCount <= 1 && !planner.IsDue(connection.ConnectionId, last, connection.RetryAt, clock.GetUtcNow()))
         {
-            // Synced since it was enqueued (by the user, or a duplicate message).
+            // Synced since it was enqueued (by the user, or a duplicate message), or backing off after failures. A
+            // redelivery is the queue retrying this message's own failed try, and goes ahead.
             return ResyncOutcome.SkippedNotDue;
         }
 

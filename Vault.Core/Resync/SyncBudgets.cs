@@ -14,10 +14,11 @@ public sealed record SyncBudgetWindow(string Key, int Limit, DateTimeOffset Star
 
 /// <summary>
 /// The share of each provider's request budget background resync may spend, counted across all instances in Table
-/// Storage (a counter per budget and window, taken with <see cref="OptimisticUpdate"/>). Budgets follow the provider's own limits:
-/// Bitwarden limits token requests per client IP at each identity service, so its budget is per server (the cloud
-/// regions share one: our egress address is the same); 1Password limits requests per 1Password account per day, and
-/// a sign-in address is one 1Password account, so connections of several users to one account share its budget.
+/// Storage (a counter per budget and window, taken with <see cref="OptimisticUpdate"/>). Every budget belongs to one
+/// tenant and one provider identity (Bitwarden: server and user; 1Password: the service account), never to a key a
+/// tenant could choose: an identity is only ever compared within its own tenant, so one tenant's failing or hammering
+/// connections spend nothing of another's. (The cost: two tenants connecting the same real account each get a budget;
+/// the provider's own 429 then makes both wait.)
 /// </summary>
 public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, TimeProvider clock)
 {
@@ -29,10 +30,11 @@ public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, 
             : "cloud";
         var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var minute = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.Hour).AddMinutes(now.Minute), TimeSpan.Zero);
+        var owner = $"{connection.AccountId}|{connection.IdentityHash}";
         return connection.Provider switch
         {
-            "1password" => new($"1password|{server}", options.Value.OnePasswordSyncsPerAccountPerDay, day, TimeSpan.FromDays(1)),
-            var provider => new($"{provider}|{server}", options.Value.BitwardenSyncsPerMinute, minute, TimeSpan.FromMinutes(1)),
+            "1password" => new($"1password|{server}|{owner}", options.Value.OnePasswordSyncsPerAccountPerDay, day, TimeSpan.FromDays(1)),
+            var provider => new($"{provider}|{server}|{owner}", options.Value.BitwardenSyncsPerMinute, minute, TimeSpan.FromMinutes(1)),
         };
     }
 

@@ -8,7 +8,7 @@ using Vault.Functions.OpenApi;
 
 namespace Vault.Functions.Functions;
 
-public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connections)
+public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connections, Vault.Core.Resync.ResyncPlanner schedule)
 {
     [Function(nameof(CreateConnection))]
     [ApiOperation("Connections", "Connect a password manager and run its first sync", Access.ApiKey, RequestBody = typeof(ConnectRequest),
@@ -27,7 +27,7 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.ConnectRequest).ConfigureAwait(false);
             var result = await connections.ConnectAsync(call.Account, ApiMapping.ToInput(body), call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(result.Created ? 201 : 200, ApiMapping.ToConnectedBody(result.Connection, result.Items), ApiJson.Default.ConnectionBody);
+            return ApiResult.Json(result.Created ? 201 : 200, ApiMapping.ToConnectedBody(result.Connection, result.Items, schedule.NextSyncAt(result.Connection)), ApiJson.Default.ConnectionBody);
         });
 
     [Function(nameof(ListConnections))]
@@ -37,7 +37,7 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var list = await connections.ListAsync(call.Account, call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(200, new ConnectionListBody(list.Select(c => ApiMapping.ToBody(c)).ToList()), ApiJson.Default.ConnectionListBody);
+            return ApiResult.Json(200, new ConnectionListBody(list.Select(c => ApiMapping.ToBody(c, nextSyncAt: c.Status == Vault.Core.Connections.ConnectionStatus.Active ? schedule.NextSyncAt(c) : null)).ToList()), ApiJson.Default.ConnectionListBody);
         });
 
     [Function(nameof(DeleteConnection))]

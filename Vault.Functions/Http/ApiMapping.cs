@@ -28,8 +28,9 @@ public static class ApiMapping
         UpdatedAt = item.Data.UpdatedAt.UtcDateTime,
     };
 
-    public static ConnectionBody ToBody(Connection c, IReadOnlyList<CachedItem>? items = null) => new()
+    public static ConnectionBody ToBody(Connection c, IReadOnlyList<CachedItem>? items = null, DateTimeOffset? nextSyncAt = null) => new()
     {
+        NextSyncAt = nextSyncAt?.UtcDateTime,
         ConnectionId = c.ConnectionId,
         Provider = c.Provider,
         Status = c.Status,
@@ -44,7 +45,8 @@ public static class ApiMapping
     };
 
     /// <summary>The connect answer: the connection with <c>"connected": true</c> and its synced items.</summary>
-    public static ConnectionBody ToConnectedBody(Connection c, IReadOnlyList<CachedItem> items) => ToBody(c, items) with { Connected = true };
+    public static ConnectionBody ToConnectedBody(Connection c, IReadOnlyList<CachedItem> items, DateTimeOffset? nextSyncAt) =>
+        ToBody(c, items, nextSyncAt) with { Connected = true };
 
     public static ErrorInfoBody? ToBody(ConnectionError? error) =>
         error is null ? null : new ErrorInfoBody(error.Code, error.Message, error.At.UtcDateTime);

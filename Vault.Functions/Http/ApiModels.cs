@@ -100,6 +100,10 @@ public sealed record ConnectionBody
 
     public ErrorInfoBody? LastError { get; init; }
 
+    [Description("When background resync next reads this connection (after failures it backs off: 1 h, 2 h, 4 h… up to the " +
+        "resync interval); null when it is not resynced (reconnect_required).")]
+    public DateTime? NextSyncAt { get; init; }
+
     /// <summary>The synced items, on the connect answer only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), SchemaVariant("ConnectionWithItems")]
     public IReadOnlyList<ItemBody>? Items { get; init; }

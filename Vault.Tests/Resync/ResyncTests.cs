@@ -183,10 +183,8 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
             outcomes.Add(await worker.ProcessAsync(message, 1, default));
         }
 
-        Assert.Equal([ResyncOutcome.Synced, ResyncOutcome.Deferred], outcomes.Order());
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        var deferred = messages.Single(m => Get<ConnectionStore>().GetAsync(m.AccountId, m.ConnectionId, default).Result!.LastSyncedAt < _clock.GetUtcNow().AddMinutes(-2));
-        Assert.Equal(ResyncOutcome.Synced, await worker.ProcessAsync(deferred, 1, default));
+        // One Bitwarden sync a minute per user: two users, two budgets, both sync.
+        Assert.Equal([ResyncOutcome.Synced, ResyncOutcome.Synced], outcomes);
         Assert.Equal(0, await planner.EnqueueDueAsync(default));
     }
 
@@ -195,16 +193,15 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
         DateTimeOffset.UnixEpoch, null, null, "identity");
 
     [Fact]
-    public async Task Budgets_are_shared_by_everything_that_spends_the_same_provider_limit()
+    public async Task Budgets_belong_to_one_tenant_and_one_provider_identity()
     {
         var budgets = Get<SyncBudgets>();
         var acme = "https://acme-" + Guid.NewGuid().ToString("N")[..8] + ".1password.com";
 
-        // 1Password counts per account (sign-in address), whoever's connection it is.
+        // 1Password counts per service account of one tenant, whichever of its connections spends it.
         var first = Sample("1password", acme);
-        var second = Sample("1password", acme.ToUpperInvariant().Replace("HTTPS", "https", StringComparison.Ordinal));
+        var second = first with { ConnectionId = "conn-again" };
         Assert.Equal(budgets.WindowFor(first, _clock.GetUtcNow()), budgets.WindowFor(second, _clock.GetUtcNow()));
-        Assert.NotEqual(budgets.WindowFor(first, _clock.GetUtcNow()).Key, budgets.WindowFor(Sample("1password", "https://other.1password.eu"), _clock.GetUtcNow()).Key);
         var day = budgets.WindowFor(first, _clock.GetUtcNow());
         Assert.Equal((16, TimeSpan.FromDays(1)), (day.Limit, day.Length));
         for (var i = 0; i < 16; i++)
@@ -215,13 +212,84 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
         Assert.Equal(day.End, await budgets.TryTakeAsync(second, default));
         Assert.Equal(DateTimeOffset.Parse("2026-11-25T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), day.End);
 
-        // Bitwarden counts per server a minute: the cloud is one budget, each self-hosted server its own.
-        var cloud = budgets.WindowFor(Sample("bitwarden", null), _clock.GetUtcNow());
-        Assert.Equal(("bitwarden|cloud", 1, TimeSpan.FromMinutes(1)), (cloud.Key, cloud.Limit, cloud.Length));
+        // Another tenant with the very same identity (it chose the same token text) has its own budget, untouched.
+        Assert.Null(await budgets.TryTakeAsync(first with { AccountId = "acct-other" }, default));
+
+        // Bitwarden counts per server, tenant and user a minute.
         var selfHosted = Sample("bitwarden", "https://bw-" + Guid.NewGuid().ToString("N")[..8] + ".example.com");
         Assert.Null(await budgets.TryTakeAsync(selfHosted, default));
         Assert.Equal(_clock.GetUtcNow().AddMinutes(1), await budgets.TryTakeAsync(selfHosted with { ConnectionId = "conn-other" }, default));
-        Assert.Null(await budgets.TryTakeAsync(Sample("bitwarden", "https://bw2-" + Guid.NewGuid().ToString("N")[..8] + ".example.com"), default));
+        Assert.Null(await budgets.TryTakeAsync(selfHosted with { IdentityHash = "another user" }, default));
+        Assert.Null(await budgets.TryTakeAsync(selfHosted with { AccountId = "acct-other" }, default));
+    }
+
+    [Fact]
+    public async Task A_tenants_failing_connections_back_off_and_leave_another_tenants_resyncs_on_schedule()
+    {
+        async Task<(string ConnectionId, ScriptedAccount Vault)> ConnectAsync(string apiKey)
+        {
+            var clientId = "user." + Guid.NewGuid();
+            var vault = _host.Bitwarden.Account(clientId);
+            vault.Items.Add(Login("1", "GitHub", "github.com"));
+            var response = await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, new System.Text.Json.Nodes.JsonObject
+            {
+                ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "s", ["masterPassword"] = "m",
+            });
+            var connection = (await HttpAssert.Status(response, 201))!;
+            return (connection["connectionId"]!.GetValue<string>(), vault);
+        }
+
+        var (_, keyA) = await _host.CreateAccountAsync("a");
+        var (_, keyB) = await _host.CreateAccountAsync("b");
+        var tenantA = await ConnectAsync(keyA);
+        var tenantB = new[] { await ConnectAsync(keyB), await ConnectAsync(keyB) };
+        foreach (var (_, vault) in tenantB)
+        {
+            vault.Mode = ScriptedMode.Unavailable;
+        }
+
+        // Tenant B also hammers its own sync route; that spends nothing of A's.
+        for (var i = 0; i < 5; i++)
+        {
+            await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", keyB);
+        }
+
+        var planner = Get<ResyncPlanner>();
+        var worker = Get<ResyncWorker>();
+        var queue = await Get<ResyncQueue>().QueueAsync();
+        var readsOfB = tenantB.Sum(b => b.Vault.Reads);
+        var syncsOfA = 0;
+
+        // Two days of timer ticks every 15 minutes, each due message processed at once.
+        for (var tick = 0; tick < 2 * 24 * 4; tick++)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(15));
+            await planner.EnqueueDueAsync(default);
+            foreach (var message in (await queue.ReceiveMessagesAsync(32)).Value)
+            {
+                var parsed = ResyncQueue.Parse(message.Body.ToString())!;
+                try
+                {
+                    if (await worker.ProcessAsync(parsed, 1, default) == ResyncOutcome.Synced && parsed.ConnectionId == tenantA.ConnectionId)
+                    {
+                        syncsOfA++;
+                    }
+                }
+                catch (ResyncRetryException)
+                {
+                    // the queue would retry it a few times; here the next timer tick decides
+                }
+
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        // A: every 6 h (+ its jitter) for two days. B: 1 h, 2 h, 4 h, then every 6 h, not every tick (192 ticks).
+        Assert.InRange(syncsOfA, 6, 8);
+        var attemptsOfB = tenantB.Sum(b => b.Vault.Reads) - readsOfB;
+        Assert.InRange(attemptsOfB, 2 * 5, 2 * 12);
+        var listed = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", keyB), 200))!["connections"]!.AsArray();
+        Assert.All(listed, c => Assert.True(DateTimeOffset.Parse(c!["nextSyncAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > _clock.GetUtcNow()));
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         var entry = _sessions.Acquire(key, () => new SignedInAccount(() => NewSession(token), token));
         await entry.Gate.WaitAsync(ct).ConfigureAwait(false);
         var before = entry.TotalRequests;
-        var budget = new OperationBudget(_budget, ReadBudget.KeyOf(token.Identity), () => entry.TotalRequests - before);
+        var budget = new OperationBudget(_budget, ReadBudget.KeyOf(context.AccountId + "|" + token.Identity), () => entry.TotalRequests - before);
         var refused = false;
         try
         {

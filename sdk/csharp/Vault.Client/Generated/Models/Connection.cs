@@ -44,6 +44,8 @@ namespace Vault.Client.Models
 #endif
         /// <summary>Null until a sync has succeeded.</summary>
         public DateTimeOffset? LastSyncedAt { get; set; }
+        /// <summary>When background resync next reads this connection (after failures it backs off: 1 h, 2 h, 4 h… up to the resync interval); null when it is not resynced (reconnect_required).</summary>
+        public DateTimeOffset? NextSyncAt { get; set; }
         /// <summary>The provider property</summary>
         public global::Vault.Client.Models.Connection_provider? Provider { get; set; }
         /// <summary>The serverUrl property</summary>
@@ -95,6 +97,7 @@ namespace Vault.Client.Models
                 { "label", n => { Label = n.GetStringValue(); } },
                 { "lastError", n => { LastError = n.GetObjectValue<global::Vault.Client.Models.ErrorInfo>(global::Vault.Client.Models.ErrorInfo.CreateFromDiscriminatorValue); } },
                 { "lastSyncedAt", n => { LastSyncedAt = n.GetDateTimeOffsetValue(); } },
+                { "nextSyncAt", n => { NextSyncAt = n.GetDateTimeOffsetValue(); } },
                 { "provider", n => { Provider = n.GetEnumValue<global::Vault.Client.Models.Connection_provider>(); } },
                 { "serverUrl", n => { ServerUrl = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Vault.Client.Models.Connection_status>(); } },
@@ -114,6 +117,7 @@ namespace Vault.Client.Models
             writer.WriteStringValue("label", Label);
             writer.WriteObjectValue<global::Vault.Client.Models.ErrorInfo>("lastError", LastError);
             writer.WriteDateTimeOffsetValue("lastSyncedAt", LastSyncedAt);
+            writer.WriteDateTimeOffsetValue("nextSyncAt", NextSyncAt);
             writer.WriteEnumValue<global::Vault.Client.Models.Connection_provider>("provider", Provider);
             writer.WriteStringValue("serverUrl", ServerUrl);
             writer.WriteEnumValue<global::Vault.Client.Models.Connection_status>("status", Status);

@@ -30,6 +30,10 @@ export interface Connection extends AdditionalDataHolder, Parsable {
      */
     lastSyncedAt?: Date | null;
     /**
+     * When background resync next reads this connection (after failures it backs off: 1 h, 2 h, 4 h… up to the resync interval); null when it is not resynced (reconnect_required).
+     */
+    nextSyncAt?: Date | null;
+    /**
      * The provider property
      */
     provider?: Connection_provider | null;
@@ -467,6 +471,7 @@ export function deserializeIntoConnection(connection: Partial<Connection> | unde
         "label": n => { connection.label = n.getStringValue(); },
         "lastError": n => { connection.lastError = n.getObjectValue<ErrorInfo>(createErrorInfoFromDiscriminatorValue); },
         "lastSyncedAt": n => { connection.lastSyncedAt = n.getDateValue(); },
+        "nextSyncAt": n => { connection.nextSyncAt = n.getDateValue(); },
         "provider": n => { connection.provider = n.getEnumValue<Connection_provider>(Connection_providerObject); },
         "serverUrl": n => { connection.serverUrl = n.getStringValue(); },
         "status": n => { connection.status = n.getEnumValue<Connection_status>(Connection_statusObject); },
@@ -1183,6 +1188,7 @@ export function serializeConnection(writer: SerializationWriter, connection: Par
     writer.writeStringValue("label", connection.label);
     writer.writeObjectValue<ErrorInfo>("lastError", connection.lastError, serializeErrorInfo);
     writer.writeDateValue("lastSyncedAt", connection.lastSyncedAt);
+    writer.writeDateValue("nextSyncAt", connection.nextSyncAt);
     writer.writeEnumValue<Connection_provider>("provider", connection.provider);
     writer.writeStringValue("serverUrl", connection.serverUrl);
     writer.writeEnumValue<Connection_status>("status", connection.status);
