@@ -58,6 +58,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Vault__ResyncSchedule', value: resyncSchedule }
         { name: 'Vault__ResyncInterval', value: resyncInterval }
         { name: 'Vault__RateLimit__PerMinute', value: string(rateLimitPerMinute) }
+        // Azure's front end sets X-Forwarded-For; the worker's socket sees only the host. Failed-authentication
+        // throttling needs the real client address.
+        { name: 'Vault__AuthThrottle__TrustForwardedFor', value: 'true' }
       ]
     }
     functionAppConfig: {
