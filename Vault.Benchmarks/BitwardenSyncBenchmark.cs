@@ -59,6 +59,19 @@ public static class BitwardenSyncBenchmark
         var decrypt = watch.Elapsed - kdfTime;
         var decryptAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
+        // The sync answer read both ways in the same run: as the service read it before (string, then a DOM of the
+        // whole answer) and as it reads it now (deserialized from the stream under the limits, one cipher at a time).
+        async Task<JsonObject> ReadAsStringThenDom()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + "/api/sync?excludeDomains=true");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", grant.AccessToken);
+            using var response = await http.SendAsync(request);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        }
+
+        var (domPeak, domTime) = await PeakHeapAsync(ReadAsStringThenDom);
+        var (streamPeak, streamTime) = await PeakHeapAsync(() => api.SyncAsync(grant.AccessToken, default));
+
         // The whole connect over HTTP on the standalone host, then the store on its own.
         var secretCalls = new CountingSecretStore();
         await using var host = await BenchHost.StartAsync(storage, services => services.Decorate(secretCalls));
@@ -109,10 +122,37 @@ public static class BitwardenSyncBenchmark
         Console.WriteLine($"  KDF (master key):            {kdfTime.TotalMilliseconds,8:F0} ms");
         Console.WriteLine($"  fetch (token + /sync):       {fetch.TotalMilliseconds,8:F0} ms");
         Console.WriteLine($"  decrypt (keys + all items):  {decrypt.TotalMilliseconds,8:F0} ms, {decryptAllocated / 1048576.0:F0} MiB allocated");
+        Console.WriteLine($"  read of the sync answer, peak managed heap growth: before (string, then DOM) {domPeak / 1048576.0:F0} MiB in {domTime.TotalMilliseconds:F0} ms; " +
+            $"now (from the stream) {streamPeak / 1048576.0:F0} MiB in {streamTime.TotalMilliseconds:F0} ms = {(double)streamPeak / domPeak:P0}");
         Console.WriteLine($"  store (sync engine, Azurite): {store.TotalMilliseconds,7:F0} ms");
         Console.WriteLine($"  connect over HTTP, end to end: {connectTime.TotalMilliseconds,6:F0} ms");
         Console.WriteLine($"  peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
         Console.WriteLine($"resync with no change (median of 5): {resyncTime.TotalMilliseconds:F0} ms = {resyncTime / kdfTime:P0} of one KDF, summary {resync["sync_summary"]!.ToJsonString()}, token requests {server.TokenRequests - tokensBefore}");
         Console.WriteLine($"secret store (Key Vault) calls: connect {connectCalls}; 5 syncs {syncCalls}; run credential read {runCalls}; disconnect {disconnectCalls}");
+    }
+
+    /// <summary>The largest growth of the managed heap while <paramref name="read"/> runs (sampled every 2 ms) and its time.</summary>
+    private static async Task<(long Peak, TimeSpan Time)> PeakHeapAsync(Func<Task<JsonObject>> read)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var baseline = GC.GetTotalMemory(false);
+        var peak = baseline;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false));
+                await Task.Delay(2).ConfigureAwait(false);
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        var result = await read();
+        var time = watch.Elapsed;
+        peak = Math.Max(peak, GC.GetTotalMemory(false));
+        await stop.CancelAsync();
+        await sampler;
+        GC.KeepAlive(result);
+        return (peak - baseline, time);
     }
 }
