@@ -83,6 +83,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<AccountDeletion>();
+        services.AddOptions<Codes.CodeOptions>().Bind(configuration.GetSection(Codes.CodeOptions.Section));
+        services.AddSingleton<Codes.CodeKey>();
+        services.AddSingleton<Codes.CodeStore>();
+        services.AddSingleton<Codes.InboxStore>();
+        services.AddSingleton<Codes.CodeService>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<AuditLog>();

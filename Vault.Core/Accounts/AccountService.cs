@@ -171,6 +171,9 @@ public sealed class AccountService(Tables tables, ApiKeyCache keyCache, TimeProv
         return identity;
     }
 
+    /// <summary>404 for an unknown account.</summary>
+    public Task EnsureExistsAsync(string accountId, CancellationToken ct) => EnsureAccountExistsAsync(accountId, ct);
+
     private async Task EnsureAccountExistsAsync(string accountId, CancellationToken ct)
     {
         var accounts = await tables.AccountsAsync(ct).ConfigureAwait(false);

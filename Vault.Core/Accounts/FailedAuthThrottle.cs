@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Vault.Core.Common;
 
 namespace Vault.Core.Accounts;
 
@@ -26,43 +26,12 @@ public sealed class AuthThrottleOptions
 /// </summary>
 public sealed class FailedAuthThrottle(IOptions<AuthThrottleOptions> options, TimeProvider clock)
 {
-    private const int MaxTrackedAddresses = 100_000;
-    private const string Overflow = "*";
-    private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
+    private readonly AddressWindows _failures = new(clock);
 
     /// <summary>Seconds until the address may try again, or null when it may try now.</summary>
-    public int? RetryAfter(string? address)
-    {
-        var now = clock.GetUtcNow();
-        var minute = now.UtcTicks / TimeSpan.TicksPerMinute;
-        var key = Key(address);
-        var blocked = (_failures.TryGetValue(key, out var window) && window.Minute == minute && window.Count >= options.Value.FailuresPerMinute)
-            || (_failures.TryGetValue(Overflow, out var overflow) && overflow.Minute == minute && overflow.Count >= options.Value.FailuresPerMinute * 100);
-        return blocked ? (int)Math.Ceiling(((minute + 1) * TimeSpan.TicksPerMinute - now.UtcTicks) / (double)TimeSpan.TicksPerSecond) : null;
-    }
+    public int? RetryAfter(string? address) => _failures.RetryAfter(address, options.Value.FailuresPerMinute);
 
-    public void RecordFailure(string? address)
-    {
-        var minute = clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute;
-        var key = Key(address);
-        if (!_failures.ContainsKey(key) && _failures.Count >= MaxTrackedAddresses)
-        {
-            foreach (var (stale, window) in _failures)
-            {
-                if (window.Minute < minute)
-                {
-                    _failures.TryRemove(stale, out _);
-                }
-            }
-
-            if (_failures.Count >= MaxTrackedAddresses)
-            {
-                key = Overflow; // a flood of fresh addresses shares one (larger) allowance instead of growing memory
-            }
-        }
-
-        _failures.AddOrUpdate(key, _ => new Window(minute, 1), (_, w) => w.Minute == minute ? w with { Count = w.Count + 1 } : new Window(minute, 1));
-    }
+    public void RecordFailure(string? address) => _failures.Record(address);
 
     /// <summary>The client address of a request: the first X-Forwarded-For hop when trusted, else the socket's.</summary>
     public string? ClientAddress(string? forwardedFor, string? socketAddress)
@@ -78,8 +47,4 @@ public sealed class FailedAuthThrottle(IOptions<AuthThrottleOptions> options, Ti
 
         return socketAddress;
     }
-
-    private static string Key(string? address) => string.IsNullOrEmpty(address) ? "unknown" : address;
-
-    private sealed record Window(long Minute, int Count);
 }

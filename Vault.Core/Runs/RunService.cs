@@ -130,6 +130,12 @@ public sealed class RunService(
         return f.Run;
     }
 
+    /// <summary>The run with its current status (revoked when its key was), whatever the account; null when unknown.</summary>
+    public async Task<Run?> FindAnyAsync(string runId, CancellationToken ct) =>
+        await runs.GetAsync(runId, ct).ConfigureAwait(false) is { } f
+            ? f.Run with { Status = await IsRevokedAsync(f.Run, ct).ConfigureAwait(false) ? RunStatus.Revoked : f.Run.Status }
+            : null;
+
     /// <summary>Revoked itself, or created by an API key that has been revoked since.</summary>
     private async Task<bool> IsRevokedAsync(Run run, CancellationToken ct) =>
         run.Status == RunStatus.Revoked ||

@@ -9,8 +9,35 @@ using Vault.Functions.OpenApi;
 namespace Vault.Functions.Functions;
 
 /// <summary>The operator's routes: accounts and their API keys.</summary>
-public sealed class AdminFunctions(ApiGate gate, AccountService accounts, Vault.Core.Connections.AccountDeletion deletion)
+public sealed class AdminFunctions(ApiGate gate, AccountService accounts, Vault.Core.Connections.AccountDeletion deletion, Vault.Core.Codes.CodeService codes)
 {
+    [Function(nameof(SetSmsNumber))]
+    [ApiOperation("Admin", "Assign the account an SMS number: texts to it reach its runs created with smsCodes", Access.Admin, RequestBody = typeof(SmsNumberRequest))]
+    [ApiResponse(200, typeof(SmsNumberBody), "Assigned (replacing any number the account had)")]
+    [ApiError(404, ErrorCodes.NotFound, "no such account")]
+    public Task<IActionResult> SetSmsNumber(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/admin/accounts/{accountId}/sms-number")] HttpRequest req, string accountId) =>
+        gate.HandleAsync(req, Access.Admin, async call =>
+        {
+            var body = await RequestBody.ReadAsync(req, ApiJson.Default.SmsNumberRequest).ConfigureAwait(false);
+            await accounts.EnsureExistsAsync(accountId, call.Aborted).ConfigureAwait(false);
+            var number = await codes.SetSmsNumberAsync(accountId, body.Number, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, new SmsNumberBody(accountId, number), ApiJson.Default.SmsNumberBody);
+        });
+
+    [Function(nameof(DeleteSmsNumber))]
+    [ApiOperation("Admin", "Take the account's SMS number away", Access.Admin)]
+    [ApiResponse(204, null, "Removed")]
+    [ApiError(404, ErrorCodes.NotFound, "no such account, or it has no number")]
+    public Task<IActionResult> DeleteSmsNumber(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/accounts/{accountId}/sms-number")] HttpRequest req, string accountId) =>
+        gate.HandleAsync(req, Access.Admin, async call =>
+        {
+            await accounts.EnsureExistsAsync(accountId, call.Aborted).ConfigureAwait(false);
+            await codes.DeleteSmsNumberAsync(accountId, call.Aborted).ConfigureAwait(false);
+            return ApiResult.NoContent();
+        });
+
     [Function(nameof(DeleteAccount))]
     [ApiOperation("Admin", "Delete an account: its keys, runs and connections, each connection's key shredded first", Access.Admin,
         Description = "Its API keys (and the runs they created) stop working first; then every connection is disconnected as " +

@@ -9,7 +9,7 @@ using Vault.Functions.OpenApi;
 namespace Vault.Functions.Functions;
 
 /// <summary>Runs: created with the API key; their credentials read by the agent runtime with the run's own token.</summary>
-public sealed class RunFunctions(ApiGate gate, RunService runs)
+public sealed class RunFunctions(ApiGate gate, RunService runs, Vault.Core.Codes.CodeService codes)
 {
     [Function(nameof(CreateRun))]
     [ApiOperation("Runs", "Start a run granted exactly the chosen credentials", Access.ApiKey, RequestBody = typeof(CreateRunRequest),
@@ -22,7 +22,8 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.CreateRunRequest).ConfigureAwait(false);
             var created = await runs.CreateAsync(call.Account, call.KeyId, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(201, ToBody(created.Run, created.Credentials, created.RunToken), ApiJson.Default.RunBody);
+            var inbox = await codes.OpenInboxAsync(created.Run, body.SmsCodes == true, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(201, ToBody(created.Run, created.Credentials, created.RunToken, inbox), ApiJson.Default.RunBody);
         });
 
     [Function(nameof(GetRun))]
@@ -33,7 +34,8 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var view = await runs.GetAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
-            return ApiResult.Json(200, ToBody(view.Run, view.Credentials, null), ApiJson.Default.RunBody);
+            var inbox = await codes.GetInboxAsync(view.Run, call.Aborted).ConfigureAwait(false);
+            return ApiResult.Json(200, ToBody(view.Run, view.Credentials, null, inbox), ApiJson.Default.RunBody);
         });
 
     [Function(nameof(RevokeRun))]
@@ -46,6 +48,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             await runs.RevokeAsync(call.Account, runId, call.Aborted).ConfigureAwait(false);
+            await codes.DropInboxAsync(runId, call.Aborted).ConfigureAwait(false); // its address stops taking mail, its codes go
             return ApiResult.NoContent();
         });
 
@@ -85,8 +88,9 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
             return ApiResult.Json(200, body, ApiJson.Default.RunCredentialsBody);
         });
 
-    private static RunBody ToBody(Run run, IReadOnlyList<GrantedCredential> credentials, string? token) => new()
+    private static RunBody ToBody(Run run, IReadOnlyList<GrantedCredential> credentials, string? token, Vault.Core.Codes.RunInbox inbox) => new()
     {
+        Inbox = new RunInboxBody(inbox.Email, inbox.Sms),
         RunId = run.RunId,
         Status = run.Status,
         Url = run.Url,
@@ -95,7 +99,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs)
         ExpiresAt = run.ExpiresAt.UtcDateTime,
     };
 
-    private static string? BearerToken(HttpRequest req)
+    internal static string? BearerToken(HttpRequest req)
     {
         if (req.Headers.Authorization.Count != 1)
         {

@@ -44,6 +44,9 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route,
 
     public string Account => AccountId ?? throw new InvalidOperationException("Not authenticated.");
 
+    /// <summary>The client's address (the first X-Forwarded-For hop behind a trusted front end, else the socket's).</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>The API key's id on <see cref="Access.ApiKey"/> routes (a run remembers the key that created it).</summary>
     public string? KeyId { get; set; }
 
@@ -106,7 +109,7 @@ public sealed class ApiGate(
 
         var route = declaration.Key;
         var address = authThrottle.ClientAddress(request.Headers["X-Forwarded-For"].ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString());
-        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route, LimitRateAsync, () => authThrottle.RecordFailure(address));
+        var call = new ApiCall(request, "req_" + Ids.RandomBase32(10), route, LimitRateAsync, () => authThrottle.RecordFailure(address)) { ClientAddress = address };
         ApiResult result;
         try
         {

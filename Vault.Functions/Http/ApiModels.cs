@@ -191,7 +191,14 @@ public sealed class CreateRunRequest
 
     [JsonPropertyName("credential_item_ids"), Description("The run is granted exactly these enabled items.")]
     public List<string>? CredentialItemIds { get; set; }
+
+    [Description("Texts to the account's SMS number reach this run too.")]
+    public bool? SmsCodes { get; set; }
 }
+
+public sealed record RunInboxBody(
+    [property: Description("The run's own e-mail address, when the service has a mail domain; mail to it is this run's alone.")] string? Email,
+    [property: Description("The account's SMS number, when one is assigned and the run asked for smsCodes.")] string? Sms);
 
 public sealed record RunCredentialSummaryBody(string ItemId, string Label, string? Username, IReadOnlyList<string> Domains);
 
@@ -210,7 +217,42 @@ public sealed class RunBody
     public string? RunToken { get; init; }
 
     public DateTime ExpiresAt { get; init; }
+
+    [Description("Where one-time codes for this run can be sent.")]
+    public RunInboxBody? Inbox { get; init; }
 }
+
+public sealed class PushCodeRequest
+{
+    [Required, Description("The message: its code and link are found in it (the text itself is not kept).")]
+    public string? Text { get; set; }
+
+    public string? From { get; set; }
+    public string? Subject { get; set; }
+}
+
+public sealed record PushedCodeBody(string Id);
+
+public sealed record RunCodeBody(
+    string Id,
+    [property: SchemaEnum(typeof(Vault.Core.Codes.CodeChannel))] string Channel,
+    string? From,
+    string? Subject,
+    [property: Description("The verification code found in the message, or null.")] string? Code,
+    [property: Description("The first sign-in or verification link found, or null.")] string? Link,
+    DateTime ReceivedAt);
+
+public sealed record RunCodesBody(
+    [property: Description("Oldest first.")] IReadOnlyList<RunCodeBody> Codes,
+    [property: Description("Pass as after to get only what arrives later.")] string Cursor);
+
+public sealed class SmsNumberRequest
+{
+    [Required, Description("E.164, e.g. +15551230000.")]
+    public string? Number { get; set; }
+}
+
+public sealed record SmsNumberBody(string AccountId, string Number);
 
 public sealed record TotpBody(string Code, DateTime ExpiresAt);
 
@@ -252,4 +294,9 @@ public sealed record RunAuditBody(
 [JsonSerializable(typeof(RunBody))]
 [JsonSerializable(typeof(RunCredentialsBody))]
 [JsonSerializable(typeof(RunAuditBody))]
+[JsonSerializable(typeof(PushCodeRequest))]
+[JsonSerializable(typeof(PushedCodeBody))]
+[JsonSerializable(typeof(RunCodesBody))]
+[JsonSerializable(typeof(SmsNumberRequest))]
+[JsonSerializable(typeof(SmsNumberBody))]
 public sealed partial class ApiJson : JsonSerializerContext;

@@ -34,6 +34,9 @@ public sealed class ApiResult : IActionResult
 
     public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, _ => Task.CompletedTask);
 
+    /// <summary>A status without a body (e.g. the 200 a webhook sender expects).</summary>
+    public static ApiResult NoContent(int status) => new(status, _ => Task.CompletedTask);
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;

@@ -37,6 +37,9 @@ public sealed class ApiResponseAttribute(int status, Type? body, string descript
     public Type? Body { get; } = body;
     public string Description { get; } = description;
 
+    /// <summary>A media type other than JSON (the body is then a string), e.g. <c>text/xml</c> for Twilio's TwiML.</summary>
+    public string? ContentType { get; init; }
+
     /// <summary>The schema variant (see <see cref="SchemaVariantAttribute"/>) this answer has, e.g. <c>RunCreated</c>.</summary>
     public string? Variant { get; init; }
 }

@@ -175,7 +175,11 @@ public static partial class OpenApiSpec
         foreach (var success in method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status))
         {
             var response = new JsonObject { ["description"] = success.Description };
-            if (success.Body is { } type)
+            if (success.ContentType is { } mediaType)
+            {
+                response["content"] = new JsonObject { [mediaType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } };
+            }
+            else if (success.Body is { } type)
             {
                 // JsonObject: a free-form document (this one), the only body not of an ApiJson type.
                 var schema = type == typeof(JsonObject) ? new JsonObject { ["type"] = "object" } : schemas.RefTo(type, success.Variant);

@@ -71,6 +71,12 @@ public sealed partial class OpenApiContract
             return $"{name}: status {status} is not documented for this operation (body: {Truncate(body)})";
         }
 
+        if (response["content"] is JsonObject content && content.Count == 1 && content.First().Key != "application/json")
+        {
+            // A documented non-JSON body (Twilio's TwiML): the media type must be the documented one.
+            return mediaType == content.First().Key ? null : $"{name}: content type {mediaType ?? "(none)"}, documented {content.First().Key}";
+        }
+
         if (response["content"]?["application/json"]?["schema"] is not JsonObject schema)
         {
             return body.Length == 0 ? null : $"{name}: documented without a body, but answered {Truncate(body)}";
