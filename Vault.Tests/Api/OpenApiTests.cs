@@ -51,7 +51,7 @@ public sealed class OpenApiTests : ApiTestBase
         [
             "createConnection", "listConnections", "deleteConnection", "listItems", "updateItem", "syncItems", "createRun", "getRun",
             "getRunCredentials", "getUsage", "getHealth", "createAccount", "createApiKey", "revokeApiKey", "getOpenApiDocument",
-            "revokeRun", "getRunAudit", "deleteAccount",
+            "revokeRun", "getRunAudit", "deleteAccount", "pushRunCode", "getRunCodes", "receiveMailgunEmail", "receiveTwilioSms", "setSmsNumber", "deleteSmsNumber",
         ];
         Assert.Equal(contract.Order(StringComparer.Ordinal), ids);
 
@@ -149,12 +149,12 @@ public sealed class OpenApiTests : ApiTestBase
         Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 404, "application/json", notFound.Replace("NOT_FOUND", "NO_CONNECTIONS")));
         Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 409, "application/json", notFound));
 
-        const string run = """{"runId":"run-1","status":"created","url":null,"credentials":[],"expiresAt":"2026-01-01T00:00:00Z"}""";
+        const string run = """{"runId":"run-1","status":"created","url":null,"credentials":[],"expiresAt":"2026-01-01T00:00:00Z","inbox":{"email":null,"sms":null}}""";
         Assert.Null(contract.Check("GET", "/v1/runs/run-1", 200, "application/json", run));
         Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 200, "application/json", run.Replace("\"url\":null,", "")));
-        Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 200, "application/json", run.Replace("}", ",\"runToken\":\"t\"}")));
+        Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 200, "application/json", run[..^1] + ",\"runToken\":\"t\"}"));
         Assert.NotNull(contract.Check("POST", "/v1/runs", 201, "application/json", run));
-        Assert.Null(contract.Check("POST", "/v1/runs", 201, "application/json", run.Replace("}", ",\"runToken\":\"t\"}")));
+        Assert.Null(contract.Check("POST", "/v1/runs", 201, "application/json", run[..^1] + ",\"runToken\":\"t\"}"));
         Assert.NotNull(contract.Check("GET", "/v1/runs/run-1", 200, "application/json", run.Replace("2026-01-01T00:00:00Z", "yesterday")));
     }
 

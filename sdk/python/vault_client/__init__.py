@@ -397,6 +397,62 @@ class VaultClient:
         d = self._request("GET", f"/v1/runs/{_seg(run_id)}/audit", query={"limit": limit, "pageToken": page_token})
         return [AuditEntry.from_json(e) for e in d["entries"]], d.get("nextPageToken")
 
+    def push_run_code(self, run_id: str, text: str, *, from_: Optional[str] = None, subject: Optional[str] = None) -> str:
+        """Hands a message to a run (e.g. from a forwarder of your own); its code and link are found in it."""
+        body = {"text": text, "from": from_, "subject": subject}
+        return self._request("POST", f"/v1/runs/{_seg(run_id)}/codes", {k: v for k, v in body.items() if v is not None})["id"]
+
+    def get_run_codes(self, run_id: str, run_token: str, *, wait: Optional[int] = None,
+                      after: Optional[str] = None) -> tuple[list[dict[str, Any]], str]:
+        """The run's one-time codes after the cursor (waiting up to `wait` seconds for one), and the next cursor."""
+        d = self._request("GET", f"/v1/runs/{_seg(run_id)}/codes", query={"wait": wait, "after": after},
+                          headers={"Authorization": f"Bearer {run_token}"})
+        return list(d["codes"]), d["cursor"]
+
+    def wait_for_code(self, run_id: str, run_token: str, *, timeout: float = 120.0,
+                      after: Optional[str] = None) -> Optional[dict[str, Any]]:
+        """Waits for the run's next message with a code or link (long-polls in 30 s steps); None when none came in time."""
+        import time
+        deadline = time.monotonic() + timeout
+        cursor = after
+        if cursor is None:
+            _, cursor = self.get_run_codes(run_id, run_token)  # only what arrives from now on
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            codes, cursor = self.get_run_codes(run_id, run_token, wait=max(0, min(30, int(left))), after=cursor)
+            for code in codes:
+                if code.get("code") or code.get("link"):
+                    return code
+
+    def receive_mailgun_email(self, form: dict[str, str]) -> None:
+        """What Mailgun's inbound route posts (for tests of a deployment; Mailgun signs it)."""
+        self._request_form("/v1/inbound/email/mailgun", form)
+
+    def receive_twilio_sms(self, form: dict[str, str], signature: str) -> None:
+        """What Twilio's messaging webhook posts, with its X-Twilio-Signature."""
+        self._request_form("/v1/inbound/sms/twilio", form, {"X-Twilio-Signature": signature})
+
+    def set_sms_number(self, account_id: str, number: str) -> str:
+        d = self._request("PUT", f"/v1/admin/accounts/{_seg(account_id)}/sms-number", {"number": number}, headers=self._admin_headers())
+        return d["number"]
+
+    def delete_sms_number(self, account_id: str) -> None:
+        self._request("DELETE", f"/v1/admin/accounts/{_seg(account_id)}/sms-number", headers=self._admin_headers())
+
+    def _request_form(self, path: str, form: dict[str, str], headers: Optional[dict[str, str]] = None) -> None:
+        data = urllib.parse.urlencode(form).encode("utf-8")
+        request = urllib.request.Request(self.base_url + path, data=data, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as e:
+            raise _error_from(e) from None
+
     def get_run_credentials(self, run_id: str, run_token: str, *, domain: Optional[str] = None) -> list[RunCredential]:
         """What an agent runtime calls, with the run's own token (not the API key)."""
         d = self._request("GET", f"/v1/runs/{_seg(run_id)}/credentials", query={"domain": domain},

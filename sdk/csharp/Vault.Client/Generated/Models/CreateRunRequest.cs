@@ -30,6 +30,8 @@ namespace Vault.Client.Models
 #else
         public string Goal { get; set; }
 #endif
+        /// <summary>Texts to the account&apos;s SMS number reach this run too.</summary>
+        public bool? SmsCodes { get; set; }
         /// <summary>The page the agent starts on.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -67,6 +69,7 @@ namespace Vault.Client.Models
             {
                 { "credential_item_ids", n => { CredentialItemIds = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "goal", n => { Goal = n.GetStringValue(); } },
+                { "smsCodes", n => { SmsCodes = n.GetBoolValue(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
                 { "use_vault", n => { UseVault = n.GetBoolValue(); } },
             };
@@ -80,6 +83,7 @@ namespace Vault.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("credential_item_ids", CredentialItemIds);
             writer.WriteStringValue("goal", Goal);
+            writer.WriteBoolValue("smsCodes", SmsCodes);
             writer.WriteStringValue("url", Url);
             writer.WriteBoolValue("use_vault", UseVault);
             writer.WriteAdditionalData(AdditionalData);

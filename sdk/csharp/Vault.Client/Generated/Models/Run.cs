@@ -24,6 +24,14 @@ namespace Vault.Client.Models
 #endif
         /// <summary>The expiresAt property</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>Where one-time codes for this run can be sent.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Vault.Client.Models.RunInbox? Inbox { get; set; }
+#nullable restore
+#else
+        public global::Vault.Client.Models.RunInbox Inbox { get; set; }
+#endif
         /// <summary>The runId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -69,6 +77,7 @@ namespace Vault.Client.Models
             {
                 { "credentials", n => { Credentials = n.GetCollectionOfObjectValues<global::Vault.Client.Models.RunCredentialSummary>(global::Vault.Client.Models.RunCredentialSummary.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
+                { "inbox", n => { Inbox = n.GetObjectValue<global::Vault.Client.Models.RunInbox>(global::Vault.Client.Models.RunInbox.CreateFromDiscriminatorValue); } },
                 { "runId", n => { RunId = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Vault.Client.Models.Run_status>(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
@@ -83,6 +92,7 @@ namespace Vault.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::Vault.Client.Models.RunCredentialSummary>("credentials", Credentials);
             writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
+            writer.WriteObjectValue<global::Vault.Client.Models.RunInbox>("inbox", Inbox);
             writer.WriteStringValue("runId", RunId);
             writer.WriteEnumValue<global::Vault.Client.Models.Run_status>("status", Status);
             writer.WriteStringValue("url", Url);

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using System;
 using Vault.Client.V1.Admin;
 using Vault.Client.V1.Health;
+using Vault.Client.V1.Inbound;
 using Vault.Client.V1.OpenapiJson;
 using Vault.Client.V1.Runs;
 using Vault.Client.V1.Usage;
@@ -29,6 +30,11 @@ namespace Vault.Client.V1
         public global::Vault.Client.V1.Health.HealthRequestBuilder Health
         {
             get => new global::Vault.Client.V1.Health.HealthRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The inbound property</summary>
+        public global::Vault.Client.V1.Inbound.InboundRequestBuilder Inbound
+        {
+            get => new global::Vault.Client.V1.Inbound.InboundRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The openapiJson property</summary>
         public global::Vault.Client.V1.OpenapiJson.OpenapiJsonRequestBuilder OpenapiJson

@@ -307,6 +307,24 @@ export function createPatchItemRequestFromDiscriminatorValue(parseNode: ParseNod
 /**
  * Creates a new instance of the appropriate class based on discriminator value
  * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {PushCodeRequest}
+ */
+// @ts-ignore
+export function createPushCodeRequestFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoPushCodeRequest;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {PushedCode}
+ */
+// @ts-ignore
+export function createPushedCodeFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoPushedCode;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
  * @returns {RunAuditEntry}
  */
 // @ts-ignore
@@ -321,6 +339,24 @@ export function createRunAuditEntryFromDiscriminatorValue(parseNode: ParseNode |
 // @ts-ignore
 export function createRunAuditFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
     return deserializeIntoRunAudit;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {RunCode}
+ */
+// @ts-ignore
+export function createRunCodeFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoRunCode;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {RunCodes}
+ */
+// @ts-ignore
+export function createRunCodesFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoRunCodes;
 }
 /**
  * Creates a new instance of the appropriate class based on discriminator value
@@ -367,6 +403,15 @@ export function createRunCredentialSummaryFromDiscriminatorValue(parseNode: Pars
 export function createRunFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
     return deserializeIntoRun;
 }
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {RunInbox}
+ */
+// @ts-ignore
+export function createRunInboxFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoRunInbox;
+}
 export interface CreateRunRequest extends AdditionalDataHolder, Parsable {
     /**
      * The run is granted exactly these enabled items.
@@ -377,6 +422,10 @@ export interface CreateRunRequest extends AdditionalDataHolder, Parsable {
      */
     goal?: string | null;
     /**
+     * Texts to the account's SMS number reach this run too.
+     */
+    smsCodes?: boolean | null;
+    /**
      * The page the agent starts on.
      */
     url?: string | null;
@@ -384,6 +433,24 @@ export interface CreateRunRequest extends AdditionalDataHolder, Parsable {
      * true without credential_item_ids: every enabled item, read by domain.
      */
     useVault?: boolean | null;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {SmsNumber}
+ */
+// @ts-ignore
+export function createSmsNumberFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoSmsNumber;
+}
+/**
+ * Creates a new instance of the appropriate class based on discriminator value
+ * @param parseNode The parse node to use to read the discriminator value and create the object
+ * @returns {SmsNumberRequest}
+ */
+// @ts-ignore
+export function createSmsNumberRequestFromDiscriminatorValue(parseNode: ParseNode | undefined) : ((instance?: Parsable) => Record<string, (node: ParseNode) => void>) {
+    return deserializeIntoSmsNumberRequest;
 }
 /**
  * Creates a new instance of the appropriate class based on discriminator value
@@ -566,6 +633,7 @@ export function deserializeIntoCreateRunRequest(createRunRequest: Partial<Create
     return {
         "credential_item_ids": n => { createRunRequest.credentialItemIds = n.getCollectionOfPrimitiveValues<string>("string"); },
         "goal": n => { createRunRequest.goal = n.getStringValue(); },
+        "smsCodes": n => { createRunRequest.smsCodes = n.getBooleanValue(); },
         "url": n => { createRunRequest.url = n.getStringValue(); },
         "use_vault": n => { createRunRequest.useVault = n.getBooleanValue(); },
     }
@@ -705,6 +773,30 @@ export function deserializeIntoPatchItemRequest(patchItemRequest: Partial<PatchI
 }
 /**
  * The deserialization information for the current model
+ * @param PushCodeRequest The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoPushCodeRequest(pushCodeRequest: Partial<PushCodeRequest> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "from": n => { pushCodeRequest.from = n.getStringValue(); },
+        "subject": n => { pushCodeRequest.subject = n.getStringValue(); },
+        "text": n => { pushCodeRequest.text = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param PushedCode The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoPushedCode(pushedCode: Partial<PushedCode> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "id": n => { pushedCode.id = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
  * @param Run The instance to deserialize into.
  * @returns {Record<string, (node: ParseNode) => void>}
  */
@@ -713,6 +805,7 @@ export function deserializeIntoRun(run: Partial<Run> | undefined = {}) : Record<
     return {
         "credentials": n => { run.credentials = n.getCollectionOfObjectValues<RunCredentialSummary>(createRunCredentialSummaryFromDiscriminatorValue); },
         "expiresAt": n => { run.expiresAt = n.getDateValue(); },
+        "inbox": n => { run.inbox = n.getObjectValue<RunInbox>(createRunInboxFromDiscriminatorValue); },
         "runId": n => { run.runId = n.getStringValue(); },
         "status": n => { run.status = n.getEnumValue<Run_status>(Run_statusObject); },
         "url": n => { run.url = n.getStringValue(); },
@@ -743,6 +836,35 @@ export function deserializeIntoRunAuditEntry(runAuditEntry: Partial<RunAuditEntr
         "domain": n => { runAuditEntry.domain = n.getStringValue(); },
         "itemIds": n => { runAuditEntry.itemIds = n.getCollectionOfPrimitiveValues<string>("string"); },
         "userAgent": n => { runAuditEntry.userAgent = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param RunCode The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoRunCode(runCode: Partial<RunCode> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "channel": n => { runCode.channel = n.getEnumValue<RunCode_channel>(RunCode_channelObject); },
+        "code": n => { runCode.code = n.getStringValue(); },
+        "from": n => { runCode.from = n.getStringValue(); },
+        "id": n => { runCode.id = n.getStringValue(); },
+        "link": n => { runCode.link = n.getStringValue(); },
+        "receivedAt": n => { runCode.receivedAt = n.getDateValue(); },
+        "subject": n => { runCode.subject = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param RunCodes The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoRunCodes(runCodes: Partial<RunCodes> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "codes": n => { runCodes.codes = n.getCollectionOfObjectValues<RunCode>(createRunCodeFromDiscriminatorValue); },
+        "cursor": n => { runCodes.cursor = n.getStringValue(); },
     }
 }
 /**
@@ -796,6 +918,41 @@ export function deserializeIntoRunCredentialSummary(runCredentialSummary: Partia
         "itemId": n => { runCredentialSummary.itemId = n.getStringValue(); },
         "label": n => { runCredentialSummary.label = n.getStringValue(); },
         "username": n => { runCredentialSummary.username = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param RunInbox The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoRunInbox(runInbox: Partial<RunInbox> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "email": n => { runInbox.email = n.getStringValue(); },
+        "sms": n => { runInbox.sms = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param SmsNumber The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoSmsNumber(smsNumber: Partial<SmsNumber> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "accountId": n => { smsNumber.accountId = n.getStringValue(); },
+        "number": n => { smsNumber.number = n.getStringValue(); },
+    }
+}
+/**
+ * The deserialization information for the current model
+ * @param SmsNumberRequest The instance to deserialize into.
+ * @returns {Record<string, (node: ParseNode) => void>}
+ */
+// @ts-ignore
+export function deserializeIntoSmsNumberRequest(smsNumberRequest: Partial<SmsNumberRequest> | undefined = {}) : Record<string, (node: ParseNode) => void> {
+    return {
+        "number": n => { smsNumberRequest.number = n.getStringValue(); },
     }
 }
 /**
@@ -1062,6 +1219,26 @@ export interface PatchItemRequest extends AdditionalDataHolder, Parsable {
      */
     enabled?: boolean | null;
 }
+export interface PushCodeRequest extends AdditionalDataHolder, Parsable {
+    /**
+     * The from property
+     */
+    from?: string | null;
+    /**
+     * The subject property
+     */
+    subject?: string | null;
+    /**
+     * The message: its code and link are found in it (the text itself is not kept).
+     */
+    text?: string | null;
+}
+export interface PushedCode extends AdditionalDataHolder, Parsable {
+    /**
+     * The id property
+     */
+    id?: string | null;
+}
 export interface Run extends AdditionalDataHolder, Parsable {
     /**
      * The credentials property
@@ -1071,6 +1248,10 @@ export interface Run extends AdditionalDataHolder, Parsable {
      * The expiresAt property
      */
     expiresAt?: Date | null;
+    /**
+     * Where one-time codes for this run can be sent.
+     */
+    inbox?: RunInbox | null;
     /**
      * The runId property
      */
@@ -1116,6 +1297,47 @@ export interface RunAuditEntry extends AdditionalDataHolder, Parsable {
      * Its User-Agent header, up to 200 characters.
      */
     userAgent?: string | null;
+}
+export interface RunCode extends AdditionalDataHolder, Parsable {
+    /**
+     * The channel property
+     */
+    channel?: RunCode_channel | null;
+    /**
+     * The verification code found in the message, or null.
+     */
+    code?: string | null;
+    /**
+     * The from property
+     */
+    from?: string | null;
+    /**
+     * The id property
+     */
+    id?: string | null;
+    /**
+     * The first sign-in or verification link found, or null.
+     */
+    link?: string | null;
+    /**
+     * The receivedAt property
+     */
+    receivedAt?: Date | null;
+    /**
+     * The subject property
+     */
+    subject?: string | null;
+}
+export type RunCode_channel = (typeof RunCode_channelObject)[keyof typeof RunCode_channelObject];
+export interface RunCodes extends AdditionalDataHolder, Parsable {
+    /**
+     * Oldest first.
+     */
+    codes?: RunCode[] | null;
+    /**
+     * Pass as after to get only what arrives later.
+     */
+    cursor?: string | null;
 }
 export interface RunCreated extends Parsable, Run {
     /**
@@ -1172,6 +1394,16 @@ export interface RunCredentialSummary extends AdditionalDataHolder, Parsable {
      * The username property
      */
     username?: string | null;
+}
+export interface RunInbox extends AdditionalDataHolder, Parsable {
+    /**
+     * The run's own e-mail address, when the service has a mail domain; mail to it is this run's alone.
+     */
+    email?: string | null;
+    /**
+     * The account's SMS number, when one is assigned and the run asked for smsCodes.
+     */
+    sms?: string | null;
 }
 /**
  * Serializes information the current object
@@ -1289,6 +1521,7 @@ export function serializeCreateRunRequest(writer: SerializationWriter, createRun
     if (!createRunRequest || isSerializingDerivedType) { return; }
     writer.writeCollectionOfPrimitiveValues<string>("credential_item_ids", createRunRequest.credentialItemIds);
     writer.writeStringValue("goal", createRunRequest.goal);
+    writer.writeBooleanValue("smsCodes", createRunRequest.smsCodes);
     writer.writeStringValue("url", createRunRequest.url);
     writer.writeBooleanValue("use_vault", createRunRequest.useVault);
     writer.writeAdditionalData(createRunRequest.additionalData);
@@ -1461,6 +1694,32 @@ export function serializePatchItemRequest(writer: SerializationWriter, patchItem
 /**
  * Serializes information the current object
  * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param PushCodeRequest The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializePushCodeRequest(writer: SerializationWriter, pushCodeRequest: Partial<PushCodeRequest> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!pushCodeRequest || isSerializingDerivedType) { return; }
+    writer.writeStringValue("from", pushCodeRequest.from);
+    writer.writeStringValue("subject", pushCodeRequest.subject);
+    writer.writeStringValue("text", pushCodeRequest.text);
+    writer.writeAdditionalData(pushCodeRequest.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param PushedCode The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializePushedCode(writer: SerializationWriter, pushedCode: Partial<PushedCode> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!pushedCode || isSerializingDerivedType) { return; }
+    writer.writeStringValue("id", pushedCode.id);
+    writer.writeAdditionalData(pushedCode.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
  * @param Run The instance to serialize from.
  * @param writer Serialization writer to use to serialize this model
  */
@@ -1469,6 +1728,7 @@ export function serializeRun(writer: SerializationWriter, run: Partial<Run> | un
     if (!run || isSerializingDerivedType) { return; }
     writer.writeCollectionOfObjectValues<RunCredentialSummary>("credentials", run.credentials, serializeRunCredentialSummary);
     writer.writeDateValue("expiresAt", run.expiresAt);
+    writer.writeObjectValue<RunInbox>("inbox", run.inbox, serializeRunInbox);
     writer.writeStringValue("runId", run.runId);
     writer.writeEnumValue<Run_status>("status", run.status);
     writer.writeStringValue("url", run.url);
@@ -1502,6 +1762,37 @@ export function serializeRunAuditEntry(writer: SerializationWriter, runAuditEntr
     writer.writeCollectionOfPrimitiveValues<string>("itemIds", runAuditEntry.itemIds);
     writer.writeStringValue("userAgent", runAuditEntry.userAgent);
     writer.writeAdditionalData(runAuditEntry.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param RunCode The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeRunCode(writer: SerializationWriter, runCode: Partial<RunCode> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!runCode || isSerializingDerivedType) { return; }
+    writer.writeEnumValue<RunCode_channel>("channel", runCode.channel);
+    writer.writeStringValue("code", runCode.code);
+    writer.writeStringValue("from", runCode.from);
+    writer.writeStringValue("id", runCode.id);
+    writer.writeStringValue("link", runCode.link);
+    writer.writeDateValue("receivedAt", runCode.receivedAt);
+    writer.writeStringValue("subject", runCode.subject);
+    writer.writeAdditionalData(runCode.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param RunCodes The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeRunCodes(writer: SerializationWriter, runCodes: Partial<RunCodes> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!runCodes || isSerializingDerivedType) { return; }
+    writer.writeCollectionOfObjectValues<RunCode>("codes", runCodes.codes, serializeRunCode);
+    writer.writeStringValue("cursor", runCodes.cursor);
+    writer.writeAdditionalData(runCodes.additionalData);
 }
 /**
  * Serializes information the current object
@@ -1558,6 +1849,44 @@ export function serializeRunCredentialSummary(writer: SerializationWriter, runCr
     writer.writeStringValue("label", runCredentialSummary.label);
     writer.writeStringValue("username", runCredentialSummary.username);
     writer.writeAdditionalData(runCredentialSummary.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param RunInbox The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeRunInbox(writer: SerializationWriter, runInbox: Partial<RunInbox> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!runInbox || isSerializingDerivedType) { return; }
+    writer.writeStringValue("email", runInbox.email);
+    writer.writeStringValue("sms", runInbox.sms);
+    writer.writeAdditionalData(runInbox.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param SmsNumber The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeSmsNumber(writer: SerializationWriter, smsNumber: Partial<SmsNumber> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!smsNumber || isSerializingDerivedType) { return; }
+    writer.writeStringValue("accountId", smsNumber.accountId);
+    writer.writeStringValue("number", smsNumber.number);
+    writer.writeAdditionalData(smsNumber.additionalData);
+}
+/**
+ * Serializes information the current object
+ * @param isSerializingDerivedType A boolean indicating whether the serialization is for a derived type.
+ * @param SmsNumberRequest The instance to serialize from.
+ * @param writer Serialization writer to use to serialize this model
+ */
+// @ts-ignore
+export function serializeSmsNumberRequest(writer: SerializationWriter, smsNumberRequest: Partial<SmsNumberRequest> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
+    if (!smsNumberRequest || isSerializingDerivedType) { return; }
+    writer.writeStringValue("number", smsNumberRequest.number);
+    writer.writeAdditionalData(smsNumberRequest.additionalData);
 }
 /**
  * Serializes information the current object
@@ -1664,6 +1993,22 @@ export function serializeUsageDay(writer: SerializationWriter, usageDay: Partial
 export function serializeUsageDay_byRoute(writer: SerializationWriter, usageDay_byRoute: Partial<UsageDay_byRoute> | undefined | null = {}, isSerializingDerivedType: boolean = false) : void {
     if (!usageDay_byRoute || isSerializingDerivedType) { return; }
     writer.writeAdditionalData(usageDay_byRoute.additionalData);
+}
+export interface SmsNumber extends AdditionalDataHolder, Parsable {
+    /**
+     * The accountId property
+     */
+    accountId?: string | null;
+    /**
+     * The number property
+     */
+    number?: string | null;
+}
+export interface SmsNumberRequest extends AdditionalDataHolder, Parsable {
+    /**
+     * E.164, e.g. +15551230000.
+     */
+    number?: string | null;
 }
 export interface SyncConnection extends AdditionalDataHolder, Parsable {
     /**
@@ -1818,6 +2163,11 @@ export const Item_providerObject = {
 export const Run_statusObject = {
     Created: "created",
     Revoked: "revoked",
+} as const;
+export const RunCode_channelObject = {
+    Email: "email",
+    Sms: "sms",
+    Push: "push",
 } as const;
 export const SyncConnection_statusObject = {
     Active: "active",

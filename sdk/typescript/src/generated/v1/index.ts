@@ -6,6 +6,8 @@ import { AdminRequestBuilderNavigationMetadata, type AdminRequestBuilder } from 
 // @ts-ignore
 import { HealthRequestBuilderRequestsMetadata, type HealthRequestBuilder } from './health/index.js';
 // @ts-ignore
+import { InboundRequestBuilderNavigationMetadata, type InboundRequestBuilder } from './inbound/index.js';
+// @ts-ignore
 import { OpenapiJsonRequestBuilderRequestsMetadata, type OpenapiJsonRequestBuilder } from './openapiJson/index.js';
 // @ts-ignore
 import { RunsRequestBuilderNavigationMetadata, RunsRequestBuilderRequestsMetadata, type RunsRequestBuilder } from './runs/index.js';
@@ -28,6 +30,10 @@ export interface V1RequestBuilder extends BaseRequestBuilder<V1RequestBuilder> {
      * The health property
      */
     get health(): HealthRequestBuilder;
+    /**
+     * The inbound property
+     */
+    get inbound(): InboundRequestBuilder;
     /**
      * The openapiJson property
      */
@@ -58,6 +64,9 @@ export const V1RequestBuilderNavigationMetadata: Record<Exclude<keyof V1RequestB
     },
     health: {
         requestsMetadata: HealthRequestBuilderRequestsMetadata,
+    },
+    inbound: {
+        navigationMetadata: InboundRequestBuilderNavigationMetadata,
     },
     openapiJson: {
         requestsMetadata: OpenapiJsonRequestBuilderRequestsMetadata,

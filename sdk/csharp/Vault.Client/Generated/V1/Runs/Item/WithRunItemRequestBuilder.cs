@@ -10,6 +10,7 @@ using System.Threading;
 using System;
 using Vault.Client.Models;
 using Vault.Client.V1.Runs.Item.Audit;
+using Vault.Client.V1.Runs.Item.Codes;
 using Vault.Client.V1.Runs.Item.Credentials;
 namespace Vault.Client.V1.Runs.Item
 {
@@ -23,6 +24,11 @@ namespace Vault.Client.V1.Runs.Item
         public global::Vault.Client.V1.Runs.Item.Audit.AuditRequestBuilder Audit
         {
             get => new global::Vault.Client.V1.Runs.Item.Audit.AuditRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The codes property</summary>
+        public global::Vault.Client.V1.Runs.Item.Codes.CodesRequestBuilder Codes
+        {
+            get => new global::Vault.Client.V1.Runs.Item.Codes.CodesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The credentials property</summary>
         public global::Vault.Client.V1.Runs.Item.Credentials.CredentialsRequestBuilder Credentials

@@ -6,6 +6,8 @@ import { createErrorEscapedFromDiscriminatorValue, createRunFromDiscriminatorVal
 // @ts-ignore
 import { AuditRequestBuilderRequestsMetadata, type AuditRequestBuilder } from './audit/index.js';
 // @ts-ignore
+import { CodesRequestBuilderRequestsMetadata, type CodesRequestBuilder } from './codes/index.js';
+// @ts-ignore
 import { CredentialsRequestBuilderRequestsMetadata, type CredentialsRequestBuilder } from './credentials/index.js';
 // @ts-ignore
 import { type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type NavigationMetadata, type Parsable, type ParsableFactory, type RequestConfiguration, type RequestInformation, type RequestsMetadata } from '@microsoft/kiota-abstractions';
@@ -18,6 +20,10 @@ export interface WithRunItemRequestBuilder extends BaseRequestBuilder<WithRunIte
      * The audit property
      */
     get audit(): AuditRequestBuilder;
+    /**
+     * The codes property
+     */
+    get codes(): CodesRequestBuilder;
     /**
      * The credentials property
      */
@@ -66,6 +72,9 @@ export const WithRunItemRequestBuilderUriTemplate = "{+baseurl}/v1/runs/{runId}"
 export const WithRunItemRequestBuilderNavigationMetadata: Record<Exclude<keyof WithRunItemRequestBuilder, KeysToExcludeForNavigationMetadata>, NavigationMetadata> = {
     audit: {
         requestsMetadata: AuditRequestBuilderRequestsMetadata,
+    },
+    codes: {
+        requestsMetadata: CodesRequestBuilderRequestsMetadata,
     },
     credentials: {
         requestsMetadata: CredentialsRequestBuilderRequestsMetadata,

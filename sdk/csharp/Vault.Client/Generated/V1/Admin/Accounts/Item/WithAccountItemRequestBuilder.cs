@@ -10,6 +10,7 @@ using System.Threading;
 using System;
 using Vault.Client.Models;
 using Vault.Client.V1.Admin.Accounts.Item.Keys;
+using Vault.Client.V1.Admin.Accounts.Item.SmsNumber;
 namespace Vault.Client.V1.Admin.Accounts.Item
 {
     /// <summary>
@@ -22,6 +23,11 @@ namespace Vault.Client.V1.Admin.Accounts.Item
         public global::Vault.Client.V1.Admin.Accounts.Item.Keys.KeysRequestBuilder Keys
         {
             get => new global::Vault.Client.V1.Admin.Accounts.Item.Keys.KeysRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The smsNumber property</summary>
+        public global::Vault.Client.V1.Admin.Accounts.Item.SmsNumber.SmsNumberRequestBuilder SmsNumber
+        {
+            get => new global::Vault.Client.V1.Admin.Accounts.Item.SmsNumber.SmsNumberRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Vault.Client.V1.Admin.Accounts.Item.WithAccountItemRequestBuilder"/> and sets the default values.

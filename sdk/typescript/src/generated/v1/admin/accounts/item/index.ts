@@ -6,6 +6,8 @@ import { createErrorEscapedFromDiscriminatorValue, type ErrorEscaped } from '../
 // @ts-ignore
 import { KeysRequestBuilderNavigationMetadata, KeysRequestBuilderRequestsMetadata, type KeysRequestBuilder } from './keys/index.js';
 // @ts-ignore
+import { SmsNumberRequestBuilderRequestsMetadata, type SmsNumberRequestBuilder } from './smsNumber/index.js';
+// @ts-ignore
 import { type BaseRequestBuilder, type KeysToExcludeForNavigationMetadata, type NavigationMetadata, type Parsable, type ParsableFactory, type RequestConfiguration, type RequestInformation, type RequestsMetadata } from '@microsoft/kiota-abstractions';
 
 /**
@@ -16,6 +18,10 @@ export interface WithAccountItemRequestBuilder extends BaseRequestBuilder<WithAc
      * The keys property
      */
     get keys(): KeysRequestBuilder;
+    /**
+     * The smsNumber property
+     */
+    get smsNumber(): SmsNumberRequestBuilder;
     /**
      * Its API keys (and the runs they created) stop working first; then every connection is disconnected as `DELETE /v1/vault/connections/{connectionId}` does it (its data key deleted before its rows); then the account.
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
@@ -44,6 +50,9 @@ export const WithAccountItemRequestBuilderNavigationMetadata: Record<Exclude<key
     keys: {
         requestsMetadata: KeysRequestBuilderRequestsMetadata,
         navigationMetadata: KeysRequestBuilderNavigationMetadata,
+    },
+    smsNumber: {
+        requestsMetadata: SmsNumberRequestBuilderRequestsMetadata,
     },
 };
 /**
