@@ -56,6 +56,7 @@ public static class StandaloneHost
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<StandaloneResync>());
         }
+        builder.Services.AddHostedService<SmtpListener>(); // idle unless Vault:Codes:SmtpPort is set
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         foreach (var route in FunctionRoutes.All)

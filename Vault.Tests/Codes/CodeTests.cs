@@ -239,3 +239,89 @@ public sealed class CodeRetentionTests : Vault.Tests.Api.ApiTestBase
         Assert.Equal(0, await CountAsync());
     }
 }
+
+/// <summary>Mail through the standalone SMTP listener, sent with a real client (MailKit): MIME parsed, only live run addresses taken.</summary>
+public sealed class SmtpInboxTests : IAsyncLifetime
+{
+    private readonly int _port = FreePort();
+    private VaultTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await VaultTestHost.StartAsync(new Dictionary<string, string>
+    {
+        ["Vault:Codes:EmailDomain"] = "codes.example.com",
+        ["Vault:Codes:SmtpPort"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task SendAsync(MimeKit.MimeMessage message)
+    {
+        using var client = new MailKit.Net.Smtp.SmtpClient();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", _port, MailKit.Security.SecureSocketOptions.None);
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 20)
+            {
+                await Task.Delay(100); // the listener starts with the host
+            }
+        }
+
+        await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task A_quoted_printable_multipart_mail_and_a_base64_html_mail_reach_their_run_and_strangers_are_refused()
+    {
+        var (_, apiKey) = await _host.CreateAccountAsync();
+        var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject { ["url"] = "https://github.com" }), 201))!;
+        var address = run["inbox"]!["email"]!.GetValue<string>();
+
+        var multipart = new MimeKit.MimeMessage();
+        multipart.From.Add(new MimeKit.MailboxAddress("Ihr Konto", "noreply@bank.example.de"));
+        multipart.To.Add(MimeKit.MailboxAddress.Parse(address));
+        multipart.Subject = "Ihr Bestätigungscode";
+        var text = new MimeKit.TextPart("plain") { Text = "Hallo,\n\nIhr Bestätigungscode lautet: 719 204\n\nDer Code ist 10 Minuten gültig." };
+        text.ContentTransferEncoding = MimeKit.ContentEncoding.QuotedPrintable;
+        var html = new MimeKit.TextPart("html") { Text = "<p>Ihr Bestätigungscode lautet: <b>719 204</b></p>" };
+        multipart.Body = new MimeKit.Multipart("alternative") { text, html };
+        await SendAsync(multipart);
+
+        var htmlOnly = new MimeKit.MimeMessage();
+        htmlOnly.From.Add(MimeKit.MailboxAddress.Parse("info@account.netflix.com"));
+        htmlOnly.To.Add(MimeKit.MailboxAddress.Parse(address));
+        htmlOnly.Subject = "Your sign-in link";
+        htmlOnly.Body = new MimeKit.TextPart("html")
+        {
+            Text = "<p>Tap the button below to sign in.</p><a href=\"https://www.netflix.com/ilum?code=ab12&amp;action=login\">Sign In</a>",
+            ContentTransferEncoding = MimeKit.ContentEncoding.Base64,
+        };
+        await SendAsync(htmlOnly);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{run["runId"]}/codes");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", run["runToken"]!.GetValue<string>());
+        var codes = (await HttpAssert.Status(await _host.Client.SendAsync(request), 200))!["codes"]!.AsArray();
+        Assert.Equal(2, codes.Count);
+        Assert.Equal(("email", "719 204"), (codes[0]!["channel"]!.GetValue<string>(), codes[0]!["code"]!.GetValue<string>()));
+        Assert.Equal("https://www.netflix.com/ilum?code=ab12&action=login", codes[1]!["link"]!.GetValue<string>());
+
+        // An address that is no live run's is refused at RCPT TO.
+        var stranger = new MimeKit.MimeMessage();
+        stranger.From.Add(MimeKit.MailboxAddress.Parse("x@example.com"));
+        stranger.To.Add(MimeKit.MailboxAddress.Parse("run-nobody23456789abcdefg@codes.example.com"));
+        stranger.Subject = "code";
+        stranger.Body = new MimeKit.TextPart("plain") { Text = "code 123456" };
+        await Assert.ThrowsAnyAsync<MailKit.Net.Smtp.SmtpCommandException>(() => SendAsync(stranger));
+    }
+}
