@@ -41,6 +41,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Vault:Network:AttemptTimeout"] = "00:00:05",
             ["Vault:Network:TotalTimeout"] = "00:00:10",
             ["Vault:RateLimit:PerMinute"] = "100000",
+            ["Vault:Codes:EmailDomain"] = "codes.example.com",
         }, useScriptedProviders: false);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath(), Args = ChromiumArgs });

@@ -386,6 +386,56 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_runs_inbox_and_its_codes_are_shown_masked_until_clicked_also_when_found_by_id()
+    {
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await dashboard.Button("New run").ClickAsync();
+        await dashboard.Field("URL").FillAsync("https://shop.example.com/login");
+        await dashboard.Button("Create run").ClickAsync();
+        await Expect(dashboard.Heading("Run created")).ToBeVisibleAsync();
+        var runId = (await page.Locator("code.run-id").TextContentAsync())!;
+        var runToken = (await page.Locator("code.run-token").TextContentAsync())!;
+        await Expect(page.Locator(".run-result code.inbox-email")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^run-[a-z0-9]+@codes\\.example\\.com$"));
+        await Expect(page.Locator(".run-result .codes-panel")).ToContainTextAsync("No codes yet");
+
+        // A code pushed while the page waits shows up by itself, hidden until "Show code".
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, $"/v1/runs/{runId}/codes", apiKey,
+            new JsonObject { ["text"] = "Your Shop verification code is 482913.", ["from"] = "no-reply@shop.example.com", ["subject"] = "Your code" }), 201);
+        var row = page.Locator(".run-result .code-row");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("no-reply@shop.example.com · Your code");
+        await Expect(row).Not.ToContainTextAsync("482913");
+        await dashboard.AssertAccessibleAsync("run codes masked");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Show code" }).ClickAsync();
+        await Expect(row.Locator("code.code-value")).ToHaveTextAsync("482913");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Hide code" }).ClickAsync();
+        await Expect(row).Not.ToContainTextAsync("482913");
+
+        // Found by id, the page shows the inbox and asks for the run's token before it reads codes; a wrong one is refused.
+        await dashboard.Field("Run id").FillAsync(runId);
+        await dashboard.Button("Show run").ClickAsync();
+        var found = page.GetByRole(AriaRole.Form, new() { Name = "Find a run" }).Locator(".run-details");
+        await Expect(found.Locator("code.inbox-email")).ToBeVisibleAsync();
+        await found.GetByLabel("Run token").FillAsync("not-the-token");
+        await found.GetByRole(AriaRole.Button, new() { Name = "Show codes" }).ClickAsync();
+        await Expect(found.Locator(".codes-panel")).ToContainTextAsync("This token reads no codes");
+        await dashboard.Button("Show run").ClickAsync();
+        await found.GetByLabel("Run token").FillAsync(runToken);
+        await found.GetByRole(AriaRole.Button, new() { Name = "Show codes" }).ClickAsync();
+        await Expect(page.Locator("form .run-details .code-row")).ToHaveCountAsync(1);
+        await Expect(page.Locator("form .run-details .code-row")).Not.ToContainTextAsync("482913");
+
+        // Every read of codes is in the run's trail.
+        await found.GetByRole(AriaRole.Button, new() { Name = "Refresh trail" }).ClickAsync();
+        await Expect(page.Locator("form .run-details .trail-table")).ToContainTextAsync("(one-time codes)");
+        await dashboard.AssertNothingInjectedAsync();
+    }
+
+    [Fact]
     public async Task Items_from_a_vault_are_shown_as_text_never_as_markup()
     {
         const string imgLabel = "<img src=x onerror=alert(1)>";

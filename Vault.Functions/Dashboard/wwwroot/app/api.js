@@ -21,9 +21,11 @@ export class ApiError extends Error {
 /** Listeners told when the key stops working (so the page can sign out). */
 export const keyRejected = new EventTarget();
 
-export async function api(method, path, body, { signal, key = session.key } = {}) {
+/** One call; `runToken` sends the run's bearer token instead of the API key (the run's own routes, e.g. its codes). */
+export async function api(method, path, body, { signal, key = session.key, runToken } = {}) {
   const headers = { Accept: 'application/json' };
-  if (key) headers['X-API-Key'] = key;
+  if (runToken) headers.Authorization = `Bearer ${runToken}`;
+  else if (key) headers['X-API-Key'] = key;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {

@@ -1,6 +1,7 @@
 // Runs: "New run" with URL, Goal and a credential picker grouped by provider and vault, like the Playground's.
 import { api, listAllItems, describe } from './api.js';
 import { h, replace, uid, announce, plural, modal, timeAgo } from './dom.js';
+import { codesPanel, inboxLines } from './codes.js';
 
 const SELECTION_KEY = 'vault.runSelection';
 const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
@@ -59,8 +60,8 @@ function findRun(signal) {
   return form;
 }
 
-/** A run's status, trail (newest first, a page at a time) and the Revoke button. */
-function runDetails(run, signal) {
+/** A run's status, inbox and codes, trail (newest first, a page at a time) and the Revoke button. */
+function runDetails(run, signal, runToken) {
   const titleId = uid('run-details');
   const status = h('dd', { class: 'run-status' }, run.status);
   const trail = h('div', { class: 'trail' }, h('p', {}, 'Loading the trail…'));
@@ -72,12 +73,13 @@ function runDetails(run, signal) {
   let next = null;
 
   const render = () => {
-    if (!rows.length) { replace(trail, h('p', { class: 'empty' }, 'No credential reads yet.')); return; }
+    if (!rows.length) { replace(trail, h('p', { class: 'empty' }, 'No reads yet.')); return; }
     replace(trail, h('table', { class: 'trail-table' },
-      h('caption', {}, `Credential reads, newest first (${plural(rows.length, 'read')} shown)`),
+      h('caption', {}, `Credential and code reads, newest first (${plural(rows.length, 'read')} shown)`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Domain'), h('th', { scope: 'col' }, 'Items'), h('th', { scope: 'col' }, 'Caller'))),
       h('tbody', {}, rows.map(e => h('tr', {},
-        h('td', {}, timeAgo(e.at)), h('td', {}, e.domain ?? '(any)'),
+        // A read of one-time codes is in the trail too: its ids are the codes' (code-…), and it names no domain.
+        h('td', {}, timeAgo(e.at)), h('td', {}, e.itemIds.some(id => id.startsWith('code-')) ? '(one-time codes)' : e.domain ?? '(any)'),
         h('td', { class: 'wrap' }, e.itemIds.length ? e.itemIds.join(', ') : 'none matched'),
         h('td', { class: 'wrap' }, e.caller ?? '-'))))));
     more.hidden = !next;
@@ -111,8 +113,9 @@ function runDetails(run, signal) {
   return h('section', { class: 'run-details', 'aria-labelledby': titleId },
     h('h3', { id: titleId }, `Run ${run.runId}`),
     h('dl', {}, h('dt', {}, 'Status'), status, h('dt', {}, 'Expires'), h('dd', {}, new Date(run.expiresAt).toISOString()),
-      h('dt', {}, 'Granted'), h('dd', {}, plural(run.credentials.length, 'credential'))),
+      h('dt', {}, 'Granted'), h('dd', {}, plural(run.credentials.length, 'credential')), inboxLines(run.inbox)),
     h('div', { class: 'actions' }, revoke, refresh), message,
+    run.status === 'revoked' ? null : codesPanel(run, signal, runToken),
     h('h4', {}, 'Trail'), trail, more);
 }
 
@@ -299,5 +302,5 @@ function runResult(run, url, signal) {
     h('h4', {}, 'Credential route'),
     h('pre', {}, h('code', { class: 'curl' }, curl)),
     copyButton('Copy curl command', curl),
-    runDetails(run, signal));
+    runDetails(run, signal, run.runToken));
 }
