@@ -68,6 +68,15 @@ public sealed class SdkEndToEndTests : IAsyncLifetime
         // The trail, then revoke: the token stops working.
         var audit = (await vault.V1.Runs[run.RunId!].Audit.GetAsync())!;
         Assert.Equal(mine.ItemId, Assert.Single(Assert.Single(audit.Entries!).ItemIds!));
+        // A code pushed while WaitForCodeAsync waits (from a cursor taken first) wakes it.
+        var runClient = VaultApi.CreateForRun(_kit.Host.BaseAddress, run.RunToken!);
+        var start = (await runClient.V1.Runs[run.RunId!].Codes.GetAsync())!.Cursor;
+        var waiting = runClient.WaitForCodeAsync(run.RunId!, TimeSpan.FromSeconds(20), start);
+        await Task.Delay(300);
+        await vault.V1.Runs[run.RunId!].Codes.PostAsync(new Client.Models.PushCodeRequest { Text = "Your verification code is 482913.", From = "noreply@github.com" });
+        var code = await waiting;
+        Assert.Equal(("482913", Client.Models.RunCode_channel.Push), (code?.Code, code?.Channel));
+
         await vault.V1.Runs[run.RunId!].DeleteAsync();
         var revoked = await Assert.ThrowsAnyAsync<Microsoft.Kiota.Abstractions.ApiException>(
             () => VaultApi.CreateForRun(_kit.Host.BaseAddress, run.RunToken!).V1.Runs[run.RunId!].Credentials.GetAsync());
@@ -140,6 +149,9 @@ public sealed class SdkEndToEndTests : IAsyncLifetime
         Assert.Equal("revoked", result["revokedStatus"]!.GetValue<string>());
         Assert.Equal(401, result["afterRevoke"]!["status"]!.GetValue<int>());
         Assert.Equal(ErrorCodes.Unauthorized, result["afterRevoke"]!["code"]!.GetValue<string>());
+        Assert.Equal("482913", result["code"]!["code"]!.GetValue<string>());
+        Assert.Equal("push", result["code"]!["channel"]!.GetValue<string>());
+        Assert.Equal("noreply@github.com", result["code"]!["from"]!.GetValue<string>());
         if (expectedErrorType is not null)
         {
             Assert.Equal(expectedErrorType, unauthorized["type"]!.GetValue<string>());

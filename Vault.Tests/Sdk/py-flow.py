@@ -3,6 +3,7 @@ Input: VAULT_URL, VAULT_API_KEY and FLOW (JSON: {serverUrl, first: {clientId, cl
 import json
 import os
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sdk", "python"))
 from vault_client import VaultClient, VaultError  # noqa: E402
@@ -30,6 +31,10 @@ sync = vault.sync_items()
 run = vault.create_run(url="https://github.com/login", credential_item_ids=[i.item_id for i in items])
 credentials = vault.get_run_credentials(run.run_id, run.run_token)
 audit, _ = vault.get_run_audit(run.run_id, limit=10)
+# A code pushed while wait_for_code waits (from a cursor taken first) wakes it.
+_, start = vault.get_run_codes(run.run_id, run.run_token)
+threading.Timer(0.3, lambda: vault.push_run_code(run.run_id, "Your verification code is 482913.", from_="noreply@github.com")).start()
+code = vault.wait_for_code(run.run_id, run.run_token, after=start, timeout=20) or {}
 vault.revoke_run(run.run_id)
 print(json.dumps({
     "connected": connection.connected, "connectionId": connection.connection_id, "itemCount": connection.item_count,
@@ -40,4 +45,5 @@ print(json.dumps({
     "conflict": failure(lambda: connect(flow["third"])),
     "auditEntries": len(audit), "revokedStatus": vault.get_run(run.run_id).status,
     "afterRevoke": failure(lambda: vault.get_run_credentials(run.run_id, run.run_token)),
+    "code": {"code": code.get("code"), "channel": code.get("channel"), "from": code.get("from")},
 }))

@@ -412,6 +412,7 @@ class VaultClient:
     def wait_for_code(self, run_id: str, run_token: str, *, timeout: float = 120.0,
                       after: Optional[str] = None) -> Optional[dict[str, Any]]:
         """Waits for the run's next message with a code or link (long-polls in 30 s steps); None when none came in time."""
+        import math
         import time
         deadline = time.monotonic() + timeout
         cursor = after
@@ -421,7 +422,7 @@ class VaultClient:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            codes, cursor = self.get_run_codes(run_id, run_token, wait=max(0, min(30, int(left))), after=cursor)
+            codes, cursor = self.get_run_codes(run_id, run_token, wait=max(1, min(30, math.ceil(left))), after=cursor)
             for code in codes:
                 if code.get("code") or code.get("link"):
                     return code

@@ -5,6 +5,7 @@ import { DefaultRequestAdapter } from '@microsoft/kiota-bundle';
 import {
   defaultScrubSensitiveHeaders, KiotaClientFactory, MiddlewareFactory, RedirectHandler, RedirectHandlerOptions, type HttpClient,
 } from '@microsoft/kiota-http-fetchlibrary';
+import type { RunCode } from './generated/models/index.js';
 import { createVaultClient, type VaultClient } from './generated/vaultClient.js';
 
 export * from './generated/models/index.js';
@@ -114,5 +115,31 @@ export async function call<T>(request: () => Promise<T>): Promise<T> {
     return await request();
   } catch (thrown) {
     throw VaultError.from(thrown) ?? thrown;
+  }
+}
+
+/** The longest single wait the service holds a request open. */
+const MAX_WAIT_SECONDS = 30;
+
+/**
+ * Waits for the run's next message that carries a code or a link (long-polling in steps of up to 30 s); undefined when
+ * none came within `timeoutMs`. `runClient` is made with {@link createVaultForRun}. Without `after` only messages
+ * arriving from this call on count; to be sure of one that may arrive first, take `codes.get()`'s `cursor` before
+ * asking the site to send it and pass it here.
+ */
+export async function waitForCode(
+  runClient: VaultClient, runId: string, { timeoutMs = 120_000, after }: { timeoutMs?: number; after?: string } = {},
+): Promise<RunCode | undefined> {
+  const codes = runClient.v1.runs.byRunId(runId).codes;
+  const deadline = Date.now() + timeoutMs;
+  let cursor = after ?? (await call(() => codes.get()))?.cursor ?? undefined;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    const wait = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil(left / 1000)));
+    const page = await call(() => codes.get({ queryParameters: { wait, after: cursor } }));
+    cursor = page?.cursor ?? cursor;
+    const found = page?.codes?.find((c) => c.code || c.link);
+    if (found) return found;
   }
 }
