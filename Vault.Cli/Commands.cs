@@ -324,6 +324,53 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         return ExitCodes.Success;
     });
 
+    /// <summary>
+    /// The run's codes after <paramref name="after"/> (all kept ones without it); with <paramref name="waitSeconds"/>,
+    /// long-polls (30 s a call, the service's most) until one arrives or the time is up.
+    /// </summary>
+    public Task<int> RunCodesAsync(string runId, FileInfo? tokenFile, int waitSeconds, string? after, bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var token = RunToken(tokenFile);
+        if (string.IsNullOrEmpty(token))
+        {
+            return Fail("USAGE", "no run token given (--token-file, VAULT_RUN_TOKEN, one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+        }
+
+        var codes = VaultApi.CreateForRun(new Uri(CliConfig.Load(io).Url), token, httpClient).V1.Runs[runId].Codes;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(waitSeconds);
+        RunCodes page;
+        do
+        {
+            var wait = (int)Math.Clamp(Math.Ceiling((deadline - DateTimeOffset.UtcNow).TotalSeconds), 0, 30);
+            page = (await codes.GetAsync(r =>
+            {
+                r.QueryParameters.Wait = wait;
+                r.QueryParameters.After = after;
+            }, ct))!;
+            after = page.Cursor ?? after;
+        }
+        while ((page.Codes ?? []).Count == 0 && DateTimeOffset.UtcNow < deadline);
+
+        if (json)
+        {
+            await Output.JsonAsync(io, page);
+            return ExitCodes.Success;
+        }
+
+        if ((page.Codes ?? []).Count == 0)
+        {
+            io.Out.WriteLine(waitSeconds > 0 ? $"No codes arrived for run {runId} in {waitSeconds} s." : $"Run {runId} has no codes yet.");
+        }
+        else
+        {
+            Output.Table(io, ["RECEIVED (UTC)", "CHANNEL", "FROM", "CODE", "LINK"], page.Codes!.Select(c => (IReadOnlyList<string>)
+                [Output.Time(c.ReceivedAt), VaultCli.Wire(c.Channel), c.From ?? "-", c.Code ?? "-", c.Link ?? "-"]));
+        }
+
+        io.Out.WriteLine($"Cursor (for --after): {page.Cursor}");
+        return ExitCodes.Success;
+    });
+
     public Task<int> RevokeRunAsync(string runId, CancellationToken ct) => Guard(async () =>
     {
         await Client().V1.Runs[runId].DeleteAsync(cancellationToken: ct);

@@ -123,7 +123,27 @@ public static class VaultCli
         runAudit.Arguments.Add(auditArgument);
         runAudit.Options.Add(auditLimit);
         runAudit.SetAction((r, ct) => commands.RunAuditAsync(r.GetValue(auditArgument)!, r.GetValue(auditLimit), r.GetValue(json), ct));
+        var runCodes = new Command("codes", "A run's one-time codes (e-mail, SMS, pushed), read with its run token; --wait waits for one");
+        var codesArgument = new Argument<string>("RUN") { Description = "Run id (run-…)" };
+        var codesToken = new Option<FileInfo>("--token-file") { Description = "A file whose first line is the run token (else VAULT_RUN_TOKEN, stdin, or a prompt)" };
+        var codesWait = new Option<int>("--wait") { Description = "Seconds to wait for a code when none is there yet (default 0)" };
+        codesWait.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 3600)
+            {
+                result.AddError("--wait must be between 0 and 3600 seconds");
+            }
+        });
+        var codesAfter = new Option<string>("--after") { Description = "Only codes after this cursor (printed by the last call)" };
+        runCodes.Arguments.Add(codesArgument);
+        runCodes.Options.Add(codesToken);
+        runCodes.Options.Add(codesWait);
+        runCodes.Options.Add(codesAfter);
+        runCodes.SetAction((r, ct) => commands.RunCodesAsync(
+            r.GetValue(codesArgument)!, r.GetValue(codesToken), r.GetValue(codesWait), r.GetValue(codesAfter), r.GetValue(json), ct));
+        run.Aliases.Add("runs");
         run.Subcommands.Add(runCreate);
+        run.Subcommands.Add(runCodes);
         run.Subcommands.Add(runCredentials);
         run.Subcommands.Add(runRevoke);
         run.Subcommands.Add(runAudit);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Vault.Cli;
 using Vault.Core.Errors;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Sdk;
 
@@ -115,6 +116,25 @@ public sealed class CliTests : IAsyncLifetime
         Assert.True(audit.Code == 0, audit.Err);
         Assert.Matches(@"(?m)^\S+ \S+\s+-\s+cred:", audit.Out.Split('\n')[1]);
         Assert.Equal(2, JsonNode.Parse((await Vault("", "run", "audit", runId, "--json")).Out)!["entries"]!.AsArray().Count);
+
+        // `vault runs codes RUN --wait 30` waits; a code pushed meanwhile ends the wait with it.
+        var codesWaiting = Vault("", "runs", "codes", runId, "--token-file", tokenFile, "--wait", "30");
+        await Task.Delay(300);
+        await HttpAssert.Status(await _kit.Host.SendAsync(HttpMethod.Post, $"/v1/runs/{runId}/codes", _apiKey,
+            new JsonObject { ["text"] = "Your GitHub sign-in code is 482913.", ["from"] = "noreply@github.com" }), 201);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var codes = await codesWaiting;
+        Assert.True(codes.Code == 0, codes.Err);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"the wait ended {waited.Elapsed} after the push");
+        Assert.Matches(@"(?m)^\S+ \S+\s+push\s+noreply@github\.com\s+482913\s+-$", codes.Out);
+        var cursor = System.Text.RegularExpressions.Regex.Match(codes.Out, @"Cursor \(for --after\): (\S+)").Groups[1].Value;
+        var noneNew = await Vault("", "runs", "codes", runId, "--token-file", tokenFile, "--after", cursor, "--wait", "1");
+        Assert.Equal(0, noneNew.Code);
+        Assert.Contains("No codes arrived", noneNew.Out);
+        Assert.Equal("482913", JsonNode.Parse((await Vault(token + "\n", "run", "codes", runId, "--json")).Out)!["codes"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(ExitCodes.Unauthorized, (await Vault("wrong\n", "runs", "codes", runId)).Code);
+        Assert.Equal(ExitCodes.Usage, (await Vault("", "runs", "codes", runId, "--wait", "-1")).Code);
+
         var revoke = await Vault("", "run", "revoke", runId);
         Assert.True(revoke.Code == 0, revoke.Err);
         Assert.Contains("revoked", revoke.Out);
