@@ -25,6 +25,20 @@ param resyncInterval string = '06:00:00'
 @description('Calls per account per minute.')
 param rateLimitPerMinute int = 600
 
+@description('One-time codes: the mail domain whose mail Mailgun routes to /v1/inbound/email/mailgun (empty: runs get no address).')
+param codesEmailDomain string = ''
+
+@description('One-time codes: the public https URL Twilio calls, exactly as set in its console (its signature covers it), e.g. https://vault.example.com.')
+param codesPublicBaseUrl string = ''
+
+@secure()
+@description('Mailgun\'s HTTP webhook signing key (stored in Key Vault, referenced by Vault__Codes__MailgunSigningKey; empty: the Mailgun route refuses every call).')
+param mailgunSigningKey string = ''
+
+@secure()
+@description('Twilio\'s auth token (stored in Key Vault, referenced by Vault__Codes__TwilioAuthToken; empty: the Twilio route refuses every call).')
+param twilioAuthToken string = ''
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
 
@@ -63,6 +77,10 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     adminKey: adminKey
+    mailgunSigningKey: mailgunSigningKey
+    twilioAuthToken: twilioAuthToken
+    hasMailgunSigningKey: !empty(mailgunSigningKey)
+    hasTwilioAuthToken: !empty(twilioAuthToken)
   }
 }
 
@@ -86,6 +104,10 @@ module functionApp 'modules/functionapp.bicep' = {
     resyncSchedule: resyncSchedule
     resyncInterval: resyncInterval
     rateLimitPerMinute: rateLimitPerMinute
+    codesEmailDomain: codesEmailDomain
+    codesPublicBaseUrl: codesPublicBaseUrl
+    mailgunSigningKeySecretUri: keyVault.outputs.mailgunSigningKeySecretUri
+    twilioAuthTokenSecretUri: keyVault.outputs.twilioAuthTokenSecretUri
   }
 }
 

@@ -79,6 +79,9 @@ export_local_app_settings() {
   export Vault__AllowLocalSecretStore=true
   export Vault__LocalSecretKey="$(local_key secret-store.key)"
   export Vault__AdminKey="${Vault__AdminKey:-$(local_key admin.key | tr -d '=+/')}"
+  # One-time codes: each run gets run-…@codes.localhost; standalone mode takes its mail by SMTP on this port.
+  export Vault__Codes__EmailDomain="${Vault__Codes__EmailDomain:-codes.localhost}"
+  export Vault__Codes__SmtpPort="${Vault__Codes__SmtpPort:-2525}"
 }
 
 # Finds the Azure Functions host the way the tests do (Vault.Tests/FunctionsHost/FunctionsHostLocator.cs): the script in

@@ -16,6 +16,17 @@ param adminKeySecretUri string
 param resyncSchedule string
 param resyncInterval string
 param rateLimitPerMinute int
+param codesEmailDomain string
+param codesPublicBaseUrl string
+param mailgunSigningKeySecretUri string
+param twilioAuthTokenSecretUri string
+
+// One-time codes: each setting only when configured; the webhook secrets as Key Vault references.
+var codesSettings = concat(
+  empty(codesEmailDomain) ? [] : [{ name: 'Vault__Codes__EmailDomain', value: codesEmailDomain }],
+  empty(codesPublicBaseUrl) ? [] : [{ name: 'Vault__Codes__PublicBaseUrl', value: codesPublicBaseUrl }],
+  empty(mailgunSigningKeySecretUri) ? [] : [{ name: 'Vault__Codes__MailgunSigningKey', value: '@Microsoft.KeyVault(SecretUri=${mailgunSigningKeySecretUri})' }],
+  empty(twilioAuthTokenSecretUri) ? [] : [{ name: 'Vault__Codes__TwilioAuthToken', value: '@Microsoft.KeyVault(SecretUri=${twilioAuthTokenSecretUri})' }])
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -42,7 +53,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // Identity-based host storage: no keys anywhere in settings.
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -61,7 +72,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // Azure's front end sets X-Forwarded-For; the worker's socket sees only the host. Failed-authentication
         // throttling needs the real client address.
         { name: 'Vault__AuthThrottle__TrustForwardedFor', value: 'true' }
-      ]
+      ], codesSettings)
     }
     functionAppConfig: {
       deployment: {

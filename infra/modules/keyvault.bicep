@@ -8,6 +8,16 @@ param principalId string
 @secure()
 param adminKey string
 
+@secure()
+param mailgunSigningKey string
+
+@secure()
+param twilioAuthToken string
+
+// Whether each webhook secret was given (outputs may not look at the secrets themselves).
+param hasMailgunSigningKey bool
+param hasTwilioAuthToken bool
+
 // The app creates a key secret at every connect and deletes it at every disconnect (crypto-shredding), under names
 // it cannot know in advance, so it needs the secrets data role on the vault itself: Key Vault Secrets Officer (set,
 // get, delete secrets). Nothing broader: no key or certificate rights, no vault management, no access policy rights.
@@ -41,6 +51,25 @@ resource adminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+// The inbound webhooks' verification secrets, only when given: the app reads them through Key Vault references.
+resource mailgunSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (hasMailgunSigningKey) {
+  parent: vault
+  name: 'vault-codes-mailgun-signing-key'
+  properties: {
+    value: mailgunSigningKey
+    contentType: 'text/plain'
+  }
+}
+
+resource twilioSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (hasTwilioAuthToken) {
+  parent: vault
+  name: 'vault-codes-twilio-auth-token'
+  properties: {
+    value: twilioAuthToken
+    contentType: 'text/plain'
+  }
+}
+
 resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, principalId, keyVaultSecretsOfficer)
   scope: vault
@@ -53,3 +82,5 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output uri string = vault.properties.vaultUri
 output adminKeySecretUri string = adminKeySecret.properties.secretUri
+output mailgunSigningKeySecretUri string = !hasMailgunSigningKey ? '' : mailgunSecret!.properties.secretUri
+output twilioAuthTokenSecretUri string = !hasTwilioAuthToken ? '' : twilioSecret!.properties.secretUri
