@@ -79,7 +79,10 @@ public sealed class SmtpListener(CodeService codes, IOptions<CodeOptions> option
                 return new SmtpResponse(SmtpReplyCode.SyntaxError, "Not a mail message");
             }
 
-            var from = message.From.Mailboxes.FirstOrDefault()?.ToString() ?? transaction.From?.AsAddress();
+            var sender = message.From.Mailboxes.FirstOrDefault();
+            // "Name <address>" as a person writes it (MimeKit's ToString quotes names for the wire).
+            var from = sender is null ? transaction.From?.AsAddress()
+                : string.IsNullOrWhiteSpace(sender.Name) ? sender.Address : $"{sender.Name} <{sender.Address}>";
             foreach (var recipient in transaction.To)
             {
                 await codes.ReceiveEmailAsync($"{recipient.User}@{recipient.Host}", from, message.Subject, message.TextBody, message.HtmlBody, cancellationToken)

@@ -315,6 +315,8 @@ public sealed class SmtpInboxTests : IAsyncLifetime
         Assert.Equal(2, codes.Count);
         Assert.Equal(("email", "719 204"), (codes[0]!["channel"]!.GetValue<string>(), codes[0]!["code"]!.GetValue<string>()));
         Assert.Equal("https://www.netflix.com/ilum?code=ab12&action=login", codes[1]!["link"]!.GetValue<string>());
+        Assert.Equal("Ihr Konto <noreply@bank.example.de>", codes[0]!["from"]!.GetValue<string>());
+        Assert.Equal("info@account.netflix.com", codes[1]!["from"]!.GetValue<string>());
 
         // An address that is no live run's is refused at RCPT TO.
         var stranger = new MimeKit.MimeMessage();
