@@ -25,9 +25,10 @@ public sealed class BenchHost : IAsyncDisposable
     public string AccountId { get; }
     public string TablePrefix { get; }
 
-    public static async Task<BenchHost> StartAsync(string storage, Action<IServiceCollection>? configureServices = null)
+    /// <summary>Starts a host; with <paramref name="tablePrefix"/> it shares another host's tables (a second instance).</summary>
+    public static async Task<BenchHost> StartAsync(string storage, Action<IServiceCollection>? configureServices = null, string? tablePrefix = null)
     {
-        var prefix = "b" + Vault.Core.Common.Ids.RandomBase32(6);
+        var prefix = tablePrefix ?? "b" + Vault.Core.Common.Ids.RandomBase32(6);
         var app = StandaloneHost.Build(
         [
             "--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={storage}", "--Vault:AdminKey=bench-admin", "--Vault:AllowLocalSecretStore=true",

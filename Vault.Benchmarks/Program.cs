@@ -26,10 +26,13 @@ switch (name)
     case "runs":
         await WholeVaultRunBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "codes":
+        await CodeWakeBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     case "usage":
         await UsageBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls], codes [samples]");
         break;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark of Vault.Benchmarks against an in-memory Azurite on free loopback ports:
-#   scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden | onepassword | load [items] [seconds] [clients] | runs 5000 | usage 1000000
+#   scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden | onepassword | load [items] [seconds] [clients] | runs 5000 | usage 1000000 | codes 40
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
