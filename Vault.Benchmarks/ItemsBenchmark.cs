@@ -54,7 +54,7 @@ public static class ItemsBenchmark
             }
         });
         var health = await Stats.SampleAsync(200, async () => (await http.GetAsync("/v1/health")).EnsureSuccessStatusCode());
-        var rangeAll = await Stats.TimeAsync(async () => await app.Services.GetRequiredService<ItemCache>().ListAllAsync(accountId, default));
+        var rangeAll = await Stats.TimeAsync(async () => await app.Services.GetRequiredService<ItemStore>().ListAllAsync(accountId, default));
 
         Console.WriteLine($"GET /v1/vault/items?domain= ({found} matches of {itemCount}), HTTP: median {byDomain.Median:F2} ms, p95 {byDomain.P95:F2} ms");
         Console.WriteLine($"GET /v1/vault/items?limit=100, HTTP:             median {firstPage.Median:F2} ms, p95 {firstPage.P95:F2} ms");

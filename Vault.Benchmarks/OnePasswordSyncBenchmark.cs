@@ -94,7 +94,7 @@ public static class OnePasswordSyncBenchmark
 
     /// <summary>Items whose details are in the cache (not waiting for a sync or a run to read them).</summary>
     private static async Task<int> CachedCountAsync(BenchHost host) =>
-        (await host.App.Services.GetRequiredService<Vault.Core.Items.ItemCache>().ListAllAsync(host.AccountId, default)).Count(i => !i.Data.SecretsLive);
+        (await host.App.Services.GetRequiredService<Vault.Core.Items.ItemStore>().ListAllAsync(host.AccountId, default)).Count(i => !i.Data.SecretsLive);
 
     /// <summary>100 runs, each granted one item spread over the vault, each reading its credential once.</summary>
     private static async Task<(int Requests, TimeSpan Time)> HundredRunsAsync(FakeOnePasswordServer server, HttpClient client, List<string> items)

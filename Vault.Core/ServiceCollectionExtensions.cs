@@ -78,7 +78,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProviderCalls>();
         services.AddSingleton<ConnectionCleanup>();
         services.AddSingleton<ItemReadCache>();
-        services.AddSingleton<ItemCache>();
+        services.AddSingleton<ItemStore>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();

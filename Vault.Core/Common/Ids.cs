@@ -53,6 +53,10 @@ public static class Ids
     }
 }
 
+/// <summary>
+/// Strict base64url without padding, for the tokens and cursors this service issues (page tokens, code cursors): at most
+/// 4,096 characters, nothing else accepted. Providers' own lenient forms live with the provider.
+/// </summary>
 public static class Base64Url
 {
     public static string Encode(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);

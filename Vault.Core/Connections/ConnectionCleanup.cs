@@ -11,7 +11,7 @@ namespace Vault.Core.Connections;
 /// from a half-finished delete. Every step runs even if an earlier one failed, so a storage failure in one cannot
 /// keep the slot held; each step is idempotent, so running it again finishes the job.
 /// </summary>
-public sealed class ConnectionCleanup(ConnectionStore store, ItemCache cache, ProviderCalls calls, ConnectionKeys keys, LegacyAccountKeys legacyKeys, ILogger<ConnectionCleanup> logger)
+public sealed class ConnectionCleanup(ConnectionStore store, ItemStore cache, ProviderCalls calls, ConnectionKeys keys, LegacyAccountKeys legacyKeys, ILogger<ConnectionCleanup> logger)
 {
     /// <summary>A clean-up's own deadline: it runs on a fresh token, since the caller that triggered it may have gone.</summary>
     public static CancellationTokenSource Deadline() => new(TimeSpan.FromSeconds(30));
@@ -46,7 +46,7 @@ public sealed class ConnectionCleanup(ConnectionStore store, ItemCache cache, Pr
         complete &= await StepAsync("items", connectionId, async () =>
         {
             var items = await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false);
-            await cache.WriteAsync(accountId, [], items.SelectMany(ItemCache.RowKeysOf).ToList(), ct).ConfigureAwait(false);
+            await cache.WriteAsync(accountId, [], items.SelectMany(ItemStore.RowKeysOf).ToList(), ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return complete;
     }

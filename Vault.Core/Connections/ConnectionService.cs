@@ -27,7 +27,7 @@ public sealed class ConnectionService(
     ProviderCalls calls,
     ConnectionStore store,
     ConnectionCleanup cleanup,
-    ItemCache cache,
+    ItemStore cache,
     SyncEngine engine,
     ConnectionKeys keys,
     SyncLeases leases,

@@ -4,7 +4,7 @@ using Vault.Core.Errors;
 namespace Vault.Core.Items;
 
 /// <summary>Reads of the cache (never a provider call) and enabling / disabling items.</summary>
-public sealed class ItemService(ItemCache cache, IConnectionPresence connections)
+public sealed class ItemService(ItemStore cache, IConnectionPresence connections)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;

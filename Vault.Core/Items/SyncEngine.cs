@@ -23,7 +23,7 @@ public sealed record SyncResult(SyncSummary Summary, int ItemCount, IReadOnlyLis
 /// An item the provider listed without details keeps the details cached for its version, if any; otherwise its details
 /// are pending (<see cref="ItemData.SecretsLive"/>) until a later sync or a run reads them.
 /// </summary>
-public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecrets, TimeProvider clock)
+public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecrets, TimeProvider clock)
 {
     /// <summary>The connection's cached items, to pass to the provider (<see cref="CachedDetails"/>) and to <see cref="ApplyAsync"/>.</summary>
     public Task<List<StoredItem>> LoadAsync(string accountId, string connectionId, CancellationToken ct) =>
@@ -79,7 +79,7 @@ public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecret
             if (previous is not null)
             {
                 // Rows keyed by an old label, vault name or domain are removed; rows that are rewritten are not.
-                deletes.AddRange(ItemCache.RowKeysOf(previous).Except(ItemCache.RowKeysOf(stored)));
+                deletes.AddRange(ItemStore.RowKeysOf(previous).Except(ItemStore.RowKeysOf(stored)));
                 if (enabled)
                 {
                     updated++;
@@ -96,7 +96,7 @@ public sealed class SyncEngine(ItemCache cache, SealedSecretsReader sealedSecret
         {
             if (!seen.Contains(itemId))
             {
-                deletes.AddRange(ItemCache.RowKeysOf(previous));
+                deletes.AddRange(ItemStore.RowKeysOf(previous));
                 removed++;
             }
         }

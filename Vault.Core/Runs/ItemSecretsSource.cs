@@ -28,7 +28,7 @@ public interface IItemSecretsSource
 /// id row's ETag, so a sync or delete that came in between wins over the write-back.
 /// </summary>
 public sealed class ItemSecretsSource(
-    ItemCache cache,
+    ItemStore cache,
     ConnectionStore connections,
     ProviderCalls calls,
     SealedSecretsReader sealedSecrets,

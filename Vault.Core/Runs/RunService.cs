@@ -19,7 +19,7 @@ namespace Vault.Core.Runs;
 public sealed class RunService(
     RunStore runs,
     AuditLog audit,
-    ItemCache cache,
+    ItemStore cache,
     IItemSecretsSource itemSecrets,
     SealedSecretsReader sealedSecrets,
     AccountService accounts,

@@ -174,7 +174,7 @@ public sealed class ConnectionTests : ApiTestBase
         var connection = await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey,
             new JsonObject { ["provider"] = "1password", ["token"] = token }), 201);
         Assert.Equal(1, connection!["itemCount"]!.GetValue<int>());
-        var cache = (Vault.Core.Items.ItemCache)Host.Services.GetService(typeof(Vault.Core.Items.ItemCache))!;
+        var cache = (Vault.Core.Items.ItemStore)Host.Services.GetService(typeof(Vault.Core.Items.ItemStore))!;
         var stored = await cache.GetAsync(accountId, connection["items"]![0]!["itemId"]!.GetValue<string>(), CancellationToken.None);
         Assert.Null(stored!.SealedSecrets);
         Assert.True(stored.Item.Data.SecretsLive);

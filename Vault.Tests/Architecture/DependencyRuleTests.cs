@@ -53,7 +53,7 @@ public sealed class DependencyRuleTests
     {
         AssertHolds(Types.InAssembly(Functions).That().ResideInNamespace("Vault.Functions.Functions").Should().NotHaveDependencyOnAny(
             "Azure.Data.Tables", "Azure.Security.KeyVault", "Vault.Core.Storage", "Vault.Core.Providers",
-            "Vault.Core.Connections.ConnectionStore", "Vault.Core.Connections.ProviderCalls", "Vault.Core.Items.ItemCache", "Vault.Core.Items.SyncEngine",
+            "Vault.Core.Connections.ConnectionStore", "Vault.Core.Connections.ProviderCalls", "Vault.Core.Items.ItemStore", "Vault.Core.Items.SyncEngine",
             "Vault.Core.Runs.RunStore", "Vault.Core.Runs.AuditLog").GetResult(),
             "Triggers → Core services");
     }

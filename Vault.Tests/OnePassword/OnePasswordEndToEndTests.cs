@@ -172,7 +172,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
         var connection = (await HttpAssert.Status(await ConnectAsync(apiKey, _account.MintToken()), 201))!;
         var sdk = await SdkJudge.RunAsync(_server, _account.MintToken(), "full");
 
-        var cache = (Vault.Core.Items.ItemCache)_host.Services.GetService(typeof(Vault.Core.Items.ItemCache))!;
+        var cache = (Vault.Core.Items.ItemStore)_host.Services.GetService(typeof(Vault.Core.Items.ItemStore))!;
         var reader = (Vault.Core.Items.SealedSecretsReader)_host.Services.GetService(typeof(Vault.Core.Items.SealedSecretsReader))!;
         var cached = connection["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
         Assert.Equal(5, cached.Count);

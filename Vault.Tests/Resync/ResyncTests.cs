@@ -90,7 +90,7 @@ public sealed class ResyncTests : IAsyncLifetime
         var connection = await Get<ConnectionStore>().GetAsync(accountId, connectionId, default);
         Assert.Equal("active", connection!.Status);
         Assert.Contains("gave up after 5 tries", connection.LastError!.Message);
-        Assert.Equal(["GitHub"], (await Get<Vault.Core.Items.ItemCache>().ListAllAsync(accountId, default)).Select(i => i.Data.Label));
+        Assert.Equal(["GitHub"], (await Get<Vault.Core.Items.ItemStore>().ListAllAsync(accountId, default)).Select(i => i.Data.Label));
     }
 
     [Fact]

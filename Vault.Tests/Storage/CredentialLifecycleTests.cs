@@ -247,7 +247,7 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
             await service.GetTableClient(_host.TablePrefix + "items").UpsertEntityAsync(row, TableUpdateMode.Replace);
         }
 
-        var store = _host.Services.GetRequiredService<Vault.Core.Items.ItemCache>();
+        var store = _host.Services.GetRequiredService<Vault.Core.Items.ItemStore>();
         var reader = _host.Services.GetRequiredService<Vault.Core.Items.SealedSecretsReader>();
         var restored = (await store.LoadConnectionAsync(accountId, connectionId, default)).Where(s => s.SealedSecrets is not null).ToList();
         Assert.NotEmpty(restored);

@@ -18,10 +18,10 @@ public sealed class ItemWriteBackTests
 {
     private static readonly string Account = "acct-" + Ids.RandomBase32(6);
 
-    private static ItemCache NewCache()
+    private static ItemStore NewCache()
     {
         var tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString), Options.Create(new VaultOptions { TablePrefix = "t" + Ids.RandomBase32(8) }));
-        return new ItemCache(tables, new ItemReadCache(tables));
+        return new ItemStore(tables, new ItemReadCache(tables));
     }
 
     private static StoredItem Pending(string label, string? username = "listed") => new(
@@ -64,7 +64,7 @@ public sealed class ItemWriteBackTests
         var cache = NewCache();
         await cache.WriteAsync(Account, [Pending("Shop")], [], default);
         var read = (await cache.GetAsync(Account, "cred:conn-1:v1:i1", default))!;
-        await cache.WriteAsync(Account, [], [.. ItemCache.RowKeysOf(read)], default);
+        await cache.WriteAsync(Account, [], [.. ItemStore.RowKeysOf(read)], default);
 
         Assert.False(await cache.TryReplaceAsync(Account, read, Filled(read), default));
         Assert.Null(await cache.GetAsync(Account, read.Item.ItemId, default));

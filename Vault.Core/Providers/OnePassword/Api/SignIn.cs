@@ -44,7 +44,7 @@ internal static class SignIn
         }
 
         // The proof uses the salt the server names now, not the token's copy (§3.1).
-        var salt = Base64Url.TryDecode(start.UserAuth.Salt) ?? throw new OnePasswordProtocolException("The sign-in salt is malformed.");
+        var salt = LenientBase64Url.TryDecode(start.UserAuth.Salt) ?? throw new OnePasswordProtocolException("The sign-in salt is malformed.");
         session.SetSessionId(start.SessionId);
 
         var srp = new SrpClient(token.SrpX);
@@ -54,9 +54,9 @@ internal static class SignIn
         var proof = srp.Complete(b, salt, token.SecretKeyId, token.Email);
 
         var confirm = await session.SendPlainAsync(HttpMethod.Post, "/api/v2/auth/confirm-key",
-            new ConfirmKeyRequest { ClientVerifyHash = Base64Url.Encode(proof.ClientProof) },
+            new ConfirmKeyRequest { ClientVerifyHash = LenientBase64Url.Encode(proof.ClientProof) },
             OnePasswordJson.Wire.ConfirmKeyRequest, OnePasswordJson.Wire.ConfirmKeyResponse, "key confirmation", ct).ConfigureAwait(false);
-        var serverProof = Base64Url.TryDecode(confirm.ServerVerifyHash);
+        var serverProof = LenientBase64Url.TryDecode(confirm.ServerVerifyHash);
         if (serverProof is null || !proof.VerifyServer(serverProof))
         {
             // The server does not know v: not the account the token names (or someone in between).

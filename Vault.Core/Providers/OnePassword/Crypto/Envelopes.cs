@@ -24,7 +24,7 @@ internal static class Envelopes
             gcm.Encrypt(nonce, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length));
         }
 
-        return new Envelope { Kid = kid, Enc = Aes256Gcm, Cty = ContentType, Iv = Base64Url.Encode(nonce), Data = Base64Url.Encode(output) };
+        return new Envelope { Kid = kid, Enc = Aes256Gcm, Cty = ContentType, Iv = LenientBase64Url.Encode(nonce), Data = LenientBase64Url.Encode(output) };
     }
 
     /// <summary>Decrypts an A256GCM envelope; <paramref name="what"/> names it in errors (e.g. "vault attributes").</summary>
@@ -40,8 +40,8 @@ internal static class Envelopes
             throw new OnePasswordCryptoException($"The {what} envelope is not A256GCM.");
         }
 
-        var nonce = Base64Url.TryDecode(envelope.Iv);
-        var data = Base64Url.TryDecode(envelope.Data);
+        var nonce = LenientBase64Url.TryDecode(envelope.Iv);
+        var data = LenientBase64Url.TryDecode(envelope.Data);
         if (nonce is not { Length: NonceSize } || data is null || data.Length < TagSize)
         {
             throw new OnePasswordCryptoException($"The {what} envelope is truncated or malformed.");
@@ -74,7 +74,7 @@ internal static class Envelopes
             throw new OnePasswordCryptoException($"The {what} envelope is not RSA-OAEP.");
         }
 
-        var data = Base64Url.TryDecode(envelope.Data) ?? throw new OnePasswordCryptoException($"The {what} envelope is malformed.");
+        var data = LenientBase64Url.TryDecode(envelope.Data) ?? throw new OnePasswordCryptoException($"The {what} envelope is malformed.");
         try
         {
             return privateKey.Decrypt(data, RSAEncryptionPadding.OaepSHA1);

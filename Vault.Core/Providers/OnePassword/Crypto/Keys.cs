@@ -32,7 +32,7 @@ internal static class Keys
             throw new OnePasswordCryptoException($"The {what} is not a symmetric key.");
         }
 
-        var key = Base64Url.TryDecode(jwk.K);
+        var key = LenientBase64Url.TryDecode(jwk.K);
         return key is { Length: 32 } ? key : throw new OnePasswordCryptoException($"The {what} is not a 256-bit key.");
     }
 
@@ -44,14 +44,14 @@ internal static class Keys
             throw new OnePasswordCryptoException($"The {what} is not an RSA key.");
         }
 
-        var n = Base64Url.TryDecode(jwk.N);
-        var e = Base64Url.TryDecode(jwk.E);
-        var d = Base64Url.TryDecode(jwk.D);
-        var p = Base64Url.TryDecode(jwk.P);
-        var q = Base64Url.TryDecode(jwk.Q);
-        var dp = Base64Url.TryDecode(jwk.Dp);
-        var dq = Base64Url.TryDecode(jwk.Dq);
-        var qi = Base64Url.TryDecode(jwk.Qi);
+        var n = LenientBase64Url.TryDecode(jwk.N);
+        var e = LenientBase64Url.TryDecode(jwk.E);
+        var d = LenientBase64Url.TryDecode(jwk.D);
+        var p = LenientBase64Url.TryDecode(jwk.P);
+        var q = LenientBase64Url.TryDecode(jwk.Q);
+        var dp = LenientBase64Url.TryDecode(jwk.Dp);
+        var dq = LenientBase64Url.TryDecode(jwk.Dq);
+        var qi = LenientBase64Url.TryDecode(jwk.Qi);
         if (n is null || e is null || d is null || p is null || q is null || dp is null || dq is null || qi is null ||
             n.Length < 256 - 1 || n.Length > 1024)
         {

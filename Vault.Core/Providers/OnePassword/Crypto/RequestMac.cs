@@ -27,6 +27,6 @@ internal sealed class RequestMac
         var query = uri.Query.StartsWith('?') ? uri.Query[1..] : uri.Query;
         var message = $"{_sessionId}|{method.Method.ToUpperInvariant()}|{uri.Host}{uri.AbsolutePath}?{query}|v1|{id}";
         var hmac = HMACSHA256.HashData(_macKey, Encoding.UTF8.GetBytes(message));
-        return $"v1|{id}|{Base64Url.Encode(hmac.AsSpan(0, 12))}";
+        return $"v1|{id}|{LenientBase64Url.Encode(hmac.AsSpan(0, 12))}";
     }
 }

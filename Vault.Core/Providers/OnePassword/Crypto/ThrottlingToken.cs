@@ -58,8 +58,8 @@ internal sealed class ThrottlingToken
         var body = new byte[message.Length + signature.Length];
         message.CopyTo(body, 0);
         signature.CopyTo(body, message.Length);
-        var token = Header + Base64Url.Encode(body);
-        return footer.Length == 0 ? token : token + "." + Base64Url.Encode(footer);
+        var token = Header + LenientBase64Url.Encode(body);
+        return footer.Length == 0 ? token : token + "." + LenientBase64Url.Encode(footer);
     }
 
     /// <summary>PASETO pre-authentication encoding: LE64(count) then LE64(length) ‖ bytes per piece (top bit clear).</summary>

@@ -70,7 +70,7 @@ internal sealed class SrpClient
 
     /// <summary>I = base64url(H(H(skid) ‖ H(email))), over the UTF-8 strings (§3.3).</summary>
     public static string Identity(string secretKeyId, string email) =>
-        Base64Url.Encode(SHA256.HashData([.. SHA256.HashData(Encoding.UTF8.GetBytes(secretKeyId)),
+        LenientBase64Url.Encode(SHA256.HashData([.. SHA256.HashData(Encoding.UTF8.GetBytes(secretKeyId)),
             .. SHA256.HashData(Encoding.UTF8.GetBytes(email))]));
 }
 

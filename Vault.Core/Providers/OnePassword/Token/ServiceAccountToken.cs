@@ -81,7 +81,7 @@ internal sealed partial class ServiceAccountToken
             throw Invalid("it is too long");
         }
 
-        var json = Base64Url.TryDecode(token[Prefix.Length..]) ?? throw Invalid("its payload is not base64url");
+        var json = LenientBase64Url.TryDecode(token[Prefix.Length..]) ?? throw Invalid("its payload is not base64url");
         TokenPayload? payload;
         try
         {
@@ -123,7 +123,7 @@ internal sealed partial class ServiceAccountToken
             throw Invalid("muk is not an A256GCM key");
         }
 
-        var mukKey = Base64Url.TryDecode(muk.K);
+        var mukKey = LenientBase64Url.TryDecode(muk.K);
         if (mukKey is not { Length: 32 })
         {
             throw Invalid("muk is not a 256-bit key");
@@ -135,7 +135,7 @@ internal sealed partial class ServiceAccountToken
             throw Invalid("userAuth method is not SRPg-4096");
         }
 
-        var salt = Base64Url.TryDecode(auth.Salt);
+        var salt = LenientBase64Url.TryDecode(auth.Salt);
         if (salt is null || salt.Length is < 8 or > 64)
         {
             throw Invalid("userAuth salt is missing or malformed");

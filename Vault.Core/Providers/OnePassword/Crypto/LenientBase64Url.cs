@@ -1,7 +1,7 @@
 namespace Vault.Core.Providers.OnePassword.Crypto;
 
 /// <summary>Base64url without padding, as 1Password's JSON uses for keys, IVs and ciphertexts (padding tolerated on input).</summary>
-internal static class Base64Url
+internal static class LenientBase64Url
 {
     public static string Encode(ReadOnlySpan<byte> data) => System.Buffers.Text.Base64Url.EncodeToString(data);
 

@@ -23,7 +23,7 @@ public sealed record ItemPage(IReadOnlyList<CachedItem> Items, string? NextPageT
 /// The item cache in Table Storage (see <see cref="ItemKeys"/> for the layout). The hot range reads go through
 /// <see cref="ItemReadCache"/>, so every write here ends by marking the account changed.
 /// </summary>
-public sealed class ItemCache(Tables tables, ItemReadCache recent)
+public sealed class ItemStore(Tables tables, ItemReadCache recent)
 {
     private const int BatchSize = 100;
     private static readonly string[] ListColumns = ["RowKey", "ItemId", "ConnectionId", "Enabled", "Data"];
@@ -317,5 +317,5 @@ public sealed class ItemCache(Tables tables, ItemReadCache recent)
     private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }
 
-/// <summary>The key of <see cref="ItemCache.ByDomainAsync"/> in <see cref="ItemReadCache"/>.</summary>
+/// <summary>The key of <see cref="ItemStore.ByDomainAsync"/> in <see cref="ItemReadCache"/>.</summary>
 internal sealed record DomainRead(string RegistrableDomain);
