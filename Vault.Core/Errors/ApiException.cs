@@ -48,7 +48,7 @@ public sealed class InvalidRequestException : ApiException
 /// <summary>One entry of an INVALID_INPUT error's <c>details</c>: where (JSON path as names and indexes), what kind, and a message.</summary>
 public sealed record InputProblem(IReadOnlyList<object> Path, string Kind, string Message);
 
-/// <summary>The contract's detail codes (API.md, "Conventions").</summary>
+/// <summary>The contract's detail codes (docs/api.md, "Errors").</summary>
 public static class InputProblemKind
 {
     public const string Required = "required";
@@ -124,7 +124,7 @@ public static class InputPath
     }
 }
 
-/// <summary>The contract's error codes (API.md v1.1): UPPER_SNAKE, the hosted product's where it documents one.</summary>
+/// <summary>The contract's error codes (docs/api.md, "Errors"): UPPER_SNAKE, the hosted product's where it documents one.</summary>
 public static class ErrorCodes
 {
     public const string InvalidInput = "INVALID_INPUT";

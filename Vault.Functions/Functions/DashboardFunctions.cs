@@ -11,8 +11,8 @@ namespace Vault.Functions.Functions;
 
 /// <summary>
 /// The dashboard: the page at <c>/</c> and its files under <c>/app/</c>, from the app's own embedded files. Ordinary HTTP
-/// functions, so the Functions host (homepage off) and standalone mode serve them alike; no catch-all route, so unknown
-/// API routes stay the API's 404.
+/// functions, so the Functions host (homepage off) and standalone mode serve them alike. The dashboard
+/// takes no catch-all of its own: unknown API paths reach <see cref="NotFoundFunctions"/> and get the API's 404 body.
 /// </summary>
 public sealed class DashboardFunctions
 {

@@ -9,7 +9,7 @@ using Vault.Functions.OpenApi;
 
 namespace Vault.Functions.Http;
 
-// Request and response bodies of the public API (API.md). Requests take nullable fields so that the service, not the
+// Request and response bodies of the public API (docs/api.md). Requests take nullable fields so that the service, not the
 // serializer, names what is missing. The OpenAPI document's schemas are exported from these types (OpenApi/ApiSchemas):
 // nullability, [Required] (requests), [Description], [SchemaEnum] and [SchemaVariant] are what it reads.
 

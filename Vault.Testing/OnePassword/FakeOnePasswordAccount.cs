@@ -7,7 +7,7 @@ namespace Vault.Testing.OnePassword;
 
 /// <summary>
 /// A 1Password account held by the fake server, with one service account: its SRP verifier, unlock key, keyset,
-/// vaults and items. <see cref="MintToken"/> makes the <c>ops_</c> token for it (ONEPASSWORD.md §1).
+/// vaults and items. <see cref="MintToken"/> makes the <c>ops_</c> token for it (docs/onepassword-protocol.md §1).
 /// </summary>
 public sealed class FakeOnePasswordAccount
 {

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Vault.Testing.OnePassword;
 
 /// <summary>
-/// A fake 1Password server over real HTTPS on 127.0.0.1 (ONEPASSWORD.md): sign-in (SRP-6a, session key, MAC-checked
+/// A fake 1Password server over real HTTPS on 127.0.0.1 (docs/onepassword-protocol.md): sign-in (SRP-6a, session key, MAC-checked
 /// requests, encrypted bodies), keysets, vaults, item overviews and details. It records every request and can be told
 /// to fail (status codes, delays, corrupted envelopes). Judged by the official SDK (Vault.Tests sdk-judge.mjs).
 /// </summary>
@@ -51,7 +51,7 @@ public sealed class FakeOnePasswordServer : IAsyncDisposable
 
     /// <summary>
     /// When set, item overviews come in batches of this many items with <c>batchComplete: false</c> until the last, the
-    /// next batch asked for with <c>?after=&lt;last item id&gt;</c> (the SDK never asks for one; ONEPASSWORD.md §5.2).
+    /// next batch asked for with <c>?after=&lt;last item id&gt;</c> (the SDK never asks for one; docs/onepassword-protocol.md §5.2).
     /// </summary>
     public int? OverviewBatchSize { get; set; }
 

@@ -6,7 +6,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Architecture;
 
 /// <summary>
-/// The dependency rules of ARCHITECTURE.md, checked on the compiled assemblies (NetArchTest reads every type reference,
+/// The dependency rules of docs/architecture.md, checked on the compiled assemblies (NetArchTest reads every type reference,
 /// method bodies included): triggers → Core services; Core knows no trigger or HTTP type; Providers know no storage,
 /// runs or items; Storage knows no use case; Domains is a leaf; no cycle between Core folders.
 /// </summary>
@@ -34,6 +34,10 @@ public sealed class DependencyRuleTests
         Assert.Superset(
             new HashSet<string>(["Vault.Core.Accounts", "Vault.Core.Connections", "Vault.Core.Domains", "Vault.Core.Items", "Vault.Core.Providers", "Vault.Core.Resync", "Vault.Core.Runs", "Vault.Core.Storage"]),
             new HashSet<string>(Folders));
+
+        // And docs/architecture.md, which these tests cite, describes every one of them.
+        var architecture = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "architecture.md"));
+        Assert.All(Folders, folder => Assert.Contains($"`{folder["Vault.Core.".Length..]}/`", architecture));
     }
 
     [Fact]

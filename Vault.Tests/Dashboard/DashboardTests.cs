@@ -61,7 +61,7 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
 
-        // No catch-all: unknown files and unknown API routes keep the API's 404 body.
+        // The dashboard takes no catch-all: unknown files and unknown API routes keep the API's 404 body.
         await HttpAssert.Error(await Host.Client.GetAsync("/app/nope.js"), 404, ErrorCodes.NotFound);
         await HttpAssert.Error(await Host.Client.GetAsync("/app/"), 404, ErrorCodes.NotFound);
         await HttpAssert.Error(await Host.Client.GetAsync("/v1/no-such-route"), 404, ErrorCodes.NotFound);

@@ -6,7 +6,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.OnePassword;
 
 /// <summary>
-/// The real 1Password provider inside the standalone host, driven over HTTP as API.md says, against the fake server:
+/// The real 1Password provider inside the standalone host, driven over HTTP as docs/api.md says, against the fake server:
 /// connect → list → sync → run credentials (live secret read) → delete, and the error paths.
 /// </summary>
 public sealed class OnePasswordEndToEndTests : IAsyncLifetime

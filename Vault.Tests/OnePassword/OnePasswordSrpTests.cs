@@ -26,7 +26,7 @@ public sealed class OnePasswordSrpTests
         Assert.True(client.UserAHex.Length < 1023);
         Assert.Equal(client.A, BigInteger.Parse("0" + client.UserAHex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
 
-        // Server side, written from ONEPASSWORD.md with the fake's helpers.
+        // Server side, written from docs/onepassword-protocol.md with the fake's helpers.
         var n = FakeCrypto.N;
         var v = BigInteger.ModPow(FakeCrypto.G, FakeCrypto.Int(x), n);
         var k = FakeCrypto.Int(SHA256.HashData([.. FakeCrypto.Bytes(n), .. FakeCrypto.Pad512(FakeCrypto.G)]));

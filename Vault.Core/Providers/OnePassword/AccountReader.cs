@@ -11,7 +11,7 @@ internal sealed record LoginListing(List<ProviderItem> Items, int VaultCount);
 internal sealed record DetailsRead(Dictionary<string, ProviderItemDetails> Details, Exception? StoppedBy);
 
 /// <summary>
-/// The read requests after sign-in, in the SDK's order (ONEPASSWORD.md §5): vault list (with access), keysets, one
+/// The read requests after sign-in, in the SDK's order (docs/onepassword-protocol.md §5): vault list (with access), keysets, one
 /// overview list per vault (each followed through its batches), then <c>items.get</c> of single items; a single item's
 /// details in a session that has not opened its vault need the vault (with access) and keysets first.
 /// </summary>

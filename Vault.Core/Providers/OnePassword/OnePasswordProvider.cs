@@ -14,7 +14,7 @@ namespace Vault.Core.Providers.OnePassword;
 
 /// <summary>
 /// <c>provider: "1password"</c>: signs in with a service account token and reads the vaults it can see, the way the
-/// official SDK does (ONEPASSWORD.md). A sync lists every login from its overview (4 sign-in requests + vault list +
+/// official SDK does (docs/onepassword-protocol.md). A sync lists every login from its overview (4 sign-in requests + vault list +
 /// keysets + one overview list per vault; only the vault list and the overviews while a kept session is alive, see
 /// <see cref="OnePasswordOptions.SessionIdleTime"/>), then reads the details (username, password, one-time password) of
 /// the items the cache does not hold at their listed version, oldest first, as many as the service account's hourly

@@ -12,7 +12,7 @@ namespace Vault.Core.Providers.OnePassword.Api;
 
 /// <summary>
 /// One signed-in conversation with a 1Password account: the SDK's headers on every request, the session id, request
-/// MACs and encrypted bodies once the session key exists (ONEPASSWORD.md §2, §4). Every request is sent exactly once
+/// MACs and encrypted bodies once the session key exists (docs/onepassword-protocol.md §2, §4). Every request is sent exactly once
 /// (<see cref="NoRetry"/>): the account's daily quota is tiny, so a failure ends the operation instead of repeating it.
 /// Not thread-safe; one per provider call.
 /// </summary>

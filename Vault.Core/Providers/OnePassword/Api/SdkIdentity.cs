@@ -1,7 +1,7 @@
 namespace Vault.Core.Providers.OnePassword.Api;
 
 /// <summary>
-/// How the client introduces itself. The values are those the official JS SDK 0.5.0 sends (ONEPASSWORD.md §2), so the
+/// How the client introduces itself. The values are those the official JS SDK 0.5.0 sends (docs/onepassword-protocol.md §2), so the
 /// service sees the same client shape it serves for every SDK integration; only the integration name is ours.
 /// </summary>
 internal static class SdkIdentity

@@ -5,7 +5,7 @@ using Vault.Core.Providers.OnePassword.Token;
 namespace Vault.Core.Providers.OnePassword.Api;
 
 /// <summary>
-/// What <c>createClient</c> does (ONEPASSWORD.md §3): auth/start → (device registration, only if asked) → SRP
+/// What <c>createClient</c> does (docs/onepassword-protocol.md §3): auth/start → (device registration, only if asked) → SRP
 /// (auth) → confirm-key → auth/complete. Four requests in the normal case.
 /// </summary>
 internal static class SignIn

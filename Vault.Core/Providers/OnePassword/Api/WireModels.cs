@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Vault.Core.Providers.OnePassword.Api;
 
-// Wire shapes of the 1Password service-account protocol (ONEPASSWORD.md §1-§7). Only what the client reads or sends;
+// Wire shapes of the 1Password service-account protocol (docs/onepassword-protocol.md §1-§7). Only what the client reads or sends;
 // unknown fields are ignored. Properties are nullable because the server's answers are validated after parsing,
 // with messages that say which part was missing rather than a serializer error that could echo data.
 

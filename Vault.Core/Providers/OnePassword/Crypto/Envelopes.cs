@@ -4,7 +4,7 @@ using Vault.Core.Providers.OnePassword.Api;
 namespace Vault.Core.Providers.OnePassword.Crypto;
 
 /// <summary>
-/// AES-256-GCM envelopes (ONEPASSWORD.md §4, §6): <c>iv</c> is the 12-byte nonce, <c>data</c> is ciphertext ‖ 16-byte
+/// AES-256-GCM envelopes (docs/onepassword-protocol.md §4, §6): <c>iv</c> is the 12-byte nonce, <c>data</c> is ciphertext ‖ 16-byte
 /// tag, no additional data. Used for session bodies (key K) and for keys, vault attributes and items.
 /// </summary>
 internal static class Envelopes

@@ -5,7 +5,7 @@ using Vault.Core.Providers.OnePassword.Api;
 namespace Vault.Core.Providers.OnePassword.Crypto;
 
 /// <summary>
-/// The key hierarchy of ONEPASSWORD.md §6: MUK (from the token) → keyset symmetric keys → keyset RSA private keys →
+/// The key hierarchy of docs/onepassword-protocol.md §6: MUK (from the token) → keyset symmetric keys → keyset RSA private keys →
 /// vault keys → vault attributes and items. Keysets may be encrypted by the MUK or by another keyset's symmetric key.
 /// </summary>
 internal sealed class Keychain : IDisposable

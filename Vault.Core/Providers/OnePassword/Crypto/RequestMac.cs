@@ -5,7 +5,7 @@ using System.Text;
 namespace Vault.Core.Providers.OnePassword.Crypto;
 
 /// <summary>
-/// The <c>X-AgileBits-MAC</c> header of every request from auth/complete on (ONEPASSWORD.md §4): an HMAC-SHA256 over
+/// The <c>X-AgileBits-MAC</c> header of every request from auth/complete on (docs/onepassword-protocol.md §4): an HMAC-SHA256 over
 /// session id, method, host (no port), path and query (with the <c>?</c> always present) and the request id, under a
 /// key derived from the session key with 1Password's fixed phrase.
 /// </summary>

@@ -6,7 +6,7 @@ using NSec.Cryptography;
 namespace Vault.Core.Providers.OnePassword.Crypto;
 
 /// <summary>
-/// The <c>OP-Throttling-Token</c> (ONEPASSWORD.md §9): a PASETO v4.public token signed with the Ed25519 key whose seed is
+/// The <c>OP-Throttling-Token</c> (docs/onepassword-protocol.md §9): a PASETO v4.public token signed with the Ed25519 key whose seed is
 /// the token's <c>throttleSecret.seed</c>, claims <c>{"iat","exp"}</c> (one hour), footer <c>{"kid":uuid}</c> and the
 /// implicit assertion <c>B5_THROTTLING_TOKEN</c> (signed, not sent). Reused for its hour, like the SDK does.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Vault.Core.Providers.OnePassword.Items;
 
 /// <summary>
 /// Which 1Password items are logins, and how their overview and details become the seam's types, following how the
-/// official SDK presents them (ONEPASSWORD.md §7).
+/// official SDK presents them (docs/onepassword-protocol.md §7).
 /// </summary>
 internal static class ItemMapper
 {

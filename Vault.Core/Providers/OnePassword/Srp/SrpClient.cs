@@ -6,7 +6,7 @@ using Vault.Core.Providers.OnePassword.Crypto;
 namespace Vault.Core.Providers.OnePassword.Srp;
 
 /// <summary>
-/// The client side of 1Password's SRP-6a exchange (ONEPASSWORD.md §3.2-§3.3). x comes from the token as is (no key
+/// The client side of 1Password's SRP-6a exchange (docs/onepassword-protocol.md §3.2-§3.3). x comes from the token as is (no key
 /// derivation in the client). One instance per sign-in; the ephemeral secret a never leaves it.
 /// </summary>
 internal sealed class SrpClient

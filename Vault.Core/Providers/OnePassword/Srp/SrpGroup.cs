@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace Vault.Core.Providers.OnePassword.Srp;
 
 /// <summary>
-/// SRP-6a group <c>SRPg-4096</c> (ONEPASSWORD.md §3.2): the RFC 3526 / RFC 5054 4096-bit prime, g = 5, H = SHA-256,
+/// SRP-6a group <c>SRPg-4096</c> (docs/onepassword-protocol.md §3.2): the RFC 3526 / RFC 5054 4096-bit prime, g = 5, H = SHA-256,
 /// and the byte encodings 1Password uses (minimal big-endian, or left-padded to 512 bytes).
 /// </summary>
 internal static class SrpGroup

@@ -7,7 +7,7 @@ using Vault.Core.Providers.OnePassword.Crypto;
 namespace Vault.Core.Providers.OnePassword.Token;
 
 /// <summary>
-/// A parsed 1Password service account token: <c>ops_</c> + base64url(JSON) (ONEPASSWORD.md §1). Everything is
+/// A parsed 1Password service account token: <c>ops_</c> + base64url(JSON) (docs/onepassword-protocol.md §1). Everything is
 /// validated here, before any network call, so a malformed token is the user's 400 and never costs a request.
 /// Holds key material: never logged, and <see cref="ToString"/> shows nothing of it.
 /// </summary>
