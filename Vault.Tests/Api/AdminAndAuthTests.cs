@@ -4,6 +4,7 @@ using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Api;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class AdminAndAuthTests : ApiTestBase
 {
     [Fact]
@@ -116,6 +117,7 @@ public sealed class AdminAndAuthTests : ApiTestBase
     }
 }
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class AdminDisabledTests : IAsyncLifetime
 {
     private VaultTestHost _host = null!;
@@ -134,6 +136,7 @@ public sealed class AdminDisabledTests : IAsyncLifetime
 }
 
 /// <summary>API-key look-ups are kept briefly per instance; a revocation on one instance still refuses the key on all at once.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RevocationAcrossInstancesTests : IAsyncLifetime
 {
     private VaultTestHost _first = null!;

@@ -13,6 +13,7 @@ namespace Vault.Tests.Api;
 /// The connection lifecycle under real concurrent HTTP calls: one connection per identity, a delete that wins over a
 /// sync still running, slots that never leak, and rows that change only under ETag conditions.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ConnectionLifecycleTests : ApiTestBase
 {
     private T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();

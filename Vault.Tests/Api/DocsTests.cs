@@ -6,6 +6,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Api;
 
 /// <summary>The HTML reference at /docs: served by the app from its own files, nothing loaded from elsewhere.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed partial class DocsTests : ApiTestBase
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Vault.Tests.Api;
 /// Metering under load across instances: two hosts on the same tables, a fake clock (rollups only fold minutes sealed
 /// two minutes in the past), and many concurrent calls of one account.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ExactMeteringTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T23:57:10Z", CultureInfo.InvariantCulture));

@@ -5,6 +5,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Api;
 
 /// <summary>The route table standalone mode serves is the one the Functions host indexes (the SDK's functions.metadata).</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class FunctionMetadataTests
 {
     [Fact]

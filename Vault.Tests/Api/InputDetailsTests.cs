@@ -7,6 +7,7 @@ namespace Vault.Tests.Api;
 /// INVALID_INPUT's <c>details</c> as the real providers' validation writes them: one entry per problem, with the field's
 /// JSON path and the contract's detail code, so a client (or the dashboard's form) can mark each field.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class InputDetailsTests : IAsyncLifetime
 {
     private VaultTestHost _host = null!;

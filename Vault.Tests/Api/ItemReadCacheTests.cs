@@ -9,6 +9,7 @@ namespace Vault.Tests.Api;
 /// Each instance keeps copies of its hot item reads; a change made through another instance is seen by the very next
 /// call, for the item list and for a run's credentials alike (two hosts on the same storage, as two instances).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ItemReadCacheTests : IAsyncLifetime
 {
     private VaultTestHost _reader = null!;
@@ -85,14 +86,20 @@ public sealed class ItemReadCacheTests : IAsyncLifetime
 
         // Readers keep the reader instance busy (copies made and used) while the item is disabled elsewhere.
         using var stop = new CancellationTokenSource();
+        var handedOut = 0;
+        var warmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var readers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                await CredentialsAsync(runId, token);
+                if ((await CredentialsAsync(runId, token)).Count == 1 && Interlocked.Increment(ref handedOut) >= 32)
+                {
+                    warmed.TrySetResult();
+                }
             }
         })).ToList();
-        await Task.Delay(200);
+        // Not a guess at how long warming takes: the readers have been handed the item 32 times (copies made and used).
+        await warmed.Task.WaitAsync(TimeSpan.FromMinutes(1));
         await SetEnabledThroughTheOtherInstanceAsync(apiKey, github, enabled: false);
         var after = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CredentialsAsync(runId, token)));
         await stop.CancelAsync();

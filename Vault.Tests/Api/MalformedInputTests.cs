@@ -3,6 +3,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 
 namespace Vault.Tests.Api;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class MalformedInputTests : ApiTestBase
 {
     public static TheoryData<string> BadBodies => new()

@@ -4,6 +4,7 @@ using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Api;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class MeteringTests : ApiTestBase
 {
     protected override FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T23:59:50Z", System.Globalization.CultureInfo.InvariantCulture));
@@ -43,6 +44,7 @@ public sealed class MeteringTests : ApiTestBase
     }
 }
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RateLimitTests : ApiTestBase
 {
     protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "5" };
@@ -75,6 +77,7 @@ public sealed class RateLimitTests : ApiTestBase
 }
 
 /// <summary>The run credential route is called with a run token, not the key, and still spends the account's rate.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RunCredentialRateLimitTests : ApiTestBase
 {
     protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Vault:RateLimit:PerMinute"] = "5" };
@@ -116,6 +119,7 @@ public sealed class RunCredentialRateLimitTests : ApiTestBase
 }
 
 /// <summary>Two instances (two hosts on the same storage) share each account's rate: the limit holds for the service, not per instance.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SharedRateLimitTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:20Z", System.Globalization.CultureInfo.InvariantCulture));

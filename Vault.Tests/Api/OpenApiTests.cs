@@ -7,6 +7,7 @@ using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Api;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OpenApiTests : ApiTestBase
 {
     private async Task<JsonObject> ServedDocumentAsync() =>

@@ -4,6 +4,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 
 namespace Vault.Tests.Api;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SyncTests : ApiTestBase
 {
     [Fact]

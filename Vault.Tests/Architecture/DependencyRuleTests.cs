@@ -10,6 +10,7 @@ namespace Vault.Tests.Architecture;
 /// method bodies included): triggers → Core services; Core knows no trigger or HTTP type; Providers know no storage,
 /// runs or items; Storage knows no use case; Domains is a leaf; no cycle between Core folders.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class DependencyRuleTests
 {
     private static readonly Assembly Core = typeof(Vault.Core.VaultOptions).Assembly;

@@ -8,6 +8,7 @@ namespace Vault.Tests.Architecture;
 /// file inside the repo (and its <c>#anchor</c> to a heading there), and every <c>*.md</c> a source comment cites is
 /// in the repo.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed partial class DocumentationTests
 {
     private static readonly string[] Skipped = ["node_modules", "bin", "obj", ".git", ".local", ".azurite", "TestResults", "dist"];

@@ -13,6 +13,7 @@ namespace Vault.Tests.Bitwarden;
 /// server with an API key, unlocks and creates items there; the C# provider then decrypts what the official client
 /// encrypted, and what it reads must equal what <c>bw list items</c> prints.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Interop)]
 public sealed class BitwardenCliInteropTests : IAsyncLifetime
 {
     private readonly string _home = Directory.CreateTempSubdirectory("bw-cli-").FullName;

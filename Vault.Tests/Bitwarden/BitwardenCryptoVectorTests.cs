@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Vault.Core.Providers.Bitwarden.Crypto;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Bitwarden;
 
 /// <summary>Published test vectors from Bitwarden's open-source repositories.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class BitwardenCryptoVectorTests
 {
     private static readonly byte[] Password = Encoding.UTF8.GetBytes("67t9b5g67$%Dh89n");

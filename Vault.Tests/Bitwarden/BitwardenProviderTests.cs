@@ -7,6 +7,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Bitwarden;
 
 /// <summary>The real Bitwarden provider, through the standalone host over HTTP, against the fake Bitwarden server.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class BitwardenProviderTests : IAsyncLifetime
 {
     private static readonly KdfSettings Pbkdf2 = new(KdfType.Pbkdf2Sha256, 600_000, null, null);

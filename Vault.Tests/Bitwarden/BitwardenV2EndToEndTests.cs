@@ -11,6 +11,7 @@ namespace Vault.Tests.Bitwarden;
 /// signed security state version 2) served by the fake Bitwarden server over HTTP, read by the real provider through
 /// the standalone host: connect → sync → run credentials, and what happens to parts not understood.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class BitwardenV2EndToEndTests : IAsyncLifetime
 {
     private const string MasterPassword = "v2 master password for the published account";

@@ -5,6 +5,7 @@ using Vault.Core.Providers;
 using Vault.Core.Providers.Bitwarden;
 using Vault.Core.Providers.Bitwarden.Crypto;
 using Vault.Testing.Bitwarden;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Bitwarden;
 
@@ -12,6 +13,7 @@ namespace Vault.Tests.Bitwarden;
 /// Encryption v2 against published vectors: C2SP XAES-256-GCM, and bitwarden/sdk-internal's keys, EncStrings, data
 /// envelopes, cipher blobs and the v2 test account (see <see cref="BitwardenV2Vectors"/> for each source).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class BitwardenV2VectorTests
 {
     private static readonly byte[] XAesNonce = Encoding.ASCII.GetBytes("ABCDEFGHIJKLMNOPQRSTUVWX");

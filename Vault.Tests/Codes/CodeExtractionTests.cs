@@ -1,4 +1,5 @@
 using Vault.Core.Codes;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Codes;
 
@@ -6,6 +7,7 @@ namespace Vault.Tests.Codes;
 /// The extraction corpus: verification messages as well-known sites word them (plain text, HTML-only, several
 /// languages), each with what a person reading it would call the code and the link. The hit rate is asserted whole.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class CodeExtractionTests
 {
     public sealed record Sample(string Name, string? Subject, string? Text, string? Html, string? Code, string? Link);

@@ -12,6 +12,7 @@ namespace Vault.Tests.Codes;
 /// built as those services build them, the long-poll read waking within a second of arrival on the other host,
 /// replay, expiry, revocation and who may read.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class CodeTests : IAsyncLifetime
 {
     private const string MailgunKey = "key-mailgun-signing-0123456789";
@@ -213,6 +214,7 @@ public sealed class CodeTests : IAsyncLifetime
 }
 
 /// <summary>Codes are kept ten minutes: on a moved clock, an older one is gone.</summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class CodeRetentionTests : Vault.Tests.Api.ApiTestBase
 {
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -241,6 +243,7 @@ public sealed class CodeRetentionTests : Vault.Tests.Api.ApiTestBase
 }
 
 /// <summary>Mail through the standalone SMTP listener, sent with a real client (MailKit): MIME parsed, only live run addresses taken.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SmtpInboxTests : IAsyncLifetime
 {
     private readonly int _port = FreePort();

@@ -1,7 +1,9 @@
 using Vault.Core.Common;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Common;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class CallGroupsTests
 {
     /// <summary>A run that records the groups it served and waits until released, so tests control when it finishes.</summary>
@@ -10,6 +12,9 @@ public sealed class CallGroupsTests
         public List<int[]> Groups { get; } = [];
         public SemaphoreSlim Release { get; } = new(0);
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set once a run has been let go (it is past its wait, about to answer its group).</summary>
+        public volatile bool Released;
 
         public async Task RunAsync(string key, IReadOnlyList<GroupedCall<int, int>> group, CancellationToken ct)
         {
@@ -20,6 +25,7 @@ public sealed class CallGroupsTests
 
             FirstStarted.TrySetResult();
             await Release.WaitAsync();
+            Released = true;
             foreach (var call in group)
             {
                 call.Succeed(call.Input * 10);
@@ -89,12 +95,15 @@ public sealed class CallGroupsTests
 
         var call = groups.CallAsync("account", 1, cancel.Token);
         await recorder.FirstStarted.Task;
+        // Whenever the call ends, note whether its run had been let go by then: ending earlier would let the caller
+        // undo a write that may still land. No timing: a call that ends on cancellation is caught however fast.
+        var runReleasedWhenCallEnded = call.ContinueWith(_ => recorder.Released, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await cancel.CancelAsync();
-        await Task.Delay(50);
-        Assert.False(call.IsCompleted); // it must not undo a write that may still land
+        Assert.False(call.IsCompleted);
 
         recorder.Release.Release();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.True(await runReleasedWhenCallEnded, "the cancelled call ended before its run did");
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace Vault.Tests.Dashboard;
 /// A 5,000-item Bitwarden vault in the dashboard: one page of rows in the DOM at a time, paging and the text filter over
 /// all of them. The time to the first screen is logged (a measurement, not an assertion).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Browser)]
 public sealed class DashboardScaleTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
     private const int ItemCount = 5_000;

@@ -15,6 +15,7 @@ namespace Vault.Tests.Dashboard;
 /// The dashboard in Debian's Chromium against the standalone host with the real providers and their fake servers:
 /// every control found by the accessible name the product text gives it.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Browser)]
 public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
     private VaultTestHost Host => fixture.Host;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Vault.Core.Domains;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Domains;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class PublicSuffixListTests
 {
     // The list's own published test cases: publicsuffix/list, tests/test_psl.txt (checkPublicSuffix(input, expected)).

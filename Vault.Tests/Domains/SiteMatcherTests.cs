@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Vault.Core.Domains;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Domains;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class SiteMatcherTests
 {
     [Theory]

@@ -1,7 +1,9 @@
 using Vault.Core.Domains;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Domains;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class WebsiteAddressTests
 {
     [Theory]

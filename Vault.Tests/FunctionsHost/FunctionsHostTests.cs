@@ -17,6 +17,7 @@ namespace Vault.Tests.FunctionsHost;
 /// see <see cref="FunctionsHostFixture"/>), with the real providers against their fakes. A page or document that must be
 /// served as in standalone mode is one line in <see cref="Pages"/>.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Host)]
 [Collection(FunctionsHostFixture.Collection)]
 public sealed partial class FunctionsHostTests(FunctionsHostFixture fixture, ITestOutputHelper output)
 {

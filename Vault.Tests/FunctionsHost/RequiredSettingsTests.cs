@@ -10,6 +10,7 @@ namespace Vault.Tests.FunctionsHost;
 /// Functions host (where the host would otherwise disable the resync timer and serve everything else); and every place
 /// the app is configured sets what the host needs.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Host)]
 public sealed class RequiredSettingsTests
 {
     /// <summary>App settings the host needs that have no safe default; each must be set wherever the app is configured.</summary>

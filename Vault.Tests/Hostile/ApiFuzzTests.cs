@@ -15,6 +15,7 @@ namespace Vault.Tests.Hostile;
 /// of a request it cannot parse at all (a NUL in the path: 400, a request line over its limit: 414), which never reach
 /// the service. No secret reaches the log. Seeded: a failure names the seed, and the same seed replays the same calls.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ApiFuzzTests(ITestOutputHelper output) : ApiTestBase
 {
     private const int Calls = 10_000;

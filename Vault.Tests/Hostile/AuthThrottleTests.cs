@@ -16,6 +16,7 @@ namespace Vault.Tests.Hostile;
 /// Guessing keys and tokens is throttled per client address, before any storage look-up; the account rate limiter
 /// refuses (503) rather than letting calls through when its storage fails.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class AuthThrottleTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-12-07T10:00:05Z", System.Globalization.CultureInfo.InvariantCulture));

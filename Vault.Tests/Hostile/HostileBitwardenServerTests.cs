@@ -14,6 +14,7 @@ namespace Vault.Tests.Hostile;
 /// A tenant's "self-hosted Bitwarden" that misbehaves on purpose, against the real provider through the standalone
 /// host: each case asserts the answer, the time it took and the process's memory growth around it.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class HostileBitwardenServerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long MiB = 1024 * 1024;

@@ -10,6 +10,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 namespace Vault.Tests.Hostile;
 
 /// <summary>A vault full of catastrophic regular expressions, read by a whole-vault run; and regex items with no domain.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class HostileUriRuleTests(ITestOutputHelper output) : ApiTestBase
 {
     private async Task<(string RunId, string Token)> WholeVaultRunAsync(string apiKey)

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Vault.Core.Providers;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Hostile;
 
 /// <summary>The process-wide derivation gate as a unit: budgets, arrival order, and the wait that ends in a 503.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class KeyDerivationGateTests
 {
     private static KeyDerivationGate Gate(int memory = 1024, int lanes = 4, int waitMs = 2000) =>

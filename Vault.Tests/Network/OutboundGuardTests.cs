@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 using Vault.Core.Errors;
 using Vault.Core.Providers.Network;
 using Vault.Testing.Bitwarden;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Network;
 
 /// <summary>Provider addresses from user input must not reach our own network, judged on the address connected to.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OutboundGuardTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace Vault.Tests.OnePassword;
 /// The real 1Password provider inside the standalone host, driven over HTTP as docs/api.md says, against the fake server:
 /// connect → list → sync → run credentials (live secret read) → delete, and the error paths.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OnePasswordEndToEndTests : IAsyncLifetime
 {
     private FakeOnePasswordServer _server = null!;
@@ -198,6 +199,7 @@ public sealed class OnePasswordEndToEndTests : IAsyncLifetime
 
 /// <summary>The hourly read budget through the whole service: a vault larger than what is left is listed whole at connect,
 /// the rest of its details come with runs (read live once, then cached) or later syncs.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OnePasswordBudgetEndToEndTests : IAsyncLifetime
 {
     private FakeOnePasswordServer _server = null!;

@@ -1,5 +1,6 @@
 using Vault.Core.Providers;
 using Vault.Testing.OnePassword;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
@@ -7,6 +8,7 @@ namespace Vault.Tests.OnePassword;
 /// Every way a sign-in or read can fail maps to the seam's exceptions, sends no request twice (the quota is tiny),
 /// stops at the first 429, and leaks no part of the token or any secret into messages or logs.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OnePasswordFailureTests
 {
     private static async Task<Exception> FailingSync(OnePasswordTestKit kit, string? token = null)

@@ -4,9 +4,11 @@ using Vault.Core.Domains;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OnePasswordProviderTests
 {
     [Fact]

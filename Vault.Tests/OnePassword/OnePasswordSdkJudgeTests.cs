@@ -2,6 +2,7 @@ using System.Text.Json;
 using Vault.Core.Domains;
 using Vault.Core.Providers;
 using Vault.Testing.OnePassword;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
@@ -9,6 +10,7 @@ namespace Vault.Tests.OnePassword;
 /// The official SDK (@1password/sdk 0.5.0) judges the fake server, and the C# provider must read from it exactly what
 /// the SDK reads, with the same requests and headers.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Interop)]
 public sealed class OnePasswordSdkJudgeTests
 {
     [Fact]
@@ -74,6 +76,7 @@ public sealed class OnePasswordSdkJudgeTests
 }
 
 /// <summary>The C# client's requests against the SDK's, as the fake recorded them: same sequence, headers, body shapes.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class OnePasswordRequestShapeTests
 {
     /// <summary>Added by the HTTP stack, not by the protocol: the connection's and encoding's business.</summary>

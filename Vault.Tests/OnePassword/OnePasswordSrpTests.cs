@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vault.Core.Providers.OnePassword.Srp;
 using Vault.Testing.OnePassword;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
@@ -10,6 +11,7 @@ namespace Vault.Tests.OnePassword;
 /// The SRP client against the fake server's independent server-side math, including the 1-in-256 case where A has a
 /// leading zero byte (hex shorter than 1024 digits; M must use A unpadded).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class OnePasswordSrpTests
 {
     [Fact]

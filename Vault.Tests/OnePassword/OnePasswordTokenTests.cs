@@ -8,9 +8,11 @@ using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword;
 using Vault.Core.Providers.OnePassword.Crypto;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.OnePassword;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class OnePasswordTokenTests
 {
     private static readonly Lazy<(string Token, string[] Secrets)> Sample = new(() =>
@@ -159,6 +161,7 @@ public sealed class OnePasswordTokenTests
     }
 }
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class OnePasswordSignInAddressTests
 {
     [Theory]

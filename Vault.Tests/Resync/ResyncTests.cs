@@ -15,6 +15,7 @@ namespace Vault.Tests.Resync;
 /// makes every connection due at once, so no test waits for time to pass; retries wait on the queue's own visibility
 /// timeouts (Azurite's clock), which the tests poll for. Timing of due selection is in <see cref="ResyncScheduleTests"/>.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ResyncTests : IAsyncLifetime
 {
     private VaultTestHost _host = null!;
@@ -136,6 +137,7 @@ public sealed class ResyncTests : IAsyncLifetime
 }
 
 /// <summary>Due selection, jitter and budgets with a controllable clock.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ResyncScheduleTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

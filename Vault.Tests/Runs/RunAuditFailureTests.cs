@@ -7,6 +7,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 
 namespace Vault.Tests.Runs;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RunAuditFailureTests : ApiTestBase
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Vault.Tests.Runs;
 /// Revocable runs across instances: two hosts on the same tables and secret store, so what one instance revokes
 /// the other must refuse as soon as the revoking call has answered, and the trail of a run's reads.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RunRevocationTests : IAsyncLifetime
 {
     private VaultTestHost _first = null!;

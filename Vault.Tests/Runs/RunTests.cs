@@ -8,6 +8,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 
 namespace Vault.Tests.Runs;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class RunTests : ApiTestBase
 {
     private const string TotpSeed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -2,9 +2,11 @@ using System.Text;
 using OtpNet;
 using TotpGenerator = Vault.Core.Runs.TotpGenerator;
 using Vault.Core.Runs;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Runs;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class TotpTests
 {
     // RFC 6238, Appendix B: the published test vectors (8 digits, 30 s step; seeds are the ASCII strings below).

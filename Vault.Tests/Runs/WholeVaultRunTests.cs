@@ -9,6 +9,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 namespace Vault.Tests.Runs;
 
 /// <summary>A run granted a whole 5,000-item vault: created, and read per domain, whatever the grant's size.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class WholeVaultRunTests : ApiTestBase
 {
     private const int ItemCount = 5_000;

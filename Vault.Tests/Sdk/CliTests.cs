@@ -6,6 +6,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Sdk;
 
 /// <summary>Every `vault` command end to end against the standalone host (the CLI's entry in process, stdin/stdout redirected).</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 [Collection(SdkTestKit.Collection)]
 public sealed class CliTests : IAsyncLifetime
 {

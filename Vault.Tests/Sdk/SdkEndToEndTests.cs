@@ -9,6 +9,7 @@ namespace Vault.Tests.Sdk;
 /// Each SDK against the standalone host with the real Bitwarden provider and the fake Bitwarden server: connect, list by
 /// domain, sync, create a run, read its credentials, and a typed error on 401 and on 409 (two connections exist).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Interop)]
 [Collection(SdkTestKit.Collection)]
 public sealed class SdkEndToEndTests : IAsyncLifetime
 {

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Vault.Functions.OpenApi;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Sdk;
 
 /// <summary>The committed SDKs are what the generator makes from the document the service serves now.</summary>
+[Trait(TestKind.Trait, TestKind.Interop)]
 public sealed class SdkGenerationTests
 {
     [Fact]

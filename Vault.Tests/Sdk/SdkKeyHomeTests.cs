@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Vault.Client;
+using Vault.Tests.Infrastructure;
 
 namespace Vault.Tests.Sdk;
 
@@ -13,6 +14,7 @@ namespace Vault.Tests.Sdk;
 /// Every SDK keeps its keys at home: a "Vault URL" that answers 307 to another origin gets the request followed, but
 /// the other origin never sees X-API-Key or a run token; a plain-http URL off loopback is refused before any call.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Interop)]
 public sealed class SdkKeyHomeTests : IAsyncLifetime
 {
     private const string ApiKey = "vk_key-that-must-stay-home";

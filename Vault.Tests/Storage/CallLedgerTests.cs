@@ -15,6 +15,7 @@ namespace Vault.Tests.Storage;
 /// <summary>
 /// Metering's write side against Azurite: a call row exists exactly when it is counted, whatever fails in between.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class CallLedgerTests
 {
     private static readonly DateOnly Today = new(2026, 11, 24);

@@ -22,6 +22,7 @@ namespace Vault.Tests.Storage;
 /// no Bitwarden master password at rest, crypto-shredding on disconnect, rotation on re-connect, and the move of rows
 /// written by the older layout (account data key, credentials secret per connection).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class CredentialLifecycleTests : IAsyncLifetime
 {
     private const string MasterPassword = "lifecycle master password";

@@ -17,6 +17,7 @@ namespace Vault.Tests.Storage;
 /// the caller gets 503 (with Retry-After where Key Vault gave one), and nothing half-made stays behind.
 /// The SDK's own retries are off so that one injected failure reaches the service.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class KeyVaultFaultTests : IAsyncLifetime
 {
     private FakeKeyVault _vault = null!;
@@ -148,6 +149,7 @@ public sealed class KeyVaultFaultTests : IAsyncLifetime
 /// Storage stopped in the middle of a sync and started again: that sync answers 503, the cache is as it was, and the
 /// next sync converges. Runs against an Azurite of its own (on disk, so a restart keeps the data).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class StorageFaultTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

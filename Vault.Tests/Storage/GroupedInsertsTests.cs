@@ -8,6 +8,7 @@ using Vault.Tests.Infrastructure;
 namespace Vault.Tests.Storage;
 
 /// <summary>Concurrent inserts of one partition against Azurite: each caller's row is stored, in far fewer requests.</summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class GroupedInsertsTests
 {
     private sealed class RequestCounter : HttpPipelinePolicy

@@ -14,6 +14,7 @@ namespace Vault.Tests.Storage;
 /// A run that read an item's details live writes them back only if the item is still as it read it: a sync that
 /// rewrote the item, or a delete, in between wins (Azurite, real concurrent writers).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class ItemWriteBackTests
 {
     private static readonly string Account = "acct-" + Ids.RandomBase32(6);

@@ -9,6 +9,7 @@ using static Vault.Tests.Infrastructure.ScriptedItems;
 namespace Vault.Tests.Storage;
 
 /// <summary>The Key Vault secret store through the real SecretClient against the in-process fake of the REST API.</summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
 {
     private FakeKeyVault _vault = null!;
@@ -72,6 +73,7 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
 }
 
 /// <summary>The whole service on Key Vault (what goes there and when: <see cref="CredentialLifecycleTests"/>).</summary>
+[Trait(TestKind.Trait, TestKind.Storage)]
 public sealed class KeyVaultEndToEndTests : IAsyncLifetime
 {
     private FakeKeyVault _vault = null!;
