@@ -474,6 +474,38 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Internationalised_domains_read_in_unicode_with_punycode_on_hover_and_long_names_wrap_in_the_picker()
+    {
+        var longLabel = "Quarterly reporting portal of the regional subsidiary " + new string('x', 120);
+        var (_, apiKey) = await Host.CreateAccountAsync();
+        var bitwarden = fixture.Bitwarden.AddAccount("idn@example.com", "a master password", DashboardFixture.Pbkdf2);
+        bitwarden.AddLogin("Bank", "anna", "bank-pw", null, [("https://www.bänk.example/login", null)]);
+        bitwarden.AddLogin(longLabel, "reports-" + new string('y', 80), "long-pw", null, [("https://reports.example.org", null)]);
+        await HttpAssert.Status(await Host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, BitwardenBody(bitwarden)), 201);
+        await using var dashboard = await fixture.OpenAsync();
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(apiKey);
+
+        // The item list: the domain as people write it, the ASCII form the API uses on hover; the filter finds either.
+        var idn = page.Locator("td.domains .idn");
+        await Expect(idn).ToHaveTextAsync("bänk.example");
+        await Expect(idn).ToHaveAttributeAsync("title", "xn--bnk-qla.example");
+        await dashboard.Field("Filter").FillAsync("bänk");
+        await Expect(page.GetByRole(AriaRole.Rowheader)).ToHaveCountAsync(1);
+        await dashboard.Field("Filter").FillAsync("");
+
+        // The run picker: the same domain, and a long name wraps inside its column instead of running over the next.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
+        await dashboard.Button("New run").ClickAsync();
+        await Expect(page.Locator(".picker .idn")).ToHaveTextAsync("bänk.example");
+        var item = page.Locator(".picker li").Filter(new() { HasText = "Quarterly reporting portal" });
+        await Expect(item).ToBeVisibleAsync();
+        var overflow = await item.EvaluateAsync<int>("li => li.scrollWidth - li.clientWidth");
+        Assert.True(overflow <= 1, $"the long item runs {overflow} px past its column");
+        await dashboard.AssertAccessibleAsync("idn and long names");
+    }
+
+    [Fact]
     public async Task Keyboard_only_sign_in_connect_form_and_views_with_visible_focus()
     {
         var (_, apiKey) = await Host.CreateAccountAsync();

@@ -1,6 +1,7 @@
 // The cached items grouped by vault name, a page at a time (5,000 items stay quick: only one page is in the DOM).
 import { api, listAllItems, describe } from './api.js';
 import { h, replace, uid, announce, plural } from './dom.js';
+import { domainList, toUnicode } from './domains.js';
 
 const PAGE_SIZE = 100;
 const byVault = (items) => {
@@ -78,7 +79,7 @@ export class ItemList {
     if (!needle) return this.items;
     return this.items.filter(i => i.label.toLowerCase().includes(needle)
       || (i.username ?? '').toLowerCase().includes(needle)
-      || i.domains.some(d => d.includes(needle))
+      || i.domains.some(d => d.includes(needle) || toUnicode(d).toLowerCase().includes(needle))
       || i.vaultName.toLowerCase().includes(needle));
   }
 
@@ -133,7 +134,7 @@ export class ItemList {
     return h('tr', {},
       h('th', { scope: 'row' }, item.label, h('span', { class: 'provider' }, item.provider === 'bitwarden' ? ' Bitwarden' : ' 1Password')),
       h('td', {}, item.username ?? ''),
-      h('td', { class: 'domains' }, item.domains.join(', ')),
+      h('td', { class: 'domains' }, domainList(item.domains)),
       h('td', {}, item.hasTotp ? h('span', { class: 'badge' }, 'TOTP') : ''),
       h('td', {}, toggle));
   }

@@ -2,6 +2,7 @@
 import { api, listAllItems, describe } from './api.js';
 import { h, replace, uid, announce, plural, modal, timeAgo } from './dom.js';
 import { codesPanel, inboxLines } from './codes.js';
+import { domainList, domainText } from './domains.js';
 
 const SELECTION_KEY = 'vault.runSelection';
 const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
@@ -79,7 +80,7 @@ function runDetails(run, signal, runToken) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Domain'), h('th', { scope: 'col' }, 'Items'), h('th', { scope: 'col' }, 'Caller'))),
       h('tbody', {}, rows.map(e => h('tr', {},
         // A read of one-time codes is in the trail too: its ids are the codes' (code-…), and it names no domain.
-        h('td', {}, timeAgo(e.at)), h('td', {}, e.itemIds.some(id => id.startsWith('code-')) ? '(one-time codes)' : e.domain ?? '(any)'),
+        h('td', {}, timeAgo(e.at)), h('td', {}, e.itemIds.some(id => id.startsWith('code-')) ? '(one-time codes)' : e.domain ? domainText(e.domain) : '(any)'),
         h('td', { class: 'wrap' }, e.itemIds.length ? e.itemIds.join(', ') : 'none matched'),
         h('td', { class: 'wrap' }, e.caller ?? '-'))))));
     more.hidden = !next;
@@ -256,7 +257,7 @@ function showForm(area, signal, onClose) {
             box.addEventListener('change', () => { if (box.checked) selected.add(item.itemId); else selected.delete(item.itemId); updateCount(); });
             boxes.set(item.itemId, box);
             return h('li', {}, box, ' ', h('label', { for: box.id, class: 'label' }, item.label),
-              h('span', { id: detailId, class: 'muted' }, ` ${item.username ?? ''} · ${item.domains.join(', ')}`));
+              h('span', { id: detailId, class: 'muted' }, ` ${item.username ?? ''} · `, domainList(item.domains)));
           }))))));
     }
     replace(picker, groups);
@@ -293,7 +294,7 @@ function runResult(run, url, signal) {
       h('dt', {}, 'Expires'), h('dd', {}, new Date(run.expiresAt).toISOString())),
     h('h4', {}, `Granted credentials (${run.credentials.length})`),
     run.credentials.length
-      ? h('ul', { class: 'granted' }, run.credentials.map(c => h('li', {}, h('strong', {}, c.label), ` ${c.username ?? ''} · ${c.domains.join(', ')}`)))
+      ? h('ul', { class: 'granted' }, run.credentials.map(c => h('li', {}, h('strong', {}, c.label), ` ${c.username ?? ''} · `, domainList(c.domains))))
       : h('p', {}, 'None: this run has no vault credentials.'),
     h('h4', {}, 'Run token'),
     h('p', { class: 'hint' }, 'Shown once: copy it now. The agent runtime sends it to read the credentials granted to this run.'),
