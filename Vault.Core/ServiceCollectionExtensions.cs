@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Vault.Core.Accounts;
+using Vault.Core.Common;
 using Vault.Core.Connections;
 using Vault.Core.Items;
 using Vault.Core.Providers;
@@ -26,11 +27,13 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddVaultCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section));
-        services.AddOptions<ResyncOptions>().Bind(configuration.GetSection(ResyncOptions.Section));
+        // Settings are checked when the host starts: a bad one stops the app with its message instead of a later failure.
+        services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VaultOptions>, VaultOptionsValidator>();
+        services.AddCheckedSettings<ResyncOptions>(configuration, ResyncOptions.Section);
         services.AddOptions<NetworkOptions>().Bind(configuration.GetSection(NetworkOptions.Section));
-        services.AddOptions<ProviderLimits>().Bind(configuration.GetSection(ProviderLimits.Section));
-        services.AddOptions<KeyDerivationOptions>().Bind(configuration.GetSection(KeyDerivationOptions.Section));
+        services.AddCheckedSettings<ProviderLimits>(configuration, ProviderLimits.Section);
+        services.AddCheckedSettings<KeyDerivationOptions>(configuration, KeyDerivationOptions.Section);
         services.AddSingleton<KeyDerivationGate>();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -70,7 +73,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UsageRollup>();
         services.AddSingleton<RateWindowCounter>();
         services.AddSingleton<AccountRateLimiter>();
-        services.AddOptions<AuthThrottleOptions>().Bind(configuration.GetSection(AuthThrottleOptions.Section));
+        services.AddCheckedSettings<AuthThrottleOptions>(configuration, AuthThrottleOptions.Section);
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
@@ -83,7 +86,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<AccountDeletion>();
-        services.AddOptions<Codes.CodeOptions>().Bind(configuration.GetSection(Codes.CodeOptions.Section));
+        services.AddCheckedSettings<Codes.CodeOptions>(configuration, Codes.CodeOptions.Section);
         services.AddSingleton<Codes.CodeKey>();
         services.AddSingleton<Codes.CodeStore>();
         services.AddSingleton<Codes.InboxStore>();
@@ -105,23 +108,6 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Fails start-up with a clear message when no secret store is configured.</summary>
-    public static void ValidateSecretStoreSettings(IConfiguration configuration)
-    {
-        var vault = configuration.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();
-        if (vault.KeyVaultUri is null && !vault.AllowLocalSecretStore)
-        {
-            throw new InvalidOperationException(
-                "No secret store: set Vault__KeyVaultUri to a Key Vault, or for local development only set " +
-                "Vault__AllowLocalSecretStore=true and Vault__LocalSecretKey to base64 of 32 random bytes.");
-        }
-
-        if (vault.KeyVaultUri is null && LocalKey(vault) is null)
-        {
-            throw new InvalidOperationException("Vault__LocalSecretKey must be base64 of exactly 32 random bytes.");
-        }
-    }
-
     private static ISecretStore CreateSecretStore(IServiceProvider sp, VaultOptions vault)
     {
         if (vault.KeyVaultUri is not null)
@@ -129,23 +115,10 @@ public static class ServiceCollectionExtensions
             return new KeyVaultSecretStore(sp.GetRequiredService<SecretClient>());
         }
 
-        var key = vault.AllowLocalSecretStore ? LocalKey(vault) : null;
+        var key = vault.AllowLocalSecretStore ? VaultOptionsValidator.LocalSecretKey(vault) : null;
         return key is null
-            ? throw new InvalidOperationException("No secret store is configured (Vault__KeyVaultUri, or Vault__AllowLocalSecretStore with Vault__LocalSecretKey).")
+            ? throw new InvalidOperationException(VaultOptionsValidator.NoSecretStore)
             : new LocalSecretStore(sp.GetRequiredService<Tables>(), key);
-    }
-
-    private static byte[]? LocalKey(VaultOptions vault)
-    {
-        try
-        {
-            var key = vault.LocalSecretKey is null ? null : Convert.FromBase64String(vault.LocalSecretKey);
-            return key?.Length == 32 ? key : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
 

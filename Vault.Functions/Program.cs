@@ -1,4 +1,6 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Vault.Functions.Hosting;
 
 if (args is ["--write-openapi", var documentPath])
@@ -8,52 +10,31 @@ if (args is ["--write-openapi", var documentPath])
     return;
 }
 
-if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
+try
 {
-    // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.
-    IHost host;
-    try
+    if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
     {
-        host = new HostBuilder()
-            .ConfigureFunctionsWebApplication()
-            .ConfigureServices((context, services) =>
-            {
-                RequiredSettings.Validate(context.Configuration);
-                services.AddVaultApp(context.Configuration);
-            })
-            .Build();
+        // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddVaultApp(builder.Configuration);
+        await builder.Build().RunAsync();
     }
-    catch (InvalidOperationException ex)
+    else
     {
-        // The host logs the worker's standard error; exiting keeps it from serving requests with a half-set-up app.
-        Console.Error.WriteLine($"Vault cannot start: {ex.Message}");
-        Environment.Exit(1);
-        return;
+        await StandaloneHost.Build(args).RunAsync();
     }
-
-    await host.RunAsync();
 }
-else
+catch (OptionsValidationException ex)
 {
-    WebApplicationRunner.Run(args);
+    // Settings are validated as the host starts. The Functions host logs the worker's standard error; exiting keeps
+    // it from serving requests with a half-set-up app.
+    Console.Error.WriteLine(StartupErrors.Describe(ex));
+    Environment.Exit(1);
 }
-
-internal static class WebApplicationRunner
+catch (InvalidOperationException ex) when (ex.Source?.StartsWith("Vault", StringComparison.Ordinal) == true)
 {
-    public static void Run(string[] args)
-    {
-        Microsoft.AspNetCore.Builder.WebApplication app;
-        try
-        {
-            app = StandaloneHost.Build(args);
-        }
-        catch (InvalidOperationException ex)
-        {
-            Console.Error.WriteLine($"Vault cannot start: {ex.Message}");
-            Environment.Exit(1);
-            return;
-        }
-
-        app.Run();
-    }
+    // Our own set-up errors (e.g. no storage configured) are messages for the operator, not stack traces.
+    Console.Error.WriteLine($"Vault cannot start: {ex.Message}");
+    Environment.Exit(1);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Vault.Core.Common;
 
@@ -9,6 +10,7 @@ public sealed class AuthThrottleOptions
     public const string Section = "Vault:AuthThrottle";
 
     /// <summary>Failed API-key, admin-key and run-token attempts one client address may make in a minute.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Vault__AuthThrottle__FailuresPerMinute must be at least 1.")]
     public int FailuresPerMinute { get; set; } = 10;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Vault.Core.Codes;
 
 /// <summary>One-time codes for runs (section <c>Vault:Codes</c>).</summary>
@@ -18,14 +19,17 @@ public sealed class CodeOptions
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Standalone mode: the SMTP port to accept mail for runs on; unset: no listener.</summary>
+    [Range(1, 65535, ErrorMessage = "Vault__Codes__SmtpPort must be a TCP port (1-65535).")]
     public int? SmtpPort { get; set; }
 
     /// <summary>How long a received code is kept.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Messages one run keeps at most (older ones first go when more arrive).</summary>
+    [Range(1, 1000, ErrorMessage = "Vault__Codes__MaxMessagesPerRun must be between 1 and 1000.")]
     public int MaxMessagesPerRun { get; set; } = 50;
 
     /// <summary>Inbound requests (webhooks, SMTP) one client address may make a minute.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Vault__Codes__InboundPerMinute must be at least 1.")]
     public int InboundPerMinute { get; set; } = 600;
 }

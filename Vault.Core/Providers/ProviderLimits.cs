@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Vault.Core.Providers;
 
 /// <summary>
@@ -15,18 +16,23 @@ public sealed class ProviderLimits
     /// EncString), so 64 MiB holds some 20,000 items, far above the seed's 10,000-item ceiling, and bounds the memory a
     /// hostile server can make one read take.
     /// </summary>
+    [Range(1024L, long.MaxValue, ErrorMessage = "Vault__Limits__MaxResponseBytes must be at least 1024.")]
     public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>JSON nesting depth (real answers nest fewer than 10 levels).</summary>
+    [Range(8, 1024, ErrorMessage = "Vault__Limits__MaxJsonDepth must be between 8 and 1024.")]
     public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>Items (Bitwarden ciphers, 1Password items) in one vault read.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Vault__Limits__MaxItems must be at least 1.")]
     public int MaxItems { get; set; } = 100_000;
 
     /// <summary>URIs of one item (password managers show a handful; 1,000 is far past any real item).</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Vault__Limits__MaxUrisPerItem must be at least 1.")]
     public int MaxUrisPerItem { get; set; } = 1_000;
 
     /// <summary>Custom fields of one item.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Vault__Limits__MaxFieldsPerItem must be at least 1.")]
     public int MaxFieldsPerItem { get; set; } = 1_000;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Vault.Core.Resync;
 
 /// <summary>Background resync settings (section <c>Vault:Resync</c>; the interval is <c>Vault__ResyncInterval</c>).</summary>
@@ -13,17 +14,21 @@ public sealed class ResyncOptions
 
     /// <summary>A connection is due this much later than the interval at most, by a fixed per-connection fraction, so
     /// connections made together spread out.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Vault__Resync__JitterFraction must be between 0 and 1.")]
     public double JitterFraction { get; set; } = 0.25;
 
     /// <summary>Resyncs a minute per Bitwarden server: a share of its identity budget (about 10 token requests a minute
     /// per client IP; a resync makes at most one, none while the connection's access token lives).</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__BitwardenSyncsPerMinute must be 0 (no background resyncs) or more.")]
     public int BitwardenSyncsPerMinute { get; set; } = 5;
 
     /// <summary>Resyncs a day per 1Password account (sign-in address), all connections to it together: each costs
     /// 1 + vaults requests with a kept session, 6 + vaults after a new sign-in, of a daily quota as small as 1,000.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__OnePasswordSyncsPerAccountPerDay must be 0 (no background resyncs) or more.")]
     public int OnePasswordSyncsPerAccountPerDay { get; set; } = 16;
 
     /// <summary>Tries of a transiently failing resync before its message goes to the poison queue (host.json maxDequeueCount).</summary>
+    [Range(1, 100, ErrorMessage = "Vault__Resync__MaxDequeueCount must be between 1 and 100.")]
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>Standalone mode only: first retry delay of a failed message, doubled per try.</summary>

@@ -12,6 +12,7 @@ public static class AppServices
     public static IServiceCollection AddVaultApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddVaultCore(configuration);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<VaultOptions>, ResyncScheduleValidator>();
         services.AddSingleton<ApiGate>();
         services.AddHostedService<UsageRollupLoop>();
         services.AddSingleton<DocsAssets>();

@@ -43,7 +43,6 @@ public static class StandaloneHost
         }
 
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        RequiredSettings.Validate(builder.Configuration);
         builder.Services.AddVaultApp(builder.Configuration);
         foreach (var type in FunctionRoutes.All.Select(r => r.Handler.DeclaringType!).Distinct())
         {

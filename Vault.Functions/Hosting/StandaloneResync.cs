@@ -31,7 +31,7 @@ public sealed class StandaloneResync(
 
     private async Task RunTimerAsync(CancellationToken ct)
     {
-        var schedule = CrontabSchedule.Parse(vaultOptions.Value.ResyncSchedule!, // checked at start-up (RequiredSettings)
+        var schedule = CrontabSchedule.Parse(vaultOptions.Value.ResyncSchedule!, // checked at start-up (ResyncScheduleValidator)
             new CrontabSchedule.ParseOptions { IncludingSeconds = true });
         while (!ct.IsCancellationRequested)
         {

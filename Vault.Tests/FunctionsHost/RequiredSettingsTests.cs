@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Vault.Functions.Hosting;
 using Vault.Tests.Infrastructure;
 
@@ -21,7 +23,7 @@ public sealed class RequiredSettingsTests
     [InlineData("", "Vault__ResyncSchedule is not set")]
     [InlineData("0 */15 * * *", "is not an NCRONTAB schedule with seconds")]
     [InlineData("every 15 minutes", "is not an NCRONTAB schedule with seconds")]
-    public void Standalone_refuses_to_start_without_a_valid_resync_schedule(string? schedule, string message)
+    public async Task Standalone_refuses_to_start_without_a_valid_resync_schedule(string? schedule, string message)
     {
         List<string> args = ["--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={AzuriteStorage.ConnectionString}",
             "--Vault:AllowLocalSecretStore=true", $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}"];
@@ -30,8 +32,25 @@ public sealed class RequiredSettingsTests
             args.Add($"--Vault:ResyncSchedule={schedule}");
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => StandaloneHost.Build([.. args]));
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        await using var app = StandaloneHost.Build([.. args]);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(message, StartupErrors.Describe(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Vault:RateLimit:PerMinute", "0", "Vault__RateLimit__PerMinute must be at least 1.")]
+    [InlineData("Vault:Codes:SmtpPort", "70000", "Vault__Codes__SmtpPort must be a TCP port (1-65535).")]
+    [InlineData("Vault:Resync:JitterFraction", "2", "Vault__Resync__JitterFraction must be between 0 and 1.")]
+    [InlineData("Vault:KeyDerivation:MaxMemoryMiB", "1", "Vault__KeyDerivation__MaxMemoryMiB must be between 64")]
+    [InlineData("Vault:LocalSecretKey", "c2hvcnQ=", "Vault__LocalSecretKey must be base64 of exactly 32 random bytes.")]
+    [InlineData("Vault:AllowLocalSecretStore", "false", "No secret store: set Vault__KeyVaultUri")]
+    public async Task A_setting_out_of_range_stops_start_up_naming_it(string key, string value, string message)
+    {
+        await using var app = StandaloneHost.Build(["--urls=http://127.0.0.1:0", $"--AzureWebJobsStorage={AzuriteStorage.ConnectionString}",
+            "--Vault:AllowLocalSecretStore=true", $"--Vault:LocalSecretKey={Convert.ToBase64String(new byte[32])}", "--Vault:ResyncSchedule=0 */15 * * * *",
+            $"--{key}={value}"]);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(message, StartupErrors.Describe(error), StringComparison.Ordinal);
     }
 
     [FunctionsHostFact]
@@ -63,10 +82,13 @@ public sealed class RequiredSettingsTests
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         Assert.Equal("true", values["AzureWebJobsDisableHomepage"]?.GetValue<string>());
         Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]?.GetValue<string>());
-        RequiredSettings.Validate(new ConfigurationBuilder()
+        // The sample's settings pass the app's own start-up validation (the local key is generated per machine).
+        var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value?.GetValue<string>())))
             .AddInMemoryCollection([KeyValuePair.Create<string, string?>("Vault:LocalSecretKey", Convert.ToBase64String(new byte[32]))])
-            .Build());
+            .Build();
+        using var services = new ServiceCollection().AddLogging().AddVaultApp(configuration).BuildServiceProvider();
+        Assert.NotNull(services.GetRequiredService<IOptions<Vault.Core.VaultOptions>>().Value);
     }
 
     [Theory]
