@@ -1,4 +1,5 @@
 using Vault.Core.Providers;
+using Vault.Core.Snapshots;
 
 namespace Vault.Benchmarks;
 

@@ -15,6 +15,8 @@ using Vault.Core.Providers.Bitwarden.Api;
 using Vault.Core.Providers.Bitwarden.Crypto;
 using Vault.Functions.Hosting;
 using Vault.Testing.Bitwarden;
+using Vault.Core.Snapshots;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Benchmarks;
 

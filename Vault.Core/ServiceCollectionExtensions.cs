@@ -16,6 +16,7 @@ using Vault.Core.Providers.Network;
 using Vault.Core.Resync;
 using Vault.Core.Runs;
 using Vault.Core.Storage;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Core;
 
@@ -83,6 +84,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ItemReadCache>();
         services.AddSingleton<ItemStore>();
         services.AddSingleton<SyncEngine>();
+        services.AddSingleton<SnapshotApplier>();
         services.AddSingleton<ItemService>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<AccountDeletion>();

@@ -6,6 +6,8 @@ using Vault.Core.Errors;
 using Vault.Core.Items;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Core.Connections;
 
@@ -27,8 +29,8 @@ public sealed class ConnectionService(
     ProviderCalls calls,
     ConnectionStore store,
     ConnectionCleanup cleanup,
-    ItemStore cache,
-    SyncEngine engine,
+    ItemStore items,
+    SnapshotApplier applier,
     ConnectionKeys keys,
     SyncLeases leases,
     TimeProvider clock,
@@ -169,21 +171,14 @@ public sealed class ConnectionService(
         {
             // The connection's key exists (written once, here) before anything is sealed under it.
             key = await keys.CreateAsync(connectionId, ct).ConfigureAwait(false);
-
-            // A new id has nothing cached yet: no read of the cache.
-            var (snapshot, result, sealedCredentials) = await FirstSyncAsync(accountId, connectionId, provider, credentials, [], key, ct).ConfigureAwait(false);
+            var snapshot = await ReadWithNewCredentialsAsync(accountId, connectionId, provider, credentials, [], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
-            var connection = new Connection(
-                accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
-                result.ItemCount, result.Vaults, now, now, null, identityHash)
-            {
-                KeyId = key.KeyId,
-                SealedCredentials = sealedCredentials,
-            };
-            var created = await store.CreateAsync(connection, slot, claim, ct).ConfigureAwait(false)
+            var draft = new Connection(accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
+                0, [], now, now, null, identityHash);
+            var applied = await applier.ApplyToNewAsync(draft, snapshot, key, snapshot.RefreshedSecret ?? credentials.Secret, slot, claim, ct).ConfigureAwait(false)
                 ?? throw ApiErrors.VaultUnavailable("The first sync took so long that its connection slot was reclaimed; retry.", TimeSpan.FromSeconds(1));
-            logger.LogInformation("Connection {ConnectionId} ({Provider}) created with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
-            return new ConnectResult(created, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), true);
+            logger.LogInformation("Connection {ConnectionId} ({Provider}) created with {ItemCount} items", connectionId, provider.Kind, applied.Result.ItemCount);
+            return new ConnectResult(applied.Connection, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), true);
         }
         catch
         {
@@ -192,59 +187,34 @@ public sealed class ConnectionService(
         }
     }
 
-    /// <summary>
-    /// The sync of credentials the user just gave (create and re-connect alike): read the vault with them, seal what the
-    /// provider keeps of them (its refreshed session, e.g. Bitwarden's user key instead of the master password) under
-    /// the connection's new key, and apply the vault to the cache under that key.
-    /// </summary>
-    private async Task<(VaultSnapshot Snapshot, SyncResult Result, byte[] SealedCredentials)> FirstSyncAsync(
-        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, List<StoredItem> cached, ConnectionKey key,
-        CancellationToken ct)
-    {
-        var snapshot = await calls.ReadVaultWithNewCredentialsAsync(provider,
-            new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct).ConfigureAwait(false);
-        var sealedCredentials = ProviderCalls.SealCredentials(key, accountId, snapshot.RefreshedSecret ?? credentials.Secret);
-        var result = await engine.ApplyAsync(accountId, connectionId, provider.Kind, snapshot, key, ct, cached).ConfigureAwait(false);
-        return (snapshot, result, sealedCredentials);
-    }
+    /// <summary>The vault read with credentials the user just gave (create and re-connect alike); a rejection is a 400.</summary>
+    private Task<VaultSnapshot> ReadWithNewCredentialsAsync(
+        string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, IReadOnlyList<StoredItem> cached, CancellationToken ct) =>
+        calls.ReadVaultWithNewCredentialsAsync(provider,
+            new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct);
 
     /// <summary>
     /// Same identity, same connection: new credentials, a fresh sync, status back to active, and a new key (rotation):
     /// every row is sealed again under it, then the old key is deleted. Until the row names the new key both exist, so
-    /// a reader in between opens whichever key a value names.
+    /// a reader in between opens whichever key a value names. What the provider keeps of the credentials (its refreshed
+    /// session, e.g. Bitwarden's user key instead of the master password) is what gets sealed.
     /// </summary>
     private async Task<ConnectResult?> ReconnectAsync(Connection existing, IVaultProvider provider, ProviderCredentials credentials, CancellationToken ct)
     {
         var (accountId, connectionId) = (existing.AccountId, existing.ConnectionId);
-        var cached = await engine.LoadAsync(accountId, connectionId, ct).ConfigureAwait(false);
+        var cached = await applier.LoadCachedAsync(accountId, connectionId, ct).ConfigureAwait(false);
         // A failure after this leaves the new key behind on purpose: rows may already be sealed under it.
         var key = await keys.CreateAsync(connectionId, ct).ConfigureAwait(false);
-        var (snapshot, result, sealedCredentials) = await FirstSyncAsync(accountId, connectionId, provider, credentials, cached, key, ct).ConfigureAwait(false);
-        var saved = await store.TryUpdateAsync(existing with
+        var snapshot = await ReadWithNewCredentialsAsync(accountId, connectionId, provider, credentials, cached, ct).ConfigureAwait(false);
+        var applied = await applier.ApplyAsync(existing with { ServerUrl = credentials.ServerUrl }, snapshot, key, cached,
+            snapshot.RefreshedSecret ?? credentials.Secret, ct).ConfigureAwait(false);
+        if (applied is null)
         {
-            KeyId = key.KeyId,
-            SealedCredentials = sealedCredentials,
-            Status = ConnectionStatus.Active,
-            Label = snapshot.Label,
-            ServerUrl = credentials.ServerUrl,
-            ItemCount = result.ItemCount,
-            Vaults = result.Vaults,
-            LastSyncedAt = clock.GetUtcNow(),
-            LastError = null,
-        }, ct).ConfigureAwait(false);
-        if (saved is null)
-        {
-            // Deleted while we re-connected (only a delete changes the row of a connection whose lease we hold): the
-            // delete wins, so take back what we wrote and start again as a new connection.
-            using var cts = ConnectionCleanup.Deadline();
-            await cleanup.RemoveLeftoversAsync(accountId, connectionId, [key.KeyId, existing.KeyId], cts.Token).ConfigureAwait(false);
-            return null;
+            return null; // deleted while we re-connected: the delete won; start again as a new connection
         }
 
-        await cleanup.RetireKeyAsync(saved, existing.KeyId, ct).ConfigureAwait(false);
-
-        logger.LogInformation("Connection {ConnectionId} ({Provider}) re-connected with {ItemCount} items", connectionId, provider.Kind, result.ItemCount);
-        return new ConnectResult(saved, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), false);
+        logger.LogInformation("Connection {ConnectionId} ({Provider}) re-connected with {ItemCount} items", connectionId, provider.Kind, applied.Result.ItemCount);
+        return new ConnectResult(applied.Connection, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), false);
     }
 
     /// <summary>A free slot, reclaiming one whose connection was never finished or whose delete stopped half-way.</summary>
@@ -299,7 +269,7 @@ public sealed class ConnectionService(
     }
 
     private async Task<List<CachedItem>> ItemsOfAsync(string accountId, string connectionId, CancellationToken ct) =>
-        (await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
+        (await items.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
             .OrderBy(s => s.SortKey, StringComparer.Ordinal).Select(s => s.Item).ToList();
 
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Connections;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Vault.Core.Providers;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Items;
 

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Vault.Core.Common;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Items;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Vault.Core.Errors;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Items;
 

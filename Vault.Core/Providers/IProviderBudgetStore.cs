@@ -1,8 +1,5 @@
 namespace Vault.Core.Providers;
 
-/// <summary>A provider's request budget for one key and window: requests used, and how long a 429 told us to wait.</summary>
-public sealed record ProviderBudgetState(string Window, int Used, DateTimeOffset? BlockedUntil);
-
 /// <summary>
 /// Where a provider keeps the request budgets its service's quotas need, shared by every instance. Providers know no
 /// storage: the host supplies the store (Table Storage, ProviderBudgetTable in Resync), which applies

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Core.Connections;
 using Vault.Core.Errors;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Core.Resync;
 

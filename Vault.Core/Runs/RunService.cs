@@ -7,8 +7,8 @@ using Vault.Core.Connections;
 using Vault.Core.Domains;
 using Vault.Core.Errors;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Core.Runs;
 

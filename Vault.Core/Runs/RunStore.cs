@@ -5,7 +5,6 @@ using Azure.Data.Tables;
 using Vault.Core.Common;
 using Vault.Core.Domains;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
 
 namespace Vault.Core.Runs;

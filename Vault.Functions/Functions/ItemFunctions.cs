@@ -7,6 +7,7 @@ using Vault.Core.Errors;
 using Vault.Core.Items;
 using Vault.Functions.Http;
 using Vault.Functions.OpenApi;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Functions.Functions;
 

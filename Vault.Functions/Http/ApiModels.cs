@@ -6,6 +6,7 @@ using Vault.Core.Errors;
 using Vault.Core.Providers;
 using Vault.Core.Runs;
 using Vault.Functions.OpenApi;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Functions.Http;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Vault.Core.Providers;
 using Vault.Tests.Infrastructure;
+using Vault.Core.Snapshots;
 
 namespace Vault.Tests.Api;
 

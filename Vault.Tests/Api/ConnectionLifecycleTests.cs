@@ -6,6 +6,7 @@ using Vault.Core.Errors;
 using Vault.Core.Storage;
 using Vault.Tests.Infrastructure;
 using static Vault.Tests.Infrastructure.ScriptedItems;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Tests.Api;
 

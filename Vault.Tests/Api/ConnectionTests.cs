@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Vault.Core.Providers;
 using Vault.Tests.Infrastructure;
 using static Vault.Tests.Infrastructure.ScriptedItems;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Vault.Tests.Infrastructure;
 using static Vault.Tests.Infrastructure.ScriptedItems;
+using Vault.Core.Snapshots;
 
 namespace Vault.Tests.Api;
 
@@ -42,7 +43,7 @@ public sealed class ItemReadCacheTests : IAsyncLifetime
             new JsonObject { ["enabled"] = enabled }), 200);
 
     /// <summary>A Bitwarden account with these items connected on the reader, and a whole-vault run; the id of the item labelled GitHub.</summary>
-    private async Task<(string ApiKey, string GitHubItemId, string RunId, string RunToken)> ConnectWithWholeVaultRunAsync(params Vault.Core.Providers.ProviderItem[] items)
+    private async Task<(string ApiKey, string GitHubItemId, string RunId, string RunToken)> ConnectWithWholeVaultRunAsync(params Vault.Core.Snapshots.ProviderItem[] items)
     {
         var (_, apiKey) = await _reader.CreateAccountAsync();
         var clientId = "user." + Guid.NewGuid();

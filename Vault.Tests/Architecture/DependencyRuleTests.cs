@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Xml.Linq;
 using NetArchTest.Rules;
 using Vault.Tests.Infrastructure;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Tests.Architecture;
 
@@ -33,7 +34,7 @@ public sealed class DependencyRuleTests
     {
         // Guards the rules below against a rename that would make them vacuous.
         Assert.Superset(
-            new HashSet<string>(["Vault.Core.Accounts", "Vault.Core.Connections", "Vault.Core.Domains", "Vault.Core.Items", "Vault.Core.Providers", "Vault.Core.Resync", "Vault.Core.Runs", "Vault.Core.Storage"]),
+            new HashSet<string>(["Vault.Core.Accounts", "Vault.Core.Connections", "Vault.Core.Domains", "Vault.Core.Items", "Vault.Core.Providers", "Vault.Core.Resync", "Vault.Core.Runs", "Vault.Core.Snapshots", "Vault.Core.Storage"]),
             new HashSet<string>(Folders));
 
         // And docs/architecture.md, which these tests cite, describes every one of them.
@@ -58,9 +59,20 @@ public sealed class DependencyRuleTests
     {
         AssertHolds(Types.InAssembly(Functions).That().ResideInNamespace("Vault.Functions.Functions").Should().NotHaveDependencyOnAny(
             "Azure.Data.Tables", "Azure.Security.KeyVault", "Vault.Core.Storage", "Vault.Core.Providers",
-            "Vault.Core.Connections.ConnectionStore", "Vault.Core.Connections.ProviderCalls", "Vault.Core.Items.ItemStore", "Vault.Core.Items.SyncEngine",
+            "Vault.Core.Connections.ConnectionStore", "Vault.Core.Connections.ProviderCalls", "Vault.Core.Items.ItemStore", "Vault.Core.Connections.Sync.SyncEngine",
+            "Vault.Core.Connections.Sync.SnapshotApplier",
             "Vault.Core.Runs.RunStore", "Vault.Core.Runs.AuditLog").GetResult(),
             "Triggers → Core services");
+    }
+
+    [Fact]
+    public void Items_and_runs_know_no_provider_and_snapshots_only_domains()
+    {
+        AssertHolds(Types.InAssembly(Core).That().ResideInNamespace("Vault.Core.Items").Or().ResideInNamespace("Vault.Core.Runs")
+            .Should().NotHaveDependencyOn("Vault.Core.Providers").GetResult(), "Items and runs know no provider");
+        var others = Folders.Where(f => f is not ("Vault.Core.Snapshots" or "Vault.Core.Domains")).ToArray();
+        AssertHolds(Types.InAssembly(Core).That().ResideInNamespace("Vault.Core.Snapshots").Should().NotHaveDependencyOnAny(others).GetResult(),
+            "The snapshot model knows only domains");
     }
 
     [Fact]
@@ -111,7 +123,7 @@ public sealed class DependencyRuleTests
             .Where(m => m.HasBody)
             .Where(m => m.Body.Instructions.Any(i => i.Operand is Mono.Cecil.MethodReference called
                 && called.DeclaringType.FullName == "Vault.Core.Providers.IVaultProvider"
-                && called.Name is "ReadVaultAsync" or "ReadItemSecretsAsync"))
+                && called.Name is "ReadVaultAsync" or "ReadItemDetailsAsync"))
             .Select(m => Outermost(m.DeclaringType).FullName)
             .Distinct()
             .ToList();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Vault.Core.Domains;
 using Vault.Core.Errors;
 using Vault.Core.Providers;
+using Vault.Core.Snapshots;
 
 namespace Vault.Tests.Infrastructure;
 

@@ -5,6 +5,7 @@ using Vault.Core.Providers;
 using Vault.Core.Providers.Network;
 using Vault.Core.Providers.OnePassword;
 using Vault.Tests.Infrastructure;
+using Vault.Core.Snapshots;
 
 namespace Vault.Tests.OnePassword;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Vault.Core.Domains;
-using Vault.Core.Providers;
 using Vault.Testing.OnePassword;
 using Vault.Tests.Infrastructure;
 

@@ -7,6 +7,7 @@ using Vault.Functions.Hosting;
 using Vault.Tests.Api;
 using Vault.Tests.Infrastructure;
 using static Vault.Tests.Infrastructure.ScriptedItems;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Tests.Resync;
 
@@ -292,6 +293,32 @@ public sealed class ResyncScheduleTests : IAsyncLifetime
         Assert.InRange(attemptsOfB, 2 * 5, 2 * 12);
         var listed = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", keyB), 200))!["connections"]!.AsArray();
         Assert.All(listed, c => Assert.True(DateTimeOffset.Parse(c!["nextSyncAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > _clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task A_reconnect_ends_the_back_off_of_failed_syncs()
+    {
+        var (_, apiKey) = await _host.CreateAccountAsync();
+        var clientId = "user." + Guid.NewGuid();
+        var vault = _host.Bitwarden.Account(clientId);
+        vault.Items.Add(Login("1", "GitHub", "github.com"));
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["provider"] = "bitwarden", ["clientId"] = clientId, ["clientSecret"] = "s", ["masterPassword"] = "m",
+        };
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body.DeepClone()), 201);
+        async Task<DateTimeOffset> NextSyncAtAsync() => DateTimeOffset.Parse(
+            (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]![0]!["nextSyncAt"]!.GetValue<string>(),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+        vault.Mode = ScriptedMode.Unavailable;
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/items/sync", apiKey), 503);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromHours(1), await NextSyncAtAsync()); // first back-off step
+
+        // The user fixes things and connects again: the connection is synced now, so it is due by its interval.
+        vault.Mode = ScriptedMode.Ok;
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/vault/connections", apiKey, body.DeepClone()), 200);
+        Assert.True(await NextSyncAtAsync() >= _clock.GetUtcNow() + TimeSpan.FromHours(6));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Vault.Core.Domains;
-using Vault.Core.Providers;
 using Vault.Tests.Api;
 using Vault.Tests.Infrastructure;
 using static Vault.Tests.Infrastructure.ScriptedItems;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Vault.Client;
 using Vault.Core.Errors;
 using Vault.Tests.Infrastructure;
+using Vault.Core.Connections.Sync;
 
 namespace Vault.Tests.Sdk;
 

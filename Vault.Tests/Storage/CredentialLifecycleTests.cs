@@ -7,12 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Vault.Core.Connections;
 using Vault.Core.Errors;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
 using Vault.Testing.Bitwarden;
 using Vault.Tests.Infrastructure;
 using KdfSettings = Vault.Core.Providers.Bitwarden.Crypto.KdfSettings;
 using KdfType = Vault.Core.Providers.Bitwarden.Crypto.KdfType;
+using Vault.Core.Snapshots;
 
 namespace Vault.Tests.Storage;
 

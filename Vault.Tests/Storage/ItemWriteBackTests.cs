@@ -4,7 +4,6 @@ using Vault.Core.Domains;
 using Vault.Core;
 using Vault.Core.Common;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
 using Vault.Tests.Infrastructure;
 

@@ -8,6 +8,7 @@ using Vault.Core.Errors;
 using Vault.Core.Providers.Bitwarden.Api;
 using Vault.Core.Providers.Bitwarden.Crypto;
 using Vault.Core.Providers.Network;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Providers.Bitwarden;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Vault.Core.Domains;
 using Vault.Core.Providers.Bitwarden.Api;
 using Vault.Core.Providers.Bitwarden.Crypto;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Providers.Bitwarden;
 

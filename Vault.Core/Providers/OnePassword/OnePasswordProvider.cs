@@ -9,6 +9,7 @@ using Vault.Core.Providers.OnePassword.Api;
 using Vault.Core.Providers.OnePassword.Crypto;
 using Vault.Core.Providers.OnePassword.Items;
 using Vault.Core.Providers.OnePassword.Token;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Providers.OnePassword;
 

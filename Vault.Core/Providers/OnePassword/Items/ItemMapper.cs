@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Vault.Core.Domains;
 using Vault.Core.Providers.OnePassword.Api;
+using Vault.Core.Snapshots;
 
 namespace Vault.Core.Providers.OnePassword.Items;
 

@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
 using Vault.Core.Storage;
+using Vault.Core.Items;
 
-namespace Vault.Core.Connections;
+namespace Vault.Core.Connections.Sync;
 
 /// <summary>
 /// One sync per connection at a time, across instances: a lease row with an expiry, taken with insert-if-absent or an

@@ -1,19 +1,10 @@
 using Vault.Core.Domains;
 using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
+using Vault.Core.Items;
 
-namespace Vault.Core.Items;
-
-/// <summary>How a sync changed the cache.</summary>
-public sealed record SyncSummary(int Added, int Updated, int Removed, int SkippedDisabled)
-{
-    public static readonly SyncSummary Empty = new(0, 0, 0, 0);
-
-    public SyncSummary Plus(SyncSummary other) =>
-        new(Added + other.Added, Updated + other.Updated, Removed + other.Removed, SkippedDisabled + other.SkippedDisabled);
-}
-
-public sealed record SyncResult(SyncSummary Summary, int ItemCount, IReadOnlyList<string> Vaults);
+namespace Vault.Core.Connections.Sync;
 
 /// <summary>
 /// Brings one connection's cached items in line with what its provider returned: computes added / updated / removed,

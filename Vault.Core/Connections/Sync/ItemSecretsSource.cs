@@ -2,26 +2,10 @@ using Microsoft.Extensions.Logging;
 using Vault.Core.Connections;
 using Vault.Core.Errors;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
 
-namespace Vault.Core.Runs;
-
-/// <summary>An item's username and secrets as a run receives them.</summary>
-public sealed record ItemCredential(string? Username, ItemSecrets Secrets)
-{
-    public override string ToString() => "ItemCredential { *** }";
-}
-
-/// <summary>Where a run's credential read gets an item's secrets from.</summary>
-public interface IItemSecretsSource
-{
-    /// <summary>
-    /// The item's username and secrets: from the encrypted cache when its details are cached (no provider request), else
-    /// read live from the provider and then cached. Provider failures are a 503 <c>VAULT_UNAVAILABLE</c>.
-    /// </summary>
-    Task<ItemCredential> GetAsync(string accountId, StoredItem stored, CancellationToken ct);
-}
+namespace Vault.Core.Connections.Sync;
 
 /// <summary>
 /// Cached secrets first; an item whose details a provider budget deferred is read live once and written back under the

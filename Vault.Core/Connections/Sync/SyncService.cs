@@ -3,21 +3,10 @@ using Microsoft.Extensions.Options;
 using Vault.Core.Accounts;
 using Vault.Core.Errors;
 using Vault.Core.Items;
-using Vault.Core.Providers;
 using Vault.Core.Storage;
+using Vault.Core.Snapshots;
 
-namespace Vault.Core.Connections;
-
-/// <summary>How one connection fared in a sync.</summary>
-public sealed record ConnectionSyncOutcome(Connection Connection, SyncSummary Summary, ConnectionError? Error, TimeSpan? RetryAfter)
-{
-    public bool Synced => Error is null;
-
-    /// <summary>The sync failed because the stored credentials no longer work: only a re-connect helps.</summary>
-    public bool NeedsReconnect => Error is not null && Connection.Status == ConnectionStatus.ReconnectRequired;
-}
-
-public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes, SyncSummary Summary, IReadOnlyList<CachedItem> Items);
+namespace Vault.Core.Connections.Sync;
 
 /// <summary>
 /// The one sync code path (HTTP, timer, queue): re-reads a connection's vault and applies it to the cache under a lease.
@@ -26,9 +15,8 @@ public sealed record SyncAllResult(IReadOnlyList<ConnectionSyncOutcome> Outcomes
 public sealed class SyncService(
     ProviderCalls calls,
     ConnectionStore store,
-    ConnectionCleanup cleanup,
-    ItemStore cache,
-    SyncEngine engine,
+    ItemStore items,
+    SnapshotApplier applier,
     ConnectionKeys keys,
     SyncLeases leases,
     TimeProvider clock,
@@ -94,8 +82,7 @@ public sealed class SyncService(
         }
 
         var summary = outcomes.Aggregate(SyncSummary.Empty, (sum, o) => sum.Plus(o.Summary));
-        var items = await cache.ListAllAsync(accountId, ct).ConfigureAwait(false);
-        return new SyncAllResult(outcomes, summary, items);
+        return new SyncAllResult(outcomes, summary, await items.ListAllAsync(accountId, ct).ConfigureAwait(false));
     }
 
     /// <summary>Syncs one connection; provider and storage failures are recorded on the connection, not thrown.</summary>
@@ -156,7 +143,7 @@ public sealed class SyncService(
     private async Task<ConnectionSyncOutcome> SyncUnderLeaseAsync(Connection connection, CancellationToken ct)
     {
         // The cached items' detail versions let a provider that reads details per item (1Password) skip unchanged ones.
-        var cached = await engine.LoadAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+        var cached = await applier.LoadCachedAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
         VaultSnapshot snapshot;
         try
         {
@@ -200,34 +187,18 @@ public sealed class SyncService(
         var key = current.KeyId is { } keyId
             ? await keys.GetAsync(current.ConnectionId, keyId, ct).ConfigureAwait(false)
             : await keys.CreateAsync(current.ConnectionId, ct).ConfigureAwait(false);
+        // Sealed again only when there is something new to seal, or a key that never held them.
         var credentials = snapshot.RefreshedSecret ?? (current.KeyId is null ? await calls.ReadCredentialsAsync(current, ct).ConfigureAwait(false) : null);
-        var result = await engine.ApplyAsync(connection.AccountId, connection.ConnectionId, connection.Provider, snapshot, key, ct, cached).ConfigureAwait(false);
-        var saved = await store.TryUpdateAsync(current with
+        if (await applier.ApplyAsync(current, snapshot, key, cached, credentials, ct).ConfigureAwait(false) is not { } applied)
         {
-            KeyId = key.KeyId,
-            SealedCredentials = credentials is null ? current.SealedCredentials : ProviderCalls.SealCredentials(key, current.AccountId, credentials),
-            Status = ConnectionStatus.Active,
-            Label = snapshot.Label,
-            ItemCount = result.ItemCount,
-            Vaults = result.Vaults,
-            LastSyncedAt = clock.GetUtcNow(),
-            LastError = null,
-            FailureCount = 0,
-            RetryAt = null,
-        }, ct).ConfigureAwait(false);
-        if (saved is null)
-        {
-            // Only a delete changes the row of a connection whose lease we hold: it wins, and what we wrote goes.
-            using var cts = ConnectionCleanup.Deadline();
-            await cleanup.RemoveLeftoversAsync(connection.AccountId, connection.ConnectionId, [key.KeyId, current.KeyId], cts.Token).ConfigureAwait(false);
             logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
             return Deleted(connection);
         }
 
-        await cleanup.RetireKeyAsync(saved, current.KeyId, ct).ConfigureAwait(false);
+        var summary = applied.Result.Summary;
         logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
-            result.Summary.Added, result.Summary.Updated, result.Summary.Removed);
-        return new ConnectionSyncOutcome(saved, result.Summary, null, null);
+            summary.Added, summary.Updated, summary.Removed);
+        return new ConnectionSyncOutcome(applied.Connection, summary, null, null);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
