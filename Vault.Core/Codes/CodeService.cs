@@ -179,7 +179,7 @@ public sealed class CodeService(
         var normalized = number?.Trim();
         if (normalized is null || !E164.IsMatch(normalized))
         {
-            throw new InvalidRequestException("number", "must be a phone number in E.164 form, e.g. +15551230000.",
+            throw new InvalidCommandException(CommandParameters.PhoneNumber, "must be a phone number in E.164 form, e.g. +15551230000.",
                 normalized is null ? InputProblemKind.Required : InputProblemKind.InvalidFormat);
         }
 
@@ -231,7 +231,7 @@ public sealed class CodeService(
         var text = bytes is null ? null : Encoding.UTF8.GetString(bytes);
         if (text is null || !text.StartsWith("codes|", StringComparison.Ordinal) || text.AsSpan(6).IndexOfAnyExcept("0123456789abcdefghijklmnopqrstuvwxyz-") >= 0)
         {
-            throw new InvalidRequestException("after", "is not a cursor of this run's codes.");
+            throw new InvalidCommandException(CommandParameters.CodeCursor, "is not a cursor of this run's codes.");
         }
 
         return text.Length == 6 ? null : text[6..];

@@ -88,7 +88,7 @@ public sealed class InboxStore(Tables tables)
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(SmsPartition, number, cancellationToken: ct).ConfigureAwait(false);
         if (existing.HasValue && existing.Value!.GetString("AccountId") != accountId)
         {
-            throw new Errors.InvalidRequestException("number", "is assigned to another account.", Errors.InputProblemKind.NotAllowed);
+            throw new Errors.InvalidCommandException(Errors.CommandParameters.PhoneNumber, "is assigned to another account.", Errors.InputProblemKind.NotAllowed);
         }
 
         if (await NumberOfAsync(accountId, ct).ConfigureAwait(false) is { } previous && previous != number)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -32,8 +31,8 @@ public enum ProviderFailure
 }
 
 /// <summary>A provider call failed; carries the contract's answer for the stage it failed in.</summary>
-public sealed class ProviderCallException(ProviderFailure failure, HttpStatusCode status, string code, string message, TimeSpan? retryAfter)
-    : ApiException(status, code, message)
+public sealed class ProviderCallException(ProviderFailure failure, string code, string message, TimeSpan? retryAfter)
+    : ApiException(code, message)
 {
     public ProviderFailure Failure { get; } = failure;
     public TimeSpan? RetryAfter { get; } = retryAfter;
@@ -108,14 +107,14 @@ public sealed class ProviderCalls(
         }
         catch (ConnectionKeyMissingException)
         {
-            throw new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+            throw new ProviderCallException(ProviderFailure.CredentialsRejected, ErrorCodes.VaultUnavailable,
                 "The stored credentials are gone (the connection's key no longer exists); connect again.", null);
         }
         catch (CryptographicException)
         {
             logger.LogError("Stored credentials of connection {ConnectionId} failed authentication (altered row, or the wrong key)", connection.ConnectionId);
             var error = ApiErrors.VaultUnavailable("The stored credentials could not be read (they failed their integrity check); retry later or connect again.");
-            throw new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Status, error.Code, error.Message, null);
+            throw new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Code, error.Message, null);
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {
@@ -149,21 +148,21 @@ public sealed class ProviderCalls(
         catch (ProviderRejectedCredentialsException ex)
         {
             throw connecting
-                ? new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.BadRequest, ErrorCodes.InvalidVaultToken, ApiErrors.InvalidVaultToken().Message, null)
-                : new ProviderCallException(ProviderFailure.CredentialsRejected, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+                ? new ProviderCallException(ProviderFailure.CredentialsRejected, ErrorCodes.InvalidVaultToken, ApiErrors.InvalidVaultToken().Message, null)
+                : new ProviderCallException(ProviderFailure.CredentialsRejected, ErrorCodes.VaultUnavailable,
                     ex.UserMessage ?? RejectedStoredMessage, null);
         }
         catch (UnsupportedVaultEncryptionException ex)
         {
             // The same 400 at every stage: retrying cannot help until this service understands the format.
             var error = ApiErrors.UnsupportedVaultEncryption(ex.Part);
-            throw new ProviderCallException(ProviderFailure.UnsupportedEncryption, error.Status, error.Code, error.Message, null);
+            throw new ProviderCallException(ProviderFailure.UnsupportedEncryption, error.Code, error.Message, null);
         }
         catch (ProviderResponseTooLargeException ex)
         {
             // The same 400 at every stage: retrying cannot help until the vault shrinks or the operator raises the limit.
             var error = ApiErrors.VaultTooLarge(ex.Limit);
-            throw new ProviderCallException(ProviderFailure.TooLarge, error.Status, error.Code, error.Message, null);
+            throw new ProviderCallException(ProviderFailure.TooLarge, error.Code, error.Message, null);
         }
         catch (ProviderUnavailableException ex)
         {
@@ -173,7 +172,7 @@ public sealed class ProviderCalls(
         {
             // Stored settings the provider now refuses (e.g. a server that resolves to a private address, a vault format
             // it cannot read). At connect the caller's own input is at fault and its 4xx goes out as is.
-            throw new ProviderCallException(ProviderFailure.SettingsRefused, HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable, ex.Message, null)
+            throw new ProviderCallException(ProviderFailure.SettingsRefused, ErrorCodes.VaultUnavailable, ex.Message, null)
             {
                 RecordedCode = ex.Code,
             };
@@ -187,7 +186,7 @@ public sealed class ProviderCalls(
     private static ProviderCallException Unavailable(TimeSpan? retryAfter)
     {
         var error = ApiErrors.VaultUnavailable("The vault provider is unavailable or returned an error; retry later.", retryAfter);
-        return new ProviderCallException(ProviderFailure.ProviderUnavailable, error.Status, error.Code, error.Message, retryAfter)
+        return new ProviderCallException(ProviderFailure.ProviderUnavailable, error.Code, error.Message, retryAfter)
         {
             RetryAfterSeconds = error.RetryAfterSeconds,
         };
@@ -197,7 +196,7 @@ public sealed class ProviderCalls(
     {
         var error = StorageFailures.ToApiException(ex);
         var retryAfter = error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        return new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Status, error.Code, error.Message, retryAfter)
+        return new ProviderCallException(ProviderFailure.BackingServiceFailed, error.Code, error.Message, retryAfter)
         {
             RetryAfterSeconds = error.RetryAfterSeconds,
         };

@@ -22,12 +22,6 @@ public sealed class ItemService(ItemStore cache, IConnectionPresence connections
         return page;
     }
 
-    /// <summary>Turns a user's <c>domain</c> parameter (a host or URL) into the registrable domain to look up.</summary>
-    public static string ParseDomainParameter(string value) =>
-        value.Length <= 2048 && RegistrableDomain.FromHostOrUrl(value) is { } domain
-            ? domain
-            : throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
-
     /// <summary>
     /// Enables or disables an item, conditional on the item as read (its id row's ETag): a sync or delete that lands in
     /// between is not overwritten; the change is applied again to what it left, or the item is gone (404).

@@ -308,7 +308,7 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
         var key = bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
         if (key is null || !key.StartsWith(prefix, StringComparison.Ordinal))
         {
-            throw new Errors.InvalidRequestException("pageToken", "is not a page token of this query.");
+            throw new Errors.InvalidCommandException(Errors.CommandParameters.PageToken, "is not a page token of this query.");
         }
 
         return key;

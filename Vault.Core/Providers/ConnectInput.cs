@@ -1,6 +1,6 @@
 namespace Vault.Core.Providers;
 
-/// <summary>The raw connect request body, as the contract names its fields.</summary>
+/// <summary>What a connect asks for, as given: each provider checks the parts it uses and names a problem by these properties.</summary>
 public sealed record ConnectInput(
     string Provider,
     string? Token,

@@ -13,7 +13,7 @@ public interface IVaultProvider
 
     /// <summary>
     /// Validates the connect input without any network call and turns it into stored credentials.
-    /// Throws <see cref="Vault.Core.Errors.InvalidRequestException"/> naming the offending field.
+    /// Throws <see cref="Vault.Core.Errors.InvalidCommandException"/> naming the offending <see cref="ConnectInput"/> property.
     /// </summary>
     ProviderCredentials ParseCredentials(ConnectInput input);
 

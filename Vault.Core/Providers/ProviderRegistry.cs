@@ -12,5 +12,5 @@ public sealed class ProviderRegistry(IEnumerable<IVaultProvider> providers)
     public IVaultProvider Get(string? kind) =>
         kind is not null && _byKind.TryGetValue(kind, out var provider)
             ? provider
-            : throw new InvalidRequestException("provider", $"must be one of: {string.Join(", ", _byKind.Keys.Order(StringComparer.Ordinal))}.", string.IsNullOrEmpty(kind) ? InputProblemKind.Required : InputProblemKind.NotAllowed);
+            : throw new InvalidCommandException(nameof(ConnectInput.Provider), $"must be one of: {string.Join(", ", _byKind.Keys.Order(StringComparer.Ordinal))}.", string.IsNullOrEmpty(kind) ? InputProblemKind.Required : InputProblemKind.NotAllowed);
 }

@@ -64,7 +64,7 @@ public sealed class AuditLog(Tables tables, GroupedInserts inserts)
         if (key is null || !key.StartsWith(PageTokenPrefix, StringComparison.Ordinal) ||
             key.AsSpan(PageTokenPrefix.Length).IndexOfAnyExcept("0123456789abcdefghijklmnopqrstuvwxyz-") >= 0)
         {
-            throw new Errors.InvalidRequestException("pageToken", "is not a page token of this run's audit trail.");
+            throw new Errors.InvalidCommandException(Errors.CommandParameters.PageToken, "is not a page token of this run's audit trail.");
         }
 
         return key[PageTokenPrefix.Length..];

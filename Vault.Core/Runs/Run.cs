@@ -29,7 +29,10 @@ public sealed record RunView(Run Run, IReadOnlyList<GrantedCredential> Credentia
 
 public sealed record CreatedRun(Run Run, IReadOnlyList<GrantedCredential> Credentials, string RunToken);
 
-/// <summary>What the caller asked for.</summary>
+/// <summary>
+/// A run to create, as checked at the edge: <see cref="Url"/> an absolute http(s) URL, at most
+/// <see cref="RunService.MaxExplicitItems"/> non-empty ids, and no ids with <see cref="UseVault"/> false.
+/// </summary>
 public sealed record RunRequest(string? Url, string? Goal, bool? UseVault, IReadOnlyList<string>? CredentialItemIds);
 
 /// <summary>One credential handed to the agent runtime.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vault.Core.Accounts;
@@ -36,23 +35,8 @@ public sealed class RunService(
     /// <param name="createdByKeyId">The API key creating the run: revoking it revokes the run.</param>
     public async Task<CreatedRun> CreateAsync(string accountId, string? createdByKeyId, RunRequest request, CancellationToken ct)
     {
-        var url = ValidateUrl(request.Url);
-        if (request.Goal is { Length: > 10_000 })
-        {
-            throw new InvalidRequestException("goal", "must be at most 10000 characters.", InputProblemKind.TooLong);
-        }
-
+        // The request was checked at the edge (Vault.Functions/Http/RunCommands.cs): sizes, forms, the grant's shape.
         var ids = request.CredentialItemIds;
-        if (ids is not null && ids.Count > 0 && request.UseVault == false)
-        {
-            throw new InvalidRequestException("use_vault", "must not be false when credential_item_ids are given.", InputProblemKind.NotAllowed);
-        }
-
-        if (ids is not null && (ids.Count > MaxExplicitItems || ids.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > 512)))
-        {
-            throw new InvalidRequestException("credential_item_ids", $"must be at most {MaxExplicitItems} non-empty item ids.", InputProblemKind.TooLong);
-        }
-
         List<CachedItem> granted;
         var grantAll = false;
         if (ids is { Count: > 0 })
@@ -70,7 +54,7 @@ public sealed class RunService(
         }
 
         var now = clock.GetUtcNow();
-        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId);
+        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, request.Url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId);
         var token = Ids.NewSecret(RunTokenPrefix);
         if (await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false) is > 0 and var leftOut)
         {
@@ -152,12 +136,12 @@ public sealed class RunService(
     {
         if (run.GrantAll && domain is null)
         {
-            throw new InvalidRequestException("domain", "is required for a run granted the whole vault (use_vault without credential_item_ids).", InputProblemKind.Required);
+            throw new InvalidCommandException(CommandParameters.Site, "is required for a run granted the whole vault.", InputProblemKind.Required);
         }
 
         if (domain is not null && RegistrableDomain.FromHostOrUrl(domain) is null)
         {
-            throw new InvalidRequestException("domain", "must be a host name or an http(s) URL.");
+            throw new InvalidCommandException(CommandParameters.Site, "must be a host name or an http(s) URL.");
         }
 
         // Current state: deleted or disabled items are no longer handed out.
@@ -227,7 +211,7 @@ public sealed class RunService(
 
         if (offenders.Count > 0)
         {
-            throw new ApiException(HttpStatusCode.BadRequest, ErrorCodes.UnknownCredentialItem,
+            throw new ApiException(ErrorCodes.UnknownCredentialItem,
                 "Unknown or disabled credential items: " + string.Join(", ", offenders.Select(o => o.Length > 120 ? o[..120] + "…" : o)));
         }
 
@@ -235,16 +219,4 @@ public sealed class RunService(
     }
 
     private static GrantedCredential ToGranted(CachedItem item) => new(item.ItemId, item.Data.Label, item.Data.Username, item.Data.Domains);
-
-    private static string? ValidateUrl(string? url)
-    {
-        if (url is null)
-        {
-            return null;
-        }
-
-        return url.Length <= 2048 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? url
-            : throw new InvalidRequestException("url", "must be an absolute http(s) URL.");
-    }
 }

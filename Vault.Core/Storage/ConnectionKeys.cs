@@ -18,7 +18,7 @@ public sealed record ConnectionKey(string ConnectionId, string KeyId, byte[] Byt
 
 /// <summary>The connection's data key is not in the secret store (disconnected, shredded, or lost).</summary>
 public sealed class ConnectionKeyMissingException(string connectionId)
-    : ApiException(System.Net.HttpStatusCode.ServiceUnavailable, ErrorCodes.VaultUnavailable,
+    : ApiException(ErrorCodes.VaultUnavailable,
         "The connection's data key no longer exists, so its secrets cannot be read; connect the password manager again.")
 {
     public string ConnectionId { get; } = connectionId;

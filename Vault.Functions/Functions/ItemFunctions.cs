@@ -28,7 +28,7 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var query = new ItemQuery(
-                Domain: Query.Optional(req, "domain") is { } domain ? ItemService.ParseDomainParameter(domain) : null,
+                Domain: Query.SiteDomain(req, "domain"),
                 ConnectionId: Query.Optional(req, "connectionId"),
                 Vault: Query.Optional(req, "vault"),
                 Enabled: Query.OptionalBool(req, "enabled"),
@@ -78,45 +78,4 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
             };
             return ApiResult.Json(200, response, ApiJson.Default.SyncResultBody);
         });
-}
-
-/// <summary>Query-string parameters with the contract's validation messages.</summary>
-internal static class Query
-{
-    public static string? Optional(HttpRequest req, string name)
-    {
-        if (!req.Query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]) || values[0]!.Length > 2048)
-        {
-            throw new InvalidRequestException(name, "must be given once, non-empty.");
-        }
-
-        return values[0]!.Trim();
-    }
-
-    public static bool? OptionalBool(HttpRequest req, string name) => Optional(req, name) switch
-    {
-        null => null,
-        var v when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
-        var v when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
-        _ => throw new InvalidRequestException(name, "must be true or false."),
-    };
-
-    public static int? OptionalInt(HttpRequest req, string name, int min, int max) => Optional(req, name) switch
-    {
-        null => null,
-        var v when int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max => n,
-        _ => throw new InvalidRequestException(name, $"must be an integer from {min} to {max}.", InputProblemKind.OutOfRange),
-    };
-
-    public static DateOnly? OptionalDate(HttpRequest req, string name) => Optional(req, name) switch
-    {
-        null => null,
-        var v when DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) => d,
-        _ => throw new InvalidRequestException(name, "must be a date YYYY-MM-DD."),
-    };
 }

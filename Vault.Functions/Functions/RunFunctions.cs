@@ -21,7 +21,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs, Vault.Core.Codes
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var body = await RequestBody.ReadAsync(req, ApiJson.Default.CreateRunRequest).ConfigureAwait(false);
-            var created = await runs.CreateAsync(call.Account, call.KeyId, new RunRequest(body.Url, body.Goal, body.UseVault, body.CredentialItemIds), call.Aborted).ConfigureAwait(false);
+            var created = await runs.CreateAsync(call.Account, call.KeyId, RunCommands.ToCommand(body), call.Aborted).ConfigureAwait(false);
             var inbox = await codes.OpenInboxAsync(created.Run, body.SmsCodes == true, call.Aborted).ConfigureAwait(false);
             return ApiResult.Json(201, ToBody(created.Run, created.Credentials, created.RunToken, inbox), ApiJson.Default.RunBody);
         });
@@ -82,7 +82,7 @@ public sealed class RunFunctions(ApiGate gate, RunService runs, Vault.Core.Codes
             var run = await call.AuthenticateAsync(() => runs.AuthenticateAsync(runId, BearerToken(req), call.Aborted)).ConfigureAwait(false);
             await call.AdmitAsync(run.AccountId).ConfigureAwait(false);
             var caller = new RunCaller(req.HttpContext.Connection.RemoteIpAddress?.ToString(), req.Headers.UserAgent.ToString());
-            var credentials = await runs.GetCredentialsAsync(run, Query.Optional(req, "domain"), caller, call.Aborted).ConfigureAwait(false);
+            var credentials = await runs.GetCredentialsAsync(run, Query.Site(req, "domain"), caller, call.Aborted).ConfigureAwait(false);
             var body = new RunCredentialsBody(credentials.Select(c => new RunCredentialBody(
                 c.ItemId, c.Label, c.Username, c.Password, c.Urls, c.Totp is { } t ? new TotpBody(t.Code, t.ExpiresAt.UtcDateTime) : null)).ToList());
             return ApiResult.Json(200, body, ApiJson.Default.RunCredentialsBody);

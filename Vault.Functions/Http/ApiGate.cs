@@ -60,7 +60,7 @@ public sealed class ApiCall(HttpRequest request, string requestId, string route,
         {
             return await authenticate().ConfigureAwait(false);
         }
-        catch (ApiException ex) when (ex.Status == HttpStatusCode.Unauthorized)
+        catch (ApiException ex) when (ErrorStatus.Of(ex.Code) == 401)
         {
             authFailed?.Invoke();
             throw;
@@ -142,7 +142,7 @@ public sealed class ApiGate(
             // Only the type: exception messages of third-party code are not trusted to be free of secrets.
             logger.LogError("{Route} failed unexpectedly: {ErrorType} at {Site} (request {RequestId})", route, ex.GetType().FullName,
                 ex.TargetSite?.Name, call.RequestId);
-            result = Error(call, new ApiException(HttpStatusCode.InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred."));
+            result = Error(call, new ApiException(ErrorCodes.InternalError, "An unexpected error occurred."));
         }
 
         // Counted before it is answered: a call that cannot be counted is answered 503, which is not billable.
@@ -232,11 +232,16 @@ public sealed class ApiGate(
 
     public static ApiResult Error(ApiCall call, ApiException ex)
     {
+        if (ex is InvalidCommandException refused)
+        {
+            ex = CommandFields.ToRequestError(refused); // Core named its parameter; the answer names the field
+        }
+
         var details = ex is InvalidRequestException invalid
             ? invalid.Problems.Select(p => new ErrorDetailEntry(ToJsonPath(p.Path), p.Kind, p.Message)).ToList()
             : null;
         var body = new ErrorBody { Error = new ErrorDetail(ex.Code, ex.Message, call.RequestId, details) };
-        var result = ApiResult.Json((int)ex.Status, body, ApiJson.Default.ErrorBody);
+        var result = ApiResult.Json(ErrorStatus.Of(ex.Code), body, ApiJson.Default.ErrorBody);
         if (ex.RetryAfterSeconds is { } seconds)
         {
             result.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -14,6 +14,24 @@ public sealed class OpenApiTests : ApiTestBase
         (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, "/v1/openapi.json", null), 200))!.AsObject();
 
     [Fact]
+    public async Task Each_error_code_is_answered_with_the_status_the_document_gives_it()
+    {
+        // Core throws codes only; ErrorStatus is the one place they become statuses. Every error any operation
+        // documents must agree with it, and every code Core can throw has a status other than 500.
+        var doc = await ServedDocumentAsync();
+        var documented = doc["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject())
+            .SelectMany(m => m.Value!["responses"]!.AsObject())
+            .Where(r => r.Value!["x-error-codes"] is not null)
+            .SelectMany(r => r.Value!["x-error-codes"]!.AsArray().Select(code => (Status: int.Parse(r.Key, System.Globalization.CultureInfo.InvariantCulture), Code: code!.GetValue<string>())))
+            .Distinct()
+            .ToList();
+        Assert.Contains((503, ErrorCodes.VaultUnavailable), documented);
+        Assert.All(documented, e => Assert.Equal(e.Status, ErrorStatus.Of(e.Code)));
+        Assert.All(ErrorCodes.All.Where(c => c != ErrorCodes.InternalError), code => Assert.NotEqual(500, ErrorStatus.Of(code)));
+    }
+
+    [Fact]
     public async Task Document_describes_exactly_the_functions_routes_and_methods()
     {
         var doc = await ServedDocumentAsync();

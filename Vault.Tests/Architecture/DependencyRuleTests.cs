@@ -66,6 +66,15 @@ public sealed class DependencyRuleTests
     }
 
     [Fact]
+    public void Core_outside_the_provider_adapters_names_no_http_status()
+    {
+        // Core speaks in the contract's error codes; Vault.Functions/Http/ErrorStatus.cs turns them into statuses.
+        // (Provider adapters talk HTTP to the providers and read their statuses.)
+        AssertHolds(Types.InAssembly(Core).That().DoNotResideInNamespace("Vault.Core.Providers")
+            .Should().NotHaveDependencyOn("System.Net.HttpStatusCode").GetResult(), "Core names no HTTP status");
+    }
+
+    [Fact]
     public void Items_and_runs_know_no_provider_and_snapshots_only_domains()
     {
         AssertHolds(Types.InAssembly(Core).That().ResideInNamespace("Vault.Core.Items").Or().ResideInNamespace("Vault.Core.Runs")

@@ -54,7 +54,7 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
         {
             if (string.IsNullOrEmpty(input.Token) || !input.Token.StartsWith("ops_", StringComparison.Ordinal))
             {
-                throw new InvalidRequestException("token", "must be a 1Password service account token starting with ops_.");
+                throw new InvalidCommandException(nameof(ConnectInput.Token), "must be a 1Password service account token starting with ops_.");
             }
 
             return new ProviderCredentials(input.Token[4..Math.Min(input.Token.Length, 20)], null, input.Token);
@@ -62,20 +62,20 @@ public sealed partial class ScriptedProvider(string kind, bool secretsIncluded =
 
         if (input.ClientId is null || !ClientIdPattern().IsMatch(input.ClientId))
         {
-            throw new InvalidRequestException("clientId", "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.");
+            throw new InvalidCommandException(nameof(ConnectInput.ClientId), "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.");
         }
 
         if (string.IsNullOrEmpty(input.ClientSecret))
         {
-            throw new InvalidRequestException("clientSecret", "is required.");
+            throw new InvalidCommandException(nameof(ConnectInput.ClientSecret), "is required.");
         }
 
         if (string.IsNullOrEmpty(input.MasterPassword))
         {
-            throw new InvalidRequestException("masterPassword", "is required.");
+            throw new InvalidCommandException(nameof(ConnectInput.MasterPassword), "is required.");
         }
 
-        var server = input.ServerUrl is null ? null : Vault.Core.Providers.Network.ProviderEndpoint.ParseBaseUrl("serverUrl", input.ServerUrl, false).ToString().TrimEnd('/');
+        var server = input.ServerUrl is null ? null : Vault.Core.Providers.Network.ProviderEndpoint.ParseBaseUrl(nameof(ConnectInput.ServerUrl), input.ServerUrl, false).ToString().TrimEnd('/');
         return new ProviderCredentials(input.ClientId.ToLowerInvariant() + "|" + server, server, input.ClientId.ToLowerInvariant() + "\n" + input.ClientSecret + "\n" + input.MasterPassword);
     }
 

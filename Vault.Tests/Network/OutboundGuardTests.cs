@@ -1,3 +1,4 @@
+using Vault.Core.Providers;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Vault.Core.Errors;
@@ -43,11 +44,11 @@ public sealed class OutboundGuardTests
     [InlineData("ftp://vault.example.com")]
     [InlineData("vault.example.com")]
     public void Server_urls_are_checked_before_any_call(string url) =>
-        Assert.Throws<InvalidRequestException>(() => ProviderEndpoint.ParseBaseUrl("serverUrl", url, allowPrivateHosts: false));
+        Assert.Throws<InvalidCommandException>(() => ProviderEndpoint.ParseBaseUrl(nameof(ConnectInput.ServerUrl), url, allowPrivateHosts: false));
 
     [Fact]
     public void A_public_https_url_is_accepted_without_its_trailing_slash() =>
-        Assert.Equal("https://vault.example.com/bw", ProviderEndpoint.ParseBaseUrl("serverUrl", "https://vault.example.com/bw/", false).ToString());
+        Assert.Equal("https://vault.example.com/bw", ProviderEndpoint.ParseBaseUrl(nameof(ConnectInput.ServerUrl), "https://vault.example.com/bw/", false).ToString());
 
     [Fact]
     public async Task A_name_that_resolves_to_loopback_is_refused_at_connect_time()
@@ -58,7 +59,7 @@ public sealed class OutboundGuardTests
         using var clients = new ProviderHttpClients(Options.Create(new NetworkOptions { AllowPrivateProviderHosts = false }));
         using var http = clients.Create();
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://localhost:{port}/api/sync"));
-        Assert.IsType<InvalidRequestException>(ProviderHttpErrors.Translate(error, "serverUrl"));
+        Assert.IsType<InvalidCommandException>(ProviderHttpErrors.Translate(error, nameof(ConnectInput.ServerUrl)));
         Assert.Equal(0, server.SyncRequests);
 
         using var allowed = new ProviderHttpClients(Options.Create(new NetworkOptions { AllowPrivateProviderHosts = true }));

@@ -78,15 +78,15 @@ public sealed class OnePasswordTokenTests
     [InlineData("169.254.169.254")]
     public void Other_sign_in_addresses_are_refused_before_any_request(string address)
     {
-        var ex = Assert.Throws<InvalidRequestException>(() => Provider().ParseCredentials(Input(Mint(j => j["signInAddress"] = address))));
-        Assert.Equal("token", ex.Field);
+        var ex = Assert.Throws<InvalidCommandException>(() => Provider().ParseCredentials(Input(Mint(j => j["signInAddress"] = address))));
+        Assert.Equal(nameof(ConnectInput.Token), Assert.Single(ex.Problems).Parameter);
     }
 
     [Fact]
     public void Loopback_is_allowed_only_with_private_provider_hosts()
     {
         var token = Mint(j => j["signInAddress"] = "127.0.0.1:8443");
-        Assert.Throws<InvalidRequestException>(() => Provider().ParseCredentials(Input(token)));
+        Assert.Throws<InvalidCommandException>(() => Provider().ParseCredentials(Input(token)));
         Assert.Equal("https://127.0.0.1:8443", Provider(allowPrivate: true).ParseCredentials(Input(token)).ServerUrl);
     }
 
@@ -121,8 +121,8 @@ public sealed class OnePasswordTokenTests
     [MemberData(nameof(Malformed))]
     public void Malformed_tokens_are_invalid_requests_naming_the_token_without_its_content(string why, string token)
     {
-        var ex = Assert.Throws<InvalidRequestException>(() => Provider().ParseCredentials(Input(token)));
-        Assert.Equal("token", ex.Field);
+        var ex = Assert.Throws<InvalidCommandException>(() => Provider().ParseCredentials(Input(token)));
+        Assert.Equal(nameof(ConnectInput.Token), Assert.Single(ex.Problems).Parameter);
         Assert.False(string.IsNullOrEmpty(why));
         foreach (var secret in Sample.Value.Secrets.Append(Sample.Value.Token[4..30]))
         {

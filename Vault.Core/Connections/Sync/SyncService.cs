@@ -73,7 +73,7 @@ public sealed class SyncService(
             if (outcomes.All(o => o.NeedsReconnect || o.Error!.Code is ErrorCodes.UnsupportedVaultEncryption or ErrorCodes.VaultTooLarge))
             {
                 var refused = outcomes.First(o => o.Error!.Code is ErrorCodes.UnsupportedVaultEncryption or ErrorCodes.VaultTooLarge).Error!;
-                throw new ApiException(System.Net.HttpStatusCode.BadRequest, refused.Code, refused.Message);
+                throw new ApiException(refused.Code, refused.Message);
             }
 
             var wait = outcomes.Where(o => o.RetryAfter is not null).Select(o => o.RetryAfter!.Value).DefaultIfEmpty().Max();

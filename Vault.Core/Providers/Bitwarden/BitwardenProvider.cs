@@ -27,27 +27,27 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
     public ProviderCredentials ParseCredentials(ConnectInput input)
     {
         // Every problem of the three credential fields at once, so a form can mark them all.
-        var problems = new List<InputProblem>();
+        var problems = new List<CommandProblem>();
         var clientId = input.ClientId?.Trim();
         if (string.IsNullOrEmpty(clientId))
         {
-            problems.Add(new InputProblem(["clientId"], InputProblemKind.Required, "is required (user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."));
+            problems.Add(new CommandProblem(nameof(ConnectInput.ClientId), InputProblemKind.Required, "is required (user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."));
         }
         else if (!ClientIdPattern().IsMatch(clientId))
         {
-            problems.Add(new InputProblem(["clientId"], InputProblemKind.InvalidFormat, "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."));
+            problems.Add(new CommandProblem(nameof(ConnectInput.ClientId), InputProblemKind.InvalidFormat, "must have the form user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."));
         }
 
-        Require(problems, "clientSecret", input.ClientSecret);
-        Require(problems, "masterPassword", input.MasterPassword);
+        Require(problems, nameof(ConnectInput.ClientSecret), input.ClientSecret);
+        Require(problems, nameof(ConnectInput.MasterPassword), input.MasterPassword);
         if (problems.Count > 0)
         {
-            throw new InvalidRequestException(problems);
+            throw new InvalidCommandException(problems);
         }
         var region = input.Region?.Trim().ToLowerInvariant();
         if (region is not (null or "us" or "eu"))
         {
-            throw new InvalidRequestException("region", "must be \"us\" or \"eu\".", InputProblemKind.NotAllowed);
+            throw new InvalidCommandException(nameof(ConnectInput.Region), "must be \"us\" or \"eu\".", InputProblemKind.NotAllowed);
         }
 
         string? server = null;
@@ -55,10 +55,10 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
         {
             if (region is not null)
             {
-                throw new InvalidRequestException("region", "cannot be combined with serverUrl.", InputProblemKind.NotAllowed);
+                throw new InvalidCommandException(nameof(ConnectInput.Region), "cannot be combined with serverUrl.", InputProblemKind.NotAllowed);
             }
 
-            server = ProviderEndpoint.ParseBaseUrl("serverUrl", input.ServerUrl, http.AllowPrivateHosts).ToString().TrimEnd('/');
+            server = ProviderEndpoint.ParseBaseUrl(nameof(ConnectInput.ServerUrl), input.ServerUrl, http.AllowPrivateHosts).ToString().TrimEnd('/');
         }
 
         if (input.ServerCaCertificate is not null)
@@ -195,11 +195,11 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
         }
     }
 
-    private static void Require(List<InputProblem> problems, string field, string? value)
+    private static void Require(List<CommandProblem> problems, string field, string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > MaxSecretLength)
         {
-            problems.Add(new InputProblem([field], string.IsNullOrEmpty(value) ? InputProblemKind.Required : InputProblemKind.TooLong,
+            problems.Add(new CommandProblem(field, string.IsNullOrEmpty(value) ? InputProblemKind.Required : InputProblemKind.TooLong,
                 $"is required (1 to {MaxSecretLength} characters)."));
         }
     }
@@ -208,7 +208,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
     {
         if (server is null)
         {
-            throw new InvalidRequestException("serverCaCertificate", "is only used with a self-hosted serverUrl.", InputProblemKind.NotAllowed);
+            throw new InvalidCommandException(nameof(ConnectInput.ServerCaCertificate), "is only used with a self-hosted serverUrl.", InputProblemKind.NotAllowed);
         }
 
         try
@@ -222,7 +222,7 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
         }
         catch (CryptographicException)
         {
-            throw new InvalidRequestException("serverCaCertificate", "must be one PEM-encoded CA certificate.");
+            throw new InvalidCommandException(nameof(ConnectInput.ServerCaCertificate), "must be one PEM-encoded CA certificate.");
         }
     }
 

@@ -15,25 +15,25 @@ public static class ProviderEndpoint
         if (string.IsNullOrWhiteSpace(value) || value.Length > 2048 ||
             !Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri))
         {
-            throw new InvalidRequestException(field, "must be an absolute https:// URL.");
+            throw new InvalidCommandException(field, "must be an absolute https:// URL.");
         }
 
         var isLoopbackHttp = uri.Scheme == Uri.UriSchemeHttp && allowPrivateHosts && IsLoopbackHost(uri.Host);
         if (uri.Scheme != Uri.UriSchemeHttps && !isLoopbackHttp)
         {
-            throw new InvalidRequestException(field, "must start with https://.");
+            throw new InvalidCommandException(field, "must start with https://.");
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new InvalidRequestException(field, "must not contain user info, a query or a fragment.");
+            throw new InvalidCommandException(field, "must not contain user info, a query or a fragment.");
         }
 
         if (!allowPrivateHosts &&
             (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
              (ForbiddenAddresses.IsIpLiteral(uri.Host, out var ip) && ForbiddenAddresses.IsForbidden(ip))))
         {
-            throw new InvalidRequestException(field, "must not point to a private, loopback, link-local or metadata address.", InputProblemKind.NotAllowed);
+            throw new InvalidCommandException(field, "must not point to a private, loopback, link-local or metadata address.", InputProblemKind.NotAllowed);
         }
 
         var text = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');

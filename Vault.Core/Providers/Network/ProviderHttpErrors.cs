@@ -17,7 +17,7 @@ public static class ProviderHttpErrors
         {
             if (e is OutboundAddressForbiddenException)
             {
-                return new InvalidRequestException(addressField, "must not point to a private, loopback, link-local or metadata address.", InputProblemKind.NotAllowed);
+                return new InvalidCommandException(addressField, "must not point to a private, loopback, link-local or metadata address.", InputProblemKind.NotAllowed);
             }
         }
 

@@ -58,7 +58,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         var token = ServiceAccountToken.Parse(input.Token);
         if (!SignInAddress.IsAllowed(token.SignInAddress, _network.AllowPrivateProviderHosts))
         {
-            throw new InvalidRequestException("token", "its sign-in address must be a 1Password domain (1password.com, 1password.ca or 1password.eu).", InputProblemKind.NotAllowed);
+            throw new InvalidCommandException(nameof(ConnectInput.Token), "its sign-in address must be a 1Password domain (1password.com, 1password.ca or 1password.eu).", InputProblemKind.NotAllowed);
         }
 
         return new ProviderCredentials(token.Identity, token.BaseUri.GetLeftPart(UriPartial.Authority), input.Token!.Trim());
@@ -106,7 +106,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         {
             token = ServiceAccountToken.Parse(context.Credentials.Secret);
         }
-        catch (InvalidRequestException)
+        catch (InvalidCommandException)
         {
             throw new ProviderRejectedCredentialsException("The stored 1Password token is not a valid service account token.");
         }
@@ -234,7 +234,7 @@ public sealed class OnePasswordProvider : IVaultProvider
     /// </summary>
     private static Exception? Translate(Exception ex, bool beforeSession) => ex switch
     {
-        ProviderUnavailableException or ProviderRejectedCredentialsException or InvalidRequestException or ProviderResponseTooLargeException => null,
+        ProviderUnavailableException or ProviderRejectedCredentialsException or InvalidCommandException or ProviderResponseTooLargeException => null,
         OnePasswordThrottledException throttled => new ProviderUnavailableException(
             "1Password is rate limiting this service account; try again later.", throttled.RetryAfter ?? DefaultThrottleWait),
         OnePasswordAuthException { Status: 401 } => new ProviderRejectedCredentialsException("1Password rejected the service account token."),

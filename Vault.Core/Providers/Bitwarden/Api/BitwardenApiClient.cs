@@ -119,7 +119,7 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
             // Headers only: the body is read under the response limits, never buffered whole by the client.
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ProviderHttpErrors.Translate(ex, "serverUrl") is { } translated && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ProviderHttpErrors.Translate(ex, nameof(ConnectInput.ServerUrl)) is { } translated && !ct.IsCancellationRequested)
         {
             throw translated;
         }
@@ -155,7 +155,7 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
             {
                 throw new ProviderUnavailableException("Bitwarden answered malformed JSON.");
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "serverUrl") is { } translated)
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, nameof(ConnectInput.ServerUrl)) is { } translated)
             {
                 throw translated;
             }

@@ -109,7 +109,7 @@ internal sealed class OnePasswordSession
             // Headers only: the body is read under the response limits, never buffered whole by the client.
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "token") is { } translated)
+        catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, nameof(ConnectInput.Token)) is { } translated)
         {
             _logger.LogWarning("1Password {Method} {What} failed: {Failure}", method.Method, what, ex.GetType().Name);
             throw translated;
@@ -127,7 +127,7 @@ internal sealed class OnePasswordSession
             {
                 return await BoundedBody.ReadBytesAsync(response, _limits, ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, "token") is { } translated)
+            catch (Exception ex) when (!ct.IsCancellationRequested && ProviderHttpErrors.Translate(ex, nameof(ConnectInput.Token)) is { } translated)
             {
                 throw translated;
             }

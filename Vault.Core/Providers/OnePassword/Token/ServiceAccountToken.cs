@@ -14,7 +14,7 @@ namespace Vault.Core.Providers.OnePassword.Token;
 internal sealed partial class ServiceAccountToken
 {
     public const string Prefix = "ops_";
-    private const string Field = "token";
+    private const string Field = nameof(ConnectInput.Token);
     private const int MaxTokenLength = 16 * 1024;
 
     private ServiceAccountToken(string signInAddress, string email, string secretKey, string secretKeyId, byte[] srpX,
@@ -67,13 +67,13 @@ internal sealed partial class ServiceAccountToken
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            throw new InvalidRequestException(Field, "is required for provider 1password.", InputProblemKind.Required);
+            throw new InvalidCommandException(Field, "is required for provider 1password.", InputProblemKind.Required);
         }
 
         token = token.Trim();
         if (!token.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            throw new InvalidRequestException(Field, "must be a 1Password service account token starting with ops_.");
+            throw new InvalidCommandException(Field, "must be a 1Password service account token starting with ops_.");
         }
 
         if (token.Length > MaxTokenLength)
@@ -201,7 +201,7 @@ internal sealed partial class ServiceAccountToken
         return Convert.FromHexString(hex);
     }
 
-    private static InvalidRequestException Invalid(string problem) =>
+    private static InvalidCommandException Invalid(string problem) =>
         new(Field, $"is not a well-formed 1Password service account token: {problem}.");
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
