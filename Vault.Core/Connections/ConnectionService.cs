@@ -29,11 +29,9 @@ public sealed class ConnectionService(
     ProviderCalls calls,
     ConnectionStore store,
     ConnectionCleanup cleanup,
-    ItemStore items,
     SnapshotApplier applier,
     ConnectionKeys keys,
     SyncLeases leases,
-    TimeProvider clock,
     IOptions<VaultOptions> options,
     ILogger<ConnectionService> logger)
 {
@@ -172,13 +170,12 @@ public sealed class ConnectionService(
             // The connection's key exists (written once, here) before anything is sealed under it.
             key = await keys.CreateAsync(connectionId, ct).ConfigureAwait(false);
             var snapshot = await ReadWithNewCredentialsAsync(accountId, connectionId, provider, credentials, [], ct).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
             var draft = new Connection(accountId, connectionId, provider.Kind, ConnectionStatus.Active, snapshot.Label, credentials.ServerUrl,
-                0, [], now, now, null, identityHash);
+                0, [], default, null, null, identityHash); // the applier sets the counts and times
             var applied = await applier.ApplyToNewAsync(draft, snapshot, key, snapshot.RefreshedSecret ?? credentials.Secret, slot, claim, ct).ConfigureAwait(false)
                 ?? throw ApiErrors.VaultUnavailable("The first sync took so long that its connection slot was reclaimed; retry.", TimeSpan.FromSeconds(1));
             logger.LogInformation("Connection {ConnectionId} ({Provider}) created with {ItemCount} items", connectionId, provider.Kind, applied.Result.ItemCount);
-            return new ConnectResult(applied.Connection, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), true);
+            return new ConnectResult(applied.Connection, applied.Result.Items, true);
         }
         catch
         {
@@ -214,7 +211,7 @@ public sealed class ConnectionService(
         }
 
         logger.LogInformation("Connection {ConnectionId} ({Provider}) re-connected with {ItemCount} items", connectionId, provider.Kind, applied.Result.ItemCount);
-        return new ConnectResult(applied.Connection, await ItemsOfAsync(accountId, connectionId, ct).ConfigureAwait(false), false);
+        return new ConnectResult(applied.Connection, applied.Result.Items, false);
     }
 
     /// <summary>A free slot, reclaiming one whose connection was never finished or whose delete stopped half-way.</summary>
@@ -267,9 +264,4 @@ public sealed class ConnectionService(
             logger.LogError("Clean-up of failed connection {ConnectionId} was incomplete; its slot is reclaimed by a later connect", connectionId);
         }
     }
-
-    private async Task<List<CachedItem>> ItemsOfAsync(string accountId, string connectionId, CancellationToken ct) =>
-        (await items.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
-            .OrderBy(s => s.SortKey, StringComparer.Ordinal).Select(s => s.Item).ToList();
-
 }

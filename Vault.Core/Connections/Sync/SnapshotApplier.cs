@@ -58,7 +58,8 @@ public sealed class SnapshotApplier(SyncEngine engine, ConnectionStore store, Co
     {
         // A new id has nothing cached yet: no read of the cache.
         var result = await engine.ApplyAsync(draft.AccountId, draft.ConnectionId, draft.Provider, snapshot, key, ct, []).ConfigureAwait(false);
-        var created = await store.CreateAsync(Synced(draft, snapshot, result, key, credentials), slot, claim, ct).ConfigureAwait(false);
+        var synced = Synced(draft, snapshot, result, key, credentials);
+        var created = await store.CreateAsync(synced with { CreatedAt = synced.LastSyncedAt!.Value }, slot, claim, ct).ConfigureAwait(false);
         return created is null ? null : new AppliedSnapshot(created, result);
     }
 

@@ -95,7 +95,11 @@ public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecret
         await cache.WriteAsync(accountId, upserts, deletes, ct).ConfigureAwait(false);
         var vaults = snapshot.Items.Where(i => seen.Contains(ItemKeys.ItemId(connectionId, i.VaultId, i.ProviderItemId)))
             .Select(i => i.VaultName).Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        return new SyncResult(new SyncSummary(added, updated, removed, skippedDisabled), seen.Count, vaults);
+        // The connection's items as now stored, in list order, so that a connect answers without reading them back.
+        var written = upserts.ToDictionary(u => u.Item.ItemId, StringComparer.Ordinal);
+        var items = seen.Select(id => written.TryGetValue(id, out var upserted) ? upserted : existing[id])
+            .OrderBy(stored => stored.SortKey, StringComparer.Ordinal).Select(stored => stored.Item).ToList();
+        return new SyncResult(new SyncSummary(added, updated, removed, skippedDisabled), items, vaults);
     }
 
     /// <summary>Secrets kept from an earlier sync, under <paramref name="key"/> (sealed again if another key holds them).</summary>
