@@ -188,7 +188,7 @@ public sealed class ConnectionService(
     private Task<VaultSnapshot> ReadWithNewCredentialsAsync(
         string accountId, string connectionId, IVaultProvider provider, ProviderCredentials credentials, IReadOnlyList<StoredItem> cached, CancellationToken ct) =>
         calls.ReadVaultWithNewCredentialsAsync(provider,
-            new ProviderContext(accountId, connectionId, credentials) { CachedDetails = SyncEngine.CachedDetails(cached) }, ct);
+            new ProviderContext(accountId, connectionId, credentials) { CachedDetails = _ => Task.FromResult(SyncEngine.CachedDetails(cached)) }, ct);
 
     /// <summary>
     /// Same identity, same connection: new credentials, a fresh sync, status back to active, and a new key (rotation):

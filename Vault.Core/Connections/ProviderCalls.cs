@@ -55,19 +55,26 @@ public sealed class ProviderCalls(
         InvokeAsync(async () => WithinLimits(await provider.ReadVaultAsync(context, ct).ConfigureAwait(false)), connecting: true);
 
     /// <summary>
-    /// Sync and resync: the stored connection's vault. <paramref name="cachedDetails"/> (item id → version of the cached
-    /// details) lets a provider that reads details per item skip the unchanged ones.
+    /// Sync and resync: the stored connection's vault. <paramref name="cachedDetails"/> (read on demand: item id →
+    /// version of the cached details) lets a provider that reads details per item skip the unchanged ones;
+    /// <paramref name="mayReportUnchanged"/> lets it answer "unchanged" without a download.
     /// </summary>
-    public async Task<VaultSnapshot> ReadVaultAsync(Connection connection, IReadOnlyDictionary<string, string>? cachedDetails, CancellationToken ct)
+    public async Task<VaultSnapshot> ReadVaultAsync(
+        Connection connection, Func<CancellationToken, Task<IReadOnlyDictionary<string, string>>> cachedDetails, bool mayReportUnchanged, CancellationToken ct)
     {
         var (provider, context) = await OpenAsync(connection, ct).ConfigureAwait(false);
-        context = context with { CachedDetails = cachedDetails };
-        return await InvokeAsync(async () => WithinLimits(await provider.ReadVaultAsync(context, ct).ConfigureAwait(false)), connecting: false).ConfigureAwait(false);
+        context = context with { CachedDetails = cachedDetails, MayReportUnchanged = mayReportUnchanged };
+        return await InvokeAsync(async () => WithinLimits(await provider.ReadVaultAsync(context, ct).ConfigureAwait(false), mayReportUnchanged), connecting: false).ConfigureAwait(false);
     }
 
     /// <summary>The item and URI caps, whatever the provider (each provider also stops its own reads early).</summary>
-    private VaultSnapshot WithinLimits(VaultSnapshot snapshot)
+    private VaultSnapshot WithinLimits(VaultSnapshot snapshot, bool mayReportUnchanged = false)
     {
+        if (snapshot.Unchanged && !mayReportUnchanged)
+        {
+            throw new ProviderUnavailableException("The provider reported an unchanged vault where a full read was needed.");
+        }
+
         if (snapshot.Items.Count > limits.Value.MaxItems)
         {
             throw new ProviderResponseTooLargeException($"more than {limits.Value.MaxItems} items");

@@ -7,4 +7,13 @@ namespace Vault.Core.Snapshots;
 public sealed record VaultSnapshot(
     string Label,
     IReadOnlyList<ProviderItem> Items,
-    string? RefreshedSecret = null);
+    string? RefreshedSecret = null)
+{
+    /// <summary>
+    /// The provider found the vault as it was at the last read (Bitwarden's revision date did not move) and downloaded
+    /// nothing: the cached items stay as they are. Only when the caller allowed it (<c>ProviderContext.MayReportUnchanged</c>).
+    /// </summary>
+    public bool Unchanged { get; private init; }
+
+    public static VaultSnapshot NoChange(string? refreshedSecret) => new(string.Empty, [], refreshedSecret) { Unchanged = true };
+}

@@ -82,6 +82,34 @@ public sealed class FakeBitwardenAccount
     public Dictionary<string, (string Name, SymmetricKey Key)> Organizations { get; } = [];
     public List<JsonObject> Ciphers { get; } = [];
 
+    private string? _revisionFingerprint;
+    private long _revision;
+
+    /// <summary>
+    /// The account's revision date (ms since the epoch), as the server keeps <c>AccountRevisionDate</c>: it moves
+    /// whenever what a sync would return changes (here: found by comparing the content with the last time asked).
+    /// </summary>
+    public long RevisionDate()
+    {
+        string content;
+        lock (Ciphers)
+        {
+            content = string.Join('\n', Ciphers.Select(c => c.ToJsonString())) + ProtectedUserKey + ProfileJson().ToJsonString();
+        }
+
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)));
+        lock (this)
+        {
+            if (fingerprint != _revisionFingerprint)
+            {
+                _revisionFingerprint = fingerprint;
+                _revision = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _revision + 1);
+            }
+
+            return _revision;
+        }
+    }
+
     /// <summary>What the web vault does on a master-password change: the same user key, wrapped under the new master key.</summary>
     public void ChangeMasterPassword(string newPassword)
     {
@@ -292,9 +320,10 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     public ConcurrentDictionary<string, FakeBitwardenAccount> Accounts { get; } = new(StringComparer.OrdinalIgnoreCase);
     public int TokenRequests;
     public int SyncRequests;
+    public int RevisionDateRequests;
     public ConcurrentQueue<(string Path, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Form)> Requests { get; } = new();
 
-    /// <summary>The next answers of an endpoint ("token" or "sync"): a status with optional Retry-After, a delay, or a body.</summary>
+    /// <summary>The next answers of an endpoint ("token", "sync" or "revision-date"): a status with optional Retry-After, a delay, or a body.</summary>
     public ConcurrentQueue<(string Endpoint, int Status, TimeSpan? RetryAfter, TimeSpan? Delay, string? Body)> Faults { get; } = new();
 
     /// <summary>
@@ -330,7 +359,7 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
         app.MapPost("/identity/connect/token", server.TokenAsync);
         app.MapGet("/api/sync", server.SyncAsync);
         app.MapGet("/api/config", server.ConfigAsync);
-        app.MapGet("/api/accounts/revision-date", context => Json(context, 200, JsonValue.Create(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())!));
+        app.MapGet("/api/accounts/revision-date", server.RevisionDateAsync);
         app.MapMethods("/api/accounts/key-management/user-key-id", ["POST", "PUT"], context => { server.Record(context, []); context.Response.StatusCode = 200; return Task.CompletedTask; });
         app.MapPost("/api/ciphers", server.CreateCipherAsync);
         app.MapFallback(context =>
@@ -515,6 +544,25 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
             ["domains"] = null,
             ["object"] = "sync",
         });
+    }
+
+    private async Task RevisionDateAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref RevisionDateRequests);
+        Record(context, new Dictionary<string, string>());
+        if (await FaultAsync(context, "revision-date"))
+        {
+            return;
+        }
+
+        var auth = context.Request.Headers.Authorization.ToString();
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(auth[7..], out var account))
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        await Json(context, 200, JsonValue.Create(account.RevisionDate())!);
     }
 
     private void Record(HttpContext context, Dictionary<string, string> form) =>

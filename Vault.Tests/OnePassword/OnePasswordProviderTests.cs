@@ -60,11 +60,12 @@ public sealed class OnePasswordProviderTests
     }
 
     /// <summary>What the cache tells the provider after a sync: every item's details at the version read.</summary>
-    internal static ProviderContext Cached(OnePasswordTestKit kit, params VaultSnapshot[] snapshots) => kit.Context() with
+    internal static ProviderContext Cached(OnePasswordTestKit kit, params VaultSnapshot[] snapshots)
     {
-        CachedDetails = snapshots.SelectMany(s => s.Items).Where(i => i.Secrets is not null)
-            .ToDictionary(i => ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), i => i.Version!),
-    };
+        IReadOnlyDictionary<string, string> cached = snapshots.SelectMany(s => s.Items).Where(i => i.Secrets is not null)
+            .ToDictionary(i => ProviderContext.DetailsKey(i.VaultId, i.ProviderItemId), i => i.Version!);
+        return kit.Context() with { CachedDetails = _ => Task.FromResult(cached) };
+    }
 
     /// <summary>
     /// A first sync costs 6 + V + N requests (sign-in, vault list, keysets, overviews, one items.get per login); a resync

@@ -50,6 +50,21 @@ public sealed class SnapshotApplier(SyncEngine engine, ConnectionStore store, Co
     }
 
     /// <summary>
+    /// The provider found the vault unchanged: the items stay as they are and the row records a successful sync (and
+    /// any credentials the provider refreshed, e.g. a new access token). Null when a delete came first.
+    /// </summary>
+    public async Task<AppliedSnapshot?> RecordUnchangedAsync(Connection current, ConnectionKey key, string? credentials, CancellationToken ct)
+    {
+        if (current.KeyId != key.KeyId)
+        {
+            throw new InvalidOperationException("An unchanged vault keeps its key; a new key needs every item sealed again.");
+        }
+
+        var saved = await store.TryUpdateAsync(Recorded(current, key, credentials), ct).ConfigureAwait(false);
+        return saved is null ? null : new AppliedSnapshot(saved, new SyncResult(SyncSummary.Empty, [], saved.Vaults));
+    }
+
+    /// <summary>
     /// The first sync of a connection that has no row yet: its items under its first key, then the row, created with
     /// its slot and identity claim. Null when the slot was reclaimed meanwhile (the caller undoes the rest).
     /// </summary>
@@ -64,14 +79,19 @@ public sealed class SnapshotApplier(SyncEngine engine, ConnectionStore store, Co
     }
 
     private Connection Synced(Connection connection, VaultSnapshot snapshot, SyncResult result, ConnectionKey key, string? credentials) =>
+        Recorded(connection, key, credentials) with
+        {
+            Label = snapshot.Label,
+            ItemCount = result.ItemCount,
+            Vaults = result.Vaults,
+        };
+
+    private Connection Recorded(Connection connection, ConnectionKey key, string? credentials) =>
         connection with
         {
             KeyId = key.KeyId,
             SealedCredentials = credentials is null ? connection.SealedCredentials : ProviderCalls.SealCredentials(key, connection.AccountId, credentials),
             Status = ConnectionStatus.Active,
-            Label = snapshot.Label,
-            ItemCount = result.ItemCount,
-            Vaults = result.Vaults,
             LastSyncedAt = clock.GetUtcNow(),
             LastError = null,
             FailureCount = 0,

@@ -49,7 +49,7 @@ public sealed class SyncService(
         var outcomes = new List<ConnectionSyncOutcome>();
         foreach (var connection in connections)
         {
-            var outcome = await SyncConnectionAsync(connection, ct).ConfigureAwait(false);
+            var outcome = await SyncConnectionAsync(connection, ct, fullRead: true).ConfigureAwait(false); // asked for: read everything
             if (outcome.Error?.Code != ErrorCodes.NotFound)
             {
                 outcomes.Add(outcome); // a connection deleted while it synced is simply gone
@@ -86,7 +86,9 @@ public sealed class SyncService(
     }
 
     /// <summary>Syncs one connection; provider and storage failures are recorded on the connection, not thrown.</summary>
-    public async Task<ConnectionSyncOutcome> SyncConnectionAsync(Connection connection, CancellationToken ct)
+    /// <param name="fullRead">Download the vault even when the provider says it did not change (a sync the user asked
+    /// for, as the official clients' "sync now"); a background resync lets an unchanged vault cost one request.</param>
+    public async Task<ConnectionSyncOutcome> SyncConnectionAsync(Connection connection, CancellationToken ct, bool fullRead = false)
     {
         if (connection.Status == ConnectionStatus.ReconnectRequired)
         {
@@ -126,7 +128,7 @@ public sealed class SyncService(
                 return new ConnectionSyncOutcome(current, SyncSummary.Empty, null, null);
             }
 
-            return await SyncUnderLeaseAsync(current, ct).ConfigureAwait(false);
+            return await SyncUnderLeaseAsync(current, fullRead, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
         {
@@ -140,14 +142,18 @@ public sealed class SyncService(
 
     private const string ReconnectMessage = "The provider rejected the stored credentials; connect again with fresh credentials.";
 
-    private async Task<ConnectionSyncOutcome> SyncUnderLeaseAsync(Connection connection, CancellationToken ct)
+    private async Task<ConnectionSyncOutcome> SyncUnderLeaseAsync(Connection connection, bool fullRead, CancellationToken ct)
     {
-        // The cached items' detail versions let a provider that reads details per item (1Password) skip unchanged ones.
-        var cached = await applier.LoadCachedAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+        // The cached items are read once, when first needed: by a provider that reads details per item (1Password,
+        // to skip unchanged ones) or by the apply. An unchanged vault needs neither.
+        Task<List<StoredItem>>? cachedRead = null;
+        Task<List<StoredItem>> CachedAsync() => cachedRead ??= applier.LoadCachedAsync(connection.AccountId, connection.ConnectionId, ct);
         VaultSnapshot snapshot;
         try
         {
-            snapshot = await calls.ReadVaultAsync(connection, SyncEngine.CachedDetails(cached), ct).ConfigureAwait(false);
+            // A row of the older layout has no key yet: its items are sealed again below, so they must be read.
+            snapshot = await calls.ReadVaultAsync(connection, async _ => SyncEngine.CachedDetails(await CachedAsync().ConfigureAwait(false)),
+                mayReportUnchanged: !fullRead && connection.KeyId is not null, ct).ConfigureAwait(false);
         }
         catch (ProviderCallException ex) when (ex.Failure is ProviderFailure.CredentialsRejected or ProviderFailure.SettingsRefused)
         {
@@ -189,7 +195,10 @@ public sealed class SyncService(
             : await keys.CreateAsync(current.ConnectionId, ct).ConfigureAwait(false);
         // Sealed again only when there is something new to seal, or a key that never held them.
         var credentials = snapshot.RefreshedSecret ?? (current.KeyId is null ? await calls.ReadCredentialsAsync(current, ct).ConfigureAwait(false) : null);
-        if (await applier.ApplyAsync(current, snapshot, key, cached, credentials, ct).ConfigureAwait(false) is not { } applied)
+        var applied = snapshot.Unchanged
+            ? await applier.RecordUnchangedAsync(current, key, credentials, ct).ConfigureAwait(false)
+            : await applier.ApplyAsync(current, snapshot, key, await CachedAsync().ConfigureAwait(false), credentials, ct).ConfigureAwait(false);
+        if (applied is null)
         {
             logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
             return Deleted(connection);

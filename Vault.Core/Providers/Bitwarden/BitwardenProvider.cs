@@ -87,29 +87,51 @@ public sealed partial class BitwardenProvider(ProviderHttpClients http, KeyDeriv
         var deviceId = BitwardenApiClient.DeviceIdFor(context.AccountId, secret.ClientId, endpoints.Base);
 
         string? protectedUserKey = null;
+        var loggedIn = false;
         if (secret.AccessToken is null || secret.AccessTokenExpiresAt is null || secret.AccessTokenExpiresAt <= clock.GetUtcNow() + TokenSafetyMargin)
         {
             protectedUserKey = await LoginAsync(api, secret, deviceId, cancellationToken).ConfigureAwait(false);
+            loggedIn = true;
         }
 
-        JsonObject sync;
-        try
+        async Task<T> WithTokenAsync<T>(Func<string, Task<T>> call)
         {
-            sync = await api.SyncAsync(secret.AccessToken!, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AccessTokenRejectedException)
-        {
-            // Revoked or expired early: one fresh login, then give up.
-            protectedUserKey = await LoginAsync(api, secret, deviceId, cancellationToken).ConfigureAwait(false);
             try
             {
-                sync = await api.SyncAsync(secret.AccessToken!, cancellationToken).ConfigureAwait(false);
+                return await call(secret.AccessToken!).ConfigureAwait(false);
+            }
+            catch (AccessTokenRejectedException) when (!loggedIn)
+            {
+                // Revoked or expired early: one fresh login, then give up.
+                protectedUserKey = await LoginAsync(api, secret, deviceId, cancellationToken).ConfigureAwait(false);
+                loggedIn = true;
+                return await WithTokenAsync(call).ConfigureAwait(false);
             }
             catch (AccessTokenRejectedException)
             {
                 throw new ProviderRejectedCredentialsException("Bitwarden refused a fresh access token.");
             }
         }
+
+        // Asked before the download, so a change made while it runs moves the date past the one kept.
+        long? revision;
+        try
+        {
+            revision = await WithTokenAsync(token => api.RevisionDateAsync(token, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (ProviderUnavailableException)
+        {
+            revision = null; // a server without the route (or a glitch): read everything, keep no date
+        }
+
+        if (context.MayReportUnchanged && revision is not null && revision == secret.VaultRevision)
+        {
+            logger.LogInformation("Bitwarden vault unchanged since the last read");
+            return VaultSnapshot.NoChange(loggedIn ? secret.Serialize() : null);
+        }
+
+        var sync = await WithTokenAsync(token => api.SyncAsync(token, cancellationToken)).ConfigureAwait(false);
+        secret.VaultRevision = revision;
 
         var kdf = KdfOf(secret);
         List<ProviderItem> items;

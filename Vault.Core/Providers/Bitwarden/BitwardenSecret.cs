@@ -31,6 +31,9 @@ public sealed class BitwardenSecret
     public int? KdfMemory { get; set; }
     public int? KdfParallelism { get; set; }
 
+    /// <summary>The account revision date (ms) the last full read saw: a resync that finds it unmoved downloads nothing.</summary>
+    public long? VaultRevision { get; set; }
+
     public string Serialize() => JsonSerializer.Serialize(this, BitwardenJson.Default.BitwardenSecret);
 
     public static BitwardenSecret Parse(string json) =>

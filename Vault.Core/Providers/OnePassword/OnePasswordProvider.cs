@@ -69,7 +69,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         {
             var reader = new AccountReader(session, keychain);
             var listing = await reader.ListLoginsAsync(ct).ConfigureAwait(false);
-            var cached = context.CachedDetails;
+            var cached = context.CachedDetails is { } readCached ? await readCached(ct).ConfigureAwait(false) : null;
             // Only items the cache keeps (those with a website) are worth a details request.
             var needed = listing.Items
                 .Where(i => i.Uris.Any(u => WebsiteAddress.TryParse(u.Uri, out _)))

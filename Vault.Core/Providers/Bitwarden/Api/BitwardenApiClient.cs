@@ -55,6 +55,23 @@ public sealed class BitwardenApiClient(HttpClient http, BitwardenEndpoints endpo
     /// answer not used here are skipped by the reader), under the response limits. Throws
     /// <see cref="AccessTokenRejectedException"/> on 401 so that the caller can log in again.
     /// </summary>
+    /// <summary>
+    /// <c>GET /api/accounts/revision-date</c>: when anything in the account's vault last changed, as milliseconds since
+    /// the epoch (the server's <c>AccountRevisionDate</c>, which every cipher, folder or collection change moves). The
+    /// official clients ask it before a sync and skip the download when it has not moved; so does a resync here.
+    /// </summary>
+    public async Task<long> RevisionDateAsync(string accessToken, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoints.Api, "accounts/revision-date"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        AddClientHeaders(request);
+        var body = await SendAsync(request, isLogin: false, (response, token) => BoundedBody.ReadBytesAsync(response, limits, token), ct).ConfigureAwait(false);
+        return body.Length <= 32 && long.TryParse(System.Text.Encoding.ASCII.GetString(body).Trim(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var milliseconds)
+            ? milliseconds
+            : throw new ProviderUnavailableException("Bitwarden's revision date is not a number.");
+    }
+
     public async Task<JsonObject> SyncAsync(string accessToken, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoints.Api, "sync?excludeDomains=true"));
