@@ -23,6 +23,7 @@ namespace Vault.Benchmarks;
 /// <summary>
 /// Issue 3's figures: connect-and-sync of an N-item Bitwarden vault from the fake server, split into KDF, fetch
 /// (login + /sync), decrypt and store, with peak memory; then a resync with no change (which must write nothing and,
+/// as a background resync, download nothing: provider requests and storage operations counted; and,
 /// with the master password no longer kept, never runs the KDF: its time is shown beside one derivation), and the
 /// secret-store (Key Vault) calls of connect, sync, a run's credential read and disconnect.
 /// Arguments: [items=5000] [pbkdf2 iterations=600000].
@@ -76,7 +77,15 @@ public static class BitwardenSyncBenchmark
 
         // The whole connect over HTTP on the standalone host, then the store on its own.
         var secretCalls = new CountingSecretStore();
-        await using var host = await BenchHost.StartAsync(storage, services => services.Decorate(secretCalls));
+        var storageCalls = new StorageCallCounter();
+        await using var host = await BenchHost.StartAsync(storage, services =>
+        {
+            services.Decorate(secretCalls);
+            storageCalls.AddTo(services);
+            // Every connection due at once, so the background resync below runs each time it is asked.
+            services.Configure<Vault.Core.VaultOptions>(o => o.ResyncInterval = TimeSpan.Zero);
+            services.Configure<Vault.Core.Resync.ResyncOptions>(o => o.BitwardenSyncsPerMinute = 1_000);
+        });
         var app = host.App;
         var client = host.Client;
         watch.Restart();
@@ -106,6 +115,29 @@ public static class BitwardenSyncBenchmark
         var resyncTime = TimeSpan.FromMilliseconds(resyncTimes.Order().ElementAt(2));
         var syncCalls = secretCalls.Summary();
 
+        // The background resync of the same unchanged vault: Bitwarden's revision date first, no download.
+        var worker = app.Services.GetRequiredService<Vault.Core.Resync.ResyncWorker>();
+        var message = new Vault.Core.Resync.ResyncMessage(host.AccountId, connected["connectionId"]!.GetValue<string>());
+        var backgroundTimes = new List<double>();
+        var (downloadsBefore, revisionsBefore, tokensBeforeBackground) = (server.SyncRequests, server.RevisionDateRequests, server.TokenRequests);
+        var storageCounts = new List<int>();
+        string storageSummary = string.Empty;
+        for (var i = 0; i < 5; i++)
+        {
+            storageCalls.Reset();
+            watch.Restart();
+            var outcome = await worker.ProcessAsync(message, 1, default);
+            backgroundTimes.Add(watch.Elapsed.TotalMilliseconds);
+            storageCounts.Add(storageCalls.Count);
+            storageSummary = storageCalls.Summary();
+            if (outcome != Vault.Core.Resync.ResyncOutcome.Synced)
+            {
+                throw new InvalidOperationException($"The background resync answered {outcome}.");
+            }
+        }
+
+        var backgroundTime = backgroundTimes.Order().ElementAt(2);
+
         var itemIds = connected["items"]!.AsArray().Take(3).Select(i => (JsonNode)i!["itemId"]!.GetValue<string>()).ToArray();
         var run = (await (await client.PostAsJsonAsync("/v1/runs", new JsonObject { ["credential_item_ids"] = new JsonArray(itemIds) })).Content.ReadFromJsonAsync<JsonObject>())!;
         secretCalls.Reset();
@@ -130,6 +162,9 @@ public static class BitwardenSyncBenchmark
         Console.WriteLine($"  connect over HTTP, end to end: {connectTime.TotalMilliseconds,6:F0} ms");
         Console.WriteLine($"  peak working set of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
         Console.WriteLine($"resync with no change (median of 5): {resyncTime.TotalMilliseconds:F0} ms = {resyncTime / kdfTime:P0} of one KDF, summary {resync["sync_summary"]!.ToJsonString()}, token requests {server.TokenRequests - tokensBefore}");
+        Console.WriteLine($"background resync with no change (median of 5): {backgroundTime:F0} ms = {backgroundTime / resyncTime.TotalMilliseconds:P0} of the full read above; " +
+            $"provider requests per resync: {(server.RevisionDateRequests - revisionsBefore) / 5.0:F1} revision-date, {(server.SyncRequests - downloadsBefore) / 5.0:F1} sync, " +
+            $"{(server.TokenRequests - tokensBeforeBackground) / 5.0:F1} token; storage operations per resync: {string.Join("/", storageCounts)} (last: {storageSummary})");
         Console.WriteLine($"secret store (Key Vault) calls: connect {connectCalls}; 5 syncs {syncCalls}; run credential read {runCalls}; disconnect {disconnectCalls}");
     }
 

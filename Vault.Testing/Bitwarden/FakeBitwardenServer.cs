@@ -94,7 +94,9 @@ public sealed class FakeBitwardenAccount
         string content;
         lock (Ciphers)
         {
-            content = string.Join('\n', Ciphers.Select(c => c.ToJsonString())) + ProtectedUserKey + ProfileJson().ToJsonString();
+            // The profile is encrypted afresh on every answer (RSA-wrapped organization keys): what it says is compared.
+            content = string.Join('\n', Ciphers.Select(c => c.ToJsonString())) + ProtectedUserKey + Email + Kdf +
+                string.Join(',', Organizations.Keys.Order(StringComparer.Ordinal));
         }
 
         var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)));
