@@ -518,16 +518,8 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     private async Task SyncAsync(HttpContext context)
     {
         Interlocked.Increment(ref SyncRequests);
-        Record(context, new Dictionary<string, string>());
-        if (await FaultAsync(context, "sync"))
+        if (await AuthenticatedAsync(context, "sync") is not { } account)
         {
-            return;
-        }
-
-        var auth = context.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(auth[7..], out var account))
-        {
-            context.Response.StatusCode = 401;
             return;
         }
 
@@ -551,20 +543,31 @@ public sealed class FakeBitwardenServer : IAsyncDisposable
     private async Task RevisionDateAsync(HttpContext context)
     {
         Interlocked.Increment(ref RevisionDateRequests);
-        Record(context, new Dictionary<string, string>());
-        if (await FaultAsync(context, "revision-date"))
+        if (await AuthenticatedAsync(context, "revision-date") is not { } account)
         {
             return;
+        }
+
+        await Json(context, 200, JsonValue.Create(account.RevisionDate())!);
+    }
+
+    /// <summary>An API request recorded, answered by an injected fault, or refused 401 without a live token; else its account.</summary>
+    private async Task<FakeBitwardenAccount?> AuthenticatedAsync(HttpContext context, string endpoint)
+    {
+        Record(context, new Dictionary<string, string>());
+        if (await FaultAsync(context, endpoint))
+        {
+            return null;
         }
 
         var auth = context.Request.Headers.Authorization.ToString();
         if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(auth[7..], out var account))
         {
             context.Response.StatusCode = 401;
-            return;
+            return null;
         }
 
-        await Json(context, 200, JsonValue.Create(account.RevisionDate())!);
+        return account;
     }
 
     private void Record(HttpContext context, Dictionary<string, string> form) =>
