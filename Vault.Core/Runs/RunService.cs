@@ -129,24 +129,20 @@ public sealed class RunService(
         await runs.GetAsync(runId, ct).ConfigureAwait(false) is { } f && f.Run.AccountId == accountId ? f.Run : throw ApiErrors.NotFound("run");
 
     /// <summary>
-    /// The granted credentials (narrowed to <paramref name="domain"/>), with secrets. The audit row is written first;
+    /// The granted credentials (narrowed to <paramref name="site"/>), with secrets. The audit row is written first;
     /// if it cannot be, the call fails with 503 and nothing secret is read.
     /// </summary>
-    public async Task<IReadOnlyList<RunCredential>> GetCredentialsAsync(Run run, string? domain, RunCaller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<RunCredential>> GetCredentialsAsync(Run run, SiteQuery? site, RunCaller caller, CancellationToken ct)
     {
-        if (run.GrantAll && domain is null)
+        if (run.GrantAll && site is null)
         {
             throw new InvalidCommandException(CommandParameters.Site, "is required for a run granted the whole vault.", InputProblemKind.Required);
         }
 
-        if (domain is not null && RegistrableDomain.FromHostOrUrl(domain) is null)
-        {
-            throw new InvalidCommandException(CommandParameters.Site, "must be a host name or an http(s) URL.");
-        }
-
         // Current state: deleted or disabled items are no longer handed out.
+        var domain = site?.Site;
         var skipped = new UriRuleSkips();
-        var items = (await ReadGrantedAsync(run, domain is null ? null : RegistrableDomain.FromHostOrUrl(domain), ct).ConfigureAwait(false))
+        var items = (await ReadGrantedAsync(run, site?.RegistrableDomain, ct).ConfigureAwait(false))
             .Where(stored => stored.Item.Enabled && (domain is null || stored.Item.Data.Uris.Any(u => SiteMatcher.Matches(u.Uri, u.Match, domain, skipped))))
             .ToList();
         if (skipped.Count > 0)

@@ -28,7 +28,7 @@ public sealed class ItemFunctions(ApiGate gate, ItemService items, SyncService s
         gate.HandleAsync(req, Access.ApiKey, async call =>
         {
             var query = new ItemQuery(
-                Domain: Query.SiteDomain(req, "domain"),
+                Domain: Query.Site(req, "domain")?.RegistrableDomain,
                 ConnectionId: Query.Optional(req, "connectionId"),
                 Vault: Query.Optional(req, "vault"),
                 Enabled: Query.OptionalBool(req, "enabled"),

@@ -23,16 +23,12 @@ internal static class Query
         return values[0]!.Trim();
     }
 
-    /// <summary>A site given as a host or URL, checked here: it must have a registrable domain (Public Suffix List).</summary>
-    public static string? Site(HttpRequest req, string name) => Optional(req, name) switch
+    /// <summary>A site given as a host or URL, checked and parsed here: it must have a registrable domain (Public Suffix List).</summary>
+    public static SiteQuery? Site(HttpRequest req, string name) => Optional(req, name) switch
     {
         null => null,
-        var v when RegistrableDomain.FromHostOrUrl(v) is not null => v,
-        _ => throw new InvalidRequestException(name, "must be a host name or an http(s) URL."),
+        var v => SiteQuery.TryParse(v) ?? throw new InvalidRequestException(name, "must be a host name or an http(s) URL."),
     };
-
-    /// <summary>The registrable domain of the site <see cref="Site"/> reads.</summary>
-    public static string? SiteDomain(HttpRequest req, string name) => Site(req, name) is { } site ? RegistrableDomain.FromHostOrUrl(site) : null;
 
     public static bool? OptionalBool(HttpRequest req, string name) => Optional(req, name) switch
     {
