@@ -53,15 +53,14 @@ public sealed class SnapshotApplier(SyncEngine engine, ConnectionStore store, Co
     /// The provider found the vault unchanged: the items stay as they are and the row records a successful sync (and
     /// any credentials the provider refreshed, e.g. a new access token). Null when a delete came first.
     /// </summary>
-    public async Task<AppliedSnapshot?> RecordUnchangedAsync(Connection current, ConnectionKey key, string? credentials, CancellationToken ct)
+    public async Task<Connection?> RecordUnchangedAsync(Connection current, ConnectionKey key, string? credentials, CancellationToken ct)
     {
         if (current.KeyId != key.KeyId)
         {
             throw new InvalidOperationException("An unchanged vault keeps its key; a new key needs every item sealed again.");
         }
 
-        var saved = await store.TryUpdateAsync(Recorded(current, key, credentials), ct).ConfigureAwait(false);
-        return saved is null ? null : new AppliedSnapshot(saved, new SyncResult(SyncSummary.Empty, [], saved.Vaults));
+        return await store.TryUpdateAsync(Recorded(current, key, credentials), ct).ConfigureAwait(false);
     }
 
     /// <summary>

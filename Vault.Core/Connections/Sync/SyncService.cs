@@ -195,19 +195,27 @@ public sealed class SyncService(
             : await keys.CreateAsync(current.ConnectionId, ct).ConfigureAwait(false);
         // Sealed again only when there is something new to seal, or a key that never held them.
         var credentials = snapshot.RefreshedSecret ?? (current.KeyId is null ? await calls.ReadCredentialsAsync(current, ct).ConfigureAwait(false) : null);
-        var applied = snapshot.Unchanged
-            ? await applier.RecordUnchangedAsync(current, key, credentials, ct).ConfigureAwait(false)
-            : await applier.ApplyAsync(current, snapshot, key, await CachedAsync().ConfigureAwait(false), credentials, ct).ConfigureAwait(false);
-        if (applied is null)
+        Connection? saved;
+        var summary = SyncSummary.Empty;
+        if (snapshot.Unchanged)
+        {
+            saved = await applier.RecordUnchangedAsync(current, key, credentials, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var applied = await applier.ApplyAsync(current, snapshot, key, await CachedAsync().ConfigureAwait(false), credentials, ct).ConfigureAwait(false);
+            (saved, summary) = (applied?.Connection, applied?.Result.Summary ?? SyncSummary.Empty);
+        }
+
+        if (saved is null)
         {
             logger.LogInformation("Sync of connection {ConnectionId} lost to its delete; its writes were removed", connection.ConnectionId);
             return Deleted(connection);
         }
 
-        var summary = applied.Result.Summary;
         logger.LogInformation("Synced connection {ConnectionId}: {Added} added, {Updated} updated, {Removed} removed", connection.ConnectionId,
             summary.Added, summary.Updated, summary.Removed);
-        return new ConnectionSyncOutcome(applied.Connection, summary, null, null);
+        return new ConnectionSyncOutcome(saved, summary, null, null);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
