@@ -381,8 +381,10 @@ public sealed class DashboardTests(DashboardFixture fixture, ITestOutputHelper o
         // Found again by id: revoked, with its trail.
         await dashboard.Field("Run id").FillAsync(runId!);
         await dashboard.Button("Show run").ClickAsync();
-        await Expect(page.Locator("form .run-details .run-status")).ToHaveTextAsync("revoked");
-        await Expect(page.Locator("form .run-details .trail-table tbody tr")).ToHaveCountAsync(1);
+        // Scoped to the finder's own panel: the create-run result also shows this run's details.
+        var found = page.GetByRole(AriaRole.Form, new() { Name = "Find a run" }).Locator(".run-details");
+        await Expect(found.Locator(".run-status")).ToHaveTextAsync("revoked");
+        await Expect(found.Locator(".trail-table tbody tr")).ToHaveCountAsync(1);
         await dashboard.AssertNothingInjectedAsync();
     }
 
