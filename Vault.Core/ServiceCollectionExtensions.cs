@@ -78,10 +78,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FailedAuthThrottle>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
+        services.AddSingleton<TableLeases>();
         services.AddSingleton<SyncLeases>();
         services.AddSingleton<ProviderCalls>();
         services.AddSingleton<ConnectionCleanup>();
         services.AddSingleton<ItemReadCache>();
+        services.AddSingleton<ItemLayoutMigration>();
         services.AddSingleton<ItemStore>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<SnapshotApplier>();

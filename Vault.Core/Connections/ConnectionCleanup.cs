@@ -46,7 +46,7 @@ public sealed class ConnectionCleanup(ConnectionStore store, ItemStore cache, Pr
         complete &= await StepAsync("items", connectionId, async () =>
         {
             var items = await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false);
-            await cache.WriteAsync(accountId, [], items.SelectMany(ItemStore.RowKeysOf).ToList(), ct).ConfigureAwait(false);
+            await cache.WriteAsync(accountId, [], items.SelectMany(item => ItemStore.RowsOf(accountId, item)).ToList(), ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return complete;
     }

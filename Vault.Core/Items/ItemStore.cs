@@ -19,32 +19,33 @@ public sealed record ItemQuery(string? Domain, string? ConnectionId, string? Vau
 
 public sealed record ItemPage(IReadOnlyList<CachedItem> Items, string? NextPageToken);
 
+/// <summary>One row of the item cache: its partition (the item's bucket) and row key.</summary>
+public readonly record struct ItemRow(string PartitionKey, string RowKey);
+
 /// <summary>
 /// The item cache in Table Storage (see <see cref="ItemKeys"/> for the layout). The hot range reads go through
-/// <see cref="ItemReadCache"/>, so every write here ends by marking the account changed.
+/// <see cref="ItemReadCache"/>, so every write here ends by marking the account changed. Every call first makes sure the
+/// account's rows are in the current layout (<see cref="ItemLayoutMigration"/>).
 /// </summary>
-public sealed class ItemStore(Tables tables, ItemReadCache recent)
+public sealed class ItemStore(Tables tables, ItemReadCache recent, ItemLayoutMigration layout)
 {
     private const int BatchSize = 100;
     private static readonly string[] ListColumns = ["RowKey", "ItemId", "ConnectionId", "Enabled", "Data"];
 
     public async Task<List<StoredItem>> LoadConnectionAsync(string accountId, string connectionId, CancellationToken ct)
     {
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
-        var result = new List<StoredItem>();
-        var filter = TableKeys.PrefixFilter(accountId, ItemKeys.ConnectionIdPrefix(connectionId));
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
-        {
-            result.Add(ToStored(entity));
-        }
-
-        return result;
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
+        var prefix = ItemKeys.ConnectionIdPrefix(connectionId);
+        var buckets = await EachBucketAsync(accountId, partition => ReadAllAsync(table, TableKeys.PrefixFilter(partition, prefix), null, ToStored, ct))
+            .ConfigureAwait(false);
+        return buckets.SelectMany(b => b).ToList();
     }
 
     public async Task<StoredItem?> GetAsync(string accountId, string itemId, CancellationToken ct)
     {
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
-        var entity = await table.GetEntityIfExistsAsync<TableEntity>(accountId, ItemKeys.IdRow(itemId), cancellationToken: ct).ConfigureAwait(false);
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(ItemKeys.Partition(accountId, itemId), ItemKeys.IdRow(itemId), cancellationToken: ct)
+            .ConfigureAwait(false);
         return entity.HasValue ? ToStored(entity.Value!) : null;
     }
 
@@ -59,33 +60,33 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
 
     /// <summary>
     /// The items with a row under this registrable domain, each with the sealed secrets its domain row carries (null
-    /// when the row carries none: read the id row), in one range query.
+    /// when the row carries none: read the id row), in list order: one range query per bucket.
     /// </summary>
     public async Task<List<StoredItem>> ByDomainAsync(string accountId, string registrableDomain, CancellationToken ct)
     {
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
         var items = await recent.GetOrReadAsync(accountId, new DomainRead(registrableDomain), async () =>
         {
-            var read = new List<StoredItem>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ItemKeys.DomainRangePrefix(registrableDomain)),
-                maxPerPage: 1000, select: [.. ListColumns, "Secrets"], cancellationToken: ct).ConfigureAwait(false))
-            {
-                read.Add(new StoredItem(ToItem(entity), string.Empty, entity.GetBinary("Secrets")));
-            }
-
-            return read.ToArray();
+            var prefix = ItemKeys.DomainRangePrefix(registrableDomain);
+            var buckets = await EachBucketAsync(accountId, partition => ReadAllAsync(table, TableKeys.PrefixFilter(partition, prefix), [.. ListColumns, "Secrets"],
+                entity => (entity.RowKey, Stored: new StoredItem(ToItem(entity), string.Empty, entity.GetBinary("Secrets"))), ct)).ConfigureAwait(false);
+            return InRowKeyOrder(buckets).Select(row => row.Value).ToArray();
         }, read => read.Length, ct).ConfigureAwait(false);
         return [.. items];
     }
 
-    /// <summary>One page of the cache, as one range query in list order.</summary>
+    /// <summary>One page of the cache: one range query per bucket, merged in list order.</summary>
     public async Task<ItemPage> QueryAsync(string accountId, ItemQuery query, CancellationToken ct)
     {
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
         return await recent.GetOrReadAsync(accountId, query, () => ReadPageAsync(table, accountId, query, ct), page => page.Items.Count, ct)
             .ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The first <see cref="ItemQuery.Limit"/> matches after the page token over all buckets: each bucket gives at most
+    /// Limit + 1 in row-key order, which holds every row of the merged first Limit + 1.
+    /// </summary>
     private static async Task<ItemPage> ReadPageAsync(TableClient table, string accountId, ItemQuery query, CancellationToken ct)
     {
         var prefix = query.Domain is null ? ItemKeys.OrderPrefix : ItemKeys.DomainRangePrefix(query.Domain);
@@ -101,56 +102,58 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
             lowerBound = "RowKey gt '" + Escape(after) + "'";
         }
 
-        var filter = $"PartitionKey eq '{Escape(accountId)}' and {lowerBound} and RowKey lt '{Escape(TableKeys.PrefixEnd(prefix))}'";
+        var conditions = $" and {lowerBound} and RowKey lt '{Escape(TableKeys.PrefixEnd(prefix))}'";
         if (query.ConnectionId is not null)
         {
-            filter += $" and ConnectionId eq '{Escape(query.ConnectionId)}'";
+            conditions += $" and ConnectionId eq '{Escape(query.ConnectionId)}'";
         }
 
         if (query.Enabled is { } enabled)
         {
-            filter += enabled ? " and Enabled eq true" : " and Enabled eq false";
+            conditions += enabled ? " and Enabled eq true" : " and Enabled eq false";
         }
 
-        var items = new List<CachedItem>(query.Limit);
-        string? lastKey = null;
-        var hasMore = false;
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, query.Limit + 1), select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
+        var wanted = query.Limit + 1;
+        var buckets = await EachBucketAsync(accountId, async partition =>
         {
-            var item = ToItem(entity);
-            if (query.Vault is not null && item.Data.VaultName != query.Vault)
+            var rows = new List<(string RowKey, CachedItem Value)>();
+            var filter = $"PartitionKey eq '{Escape(partition)}'" + conditions;
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, wanted), select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
             {
-                continue;
+                var item = ToItem(entity);
+                if (query.Vault is not null && item.Data.VaultName != query.Vault)
+                {
+                    continue; // the vault prefix is of the lower-cased name, truncated: the exact name is checked here
+                }
+
+                rows.Add((entity.RowKey, item));
+                if (rows.Count == wanted)
+                {
+                    break;
+                }
             }
 
-            if (items.Count == query.Limit)
-            {
-                hasMore = true;
-                break;
-            }
+            return rows;
+        }).ConfigureAwait(false);
 
-            items.Add(item);
-            lastKey = entity.RowKey;
-        }
-
-        return new ItemPage(items, hasMore && lastKey is not null ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(lastKey)) : null);
+        var merged = InRowKeyOrder(buckets).Take(wanted).ToList();
+        var page = merged.Take(query.Limit).ToList();
+        var hasMore = merged.Count > query.Limit;
+        return new ItemPage(page.Select(row => row.Value).ToList(),
+            hasMore && page.Count > 0 ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(page[^1].RowKey)) : null);
     }
 
     /// <summary>Every item of the account in list order.</summary>
     public async Task<List<CachedItem>> ListAllAsync(string accountId, CancellationToken ct)
     {
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
-        var items = new List<CachedItem>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableKeys.PrefixFilter(accountId, ItemKeys.OrderPrefix), maxPerPage: 1000, select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
-        {
-            items.Add(ToItem(entity));
-        }
-
-        return items;
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
+        var buckets = await EachBucketAsync(accountId, partition => ReadAllAsync(table, TableKeys.PrefixFilter(partition, ItemKeys.OrderPrefix), ListColumns,
+            entity => (entity.RowKey, Item: ToItem(entity)), ct)).ConfigureAwait(false);
+        return InRowKeyOrder(buckets).Select(row => row.Value).ToList();
     }
 
     /// <summary>Writes items (all their rows) and removes rows, in entity-group transactions of 100; upserts before deletes.</summary>
-    public async Task WriteAsync(string accountId, IReadOnlyList<StoredItem> upserts, IReadOnlyList<string> rowDeletes, CancellationToken ct)
+    public async Task WriteAsync(string accountId, IReadOnlyList<StoredItem> upserts, IReadOnlyList<ItemRow> rowDeletes, CancellationToken ct)
     {
         var actions = new List<TableTransactionAction>();
         foreach (var stored in upserts)
@@ -161,10 +164,10 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
             }
         }
 
-        var upsertedKeys = actions.Select(a => a.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var rowKey in rowDeletes.Distinct(StringComparer.Ordinal).Where(k => !upsertedKeys.Contains(k)))
+        var upserted = actions.Select(a => new ItemRow(a.Entity.PartitionKey, a.Entity.RowKey)).ToHashSet();
+        foreach (var row in rowDeletes.Distinct().Where(row => !upserted.Contains(row)))
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(accountId, rowKey), ETag.All));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(row.PartitionKey, row.RowKey), ETag.All));
         }
 
         if (actions.Count == 0)
@@ -172,7 +175,7 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
             return;
         }
 
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
         try
         {
             await SubmitAsync(table, actions, ct).ConfigureAwait(false);
@@ -193,7 +196,7 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
         var actions = ToEntities(accountId, replacement).Select((entity, i) => i == 0
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, previous.ETag)
             : new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)).ToList();
-        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        var table = await TableAsync(accountId, ct).ConfigureAwait(false);
         try
         {
             await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
@@ -207,29 +210,45 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
         return true;
     }
 
-    /// <summary>Every row key an item occupies.</summary>
-    public static IEnumerable<string> RowKeysOf(StoredItem stored)
+    /// <summary>Every row an item occupies, all in its bucket's partition.</summary>
+    public static IEnumerable<ItemRow> RowsOf(string accountId, StoredItem stored)
     {
-        yield return ItemKeys.IdRow(stored.Item.ItemId);
-        yield return ItemKeys.OrderRow(stored.SortKey);
+        var partition = ItemKeys.Partition(accountId, stored.Item.ItemId);
+        yield return new ItemRow(partition, ItemKeys.IdRow(stored.Item.ItemId));
+        yield return new ItemRow(partition, ItemKeys.OrderRow(stored.SortKey));
         foreach (var domain in stored.Item.Data.Domains)
         {
-            yield return ItemKeys.DomainRow(domain, stored.SortKey);
+            yield return new ItemRow(partition, ItemKeys.DomainRow(domain, stored.SortKey));
         }
     }
 
-    private const int ParallelBatches = 4;
+    /// <summary>Batches in flight at once: one per bucket, so each partition sees about one batch at a time.</summary>
+    private const int ParallelBatches = ItemKeys.Buckets;
 
     /// <summary>
-    /// Upserts first, then deletes, each phase in entity-group batches of 100 submitted a few at a time (batches of one
-    /// partition may run concurrently), so a failure part-way never leaves an item without its rows.
+    /// Upserts first, then deletes, each phase in entity-group batches of up to 100 rows of one partition, submitted a few
+    /// at a time and taken from the partitions in turn (so concurrent batches write different partitions); a failure
+    /// part-way never leaves an item without its rows.
     /// </summary>
-    private static async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken ct)
+    internal static async Task SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken ct)
     {
         foreach (var phase in new[] { actions.Where(a => a.ActionType != TableTransactionActionType.Delete), actions.Where(a => a.ActionType == TableTransactionActionType.Delete) })
         {
-            await Parallel.ForEachAsync(phase.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
+            await Parallel.ForEachAsync(Interleaved(phase), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
                 async (batch, token) => await SubmitBatchAsync(table, batch, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Batches of one partition each, the first batch of every partition, then the second of every one, and so on.</summary>
+    private static IEnumerable<TableTransactionAction[]> Interleaved(IEnumerable<TableTransactionAction> actions)
+    {
+        var perPartition = actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal).Select(g => g.Chunk(BatchSize).ToList()).ToList();
+        for (var round = 0; perPartition.Any(batches => round < batches.Count); round++)
+        {
+            foreach (var batches in perPartition.Where(batches => round < batches.Count))
+            {
+                yield return batches[round];
+            }
         }
     }
 
@@ -259,7 +278,8 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
     private static IEnumerable<TableEntity> ToEntities(string accountId, StoredItem stored)
     {
         var data = JsonSerializer.Serialize(stored.Item.Data, ItemJson.Default.ItemData);
-        TableEntity Row(string rowKey) => new(accountId, rowKey)
+        var partition = ItemKeys.Partition(accountId, stored.Item.ItemId);
+        TableEntity Row(string rowKey) => new(partition, rowKey)
         {
             ["ConnectionId"] = stored.Item.ConnectionId,
             ["VaultName"] = stored.Item.Data.VaultName,
@@ -291,16 +311,42 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent)
         }
     }
 
-    private static StoredItem ToStored(TableEntity entity) =>
+    internal static StoredItem ToStored(TableEntity entity) =>
         new(ToItem(entity), entity.GetString("Fingerprint") ?? string.Empty, entity.GetBinary("Secrets")) { ETag = entity.ETag };
 
-    private static CachedItem ToItem(TableEntity entity)
+    internal static CachedItem ToItem(TableEntity entity)
     {
         var data = JsonSerializer.Deserialize(entity.GetString("Data"), ItemJson.Default.ItemData)
             ?? throw new InvalidOperationException("Item row without data.");
         var itemId = entity.GetString("ItemId") ?? ItemKeys.ItemId(entity.GetString("ConnectionId"), data.VaultId, data.ProviderItemId);
         return new CachedItem(itemId, entity.GetString("ConnectionId"), entity.GetBoolean("Enabled") ?? true, data);
     }
+
+    private async Task<TableClient> TableAsync(string accountId, CancellationToken ct)
+    {
+        var table = await tables.ItemsAsync(ct).ConfigureAwait(false);
+        await layout.EnsureCurrentAsync(table, accountId, ct).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>The same read of every bucket of the account, all at once.</summary>
+    private static Task<T[]> EachBucketAsync<T>(string accountId, Func<string, Task<T>> read) =>
+        Task.WhenAll(ItemKeys.Partitions(accountId).Select(read));
+
+    private static async Task<List<T>> ReadAllAsync<T>(TableClient table, string filter, IEnumerable<string>? select, Func<TableEntity, T> map, CancellationToken ct)
+    {
+        var rows = new List<T>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: ct).ConfigureAwait(false))
+        {
+            rows.Add(map(entity));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Rows of every bucket, each already in row-key order, merged into one order (row keys hold the list order).</summary>
+    private static IEnumerable<(string RowKey, T Value)> InRowKeyOrder<T>(IEnumerable<IEnumerable<(string RowKey, T Value)>> buckets) =>
+        buckets.SelectMany(b => b).OrderBy(row => row.RowKey, StringComparer.Ordinal);
 
     private static string DecodePageToken(string token, string prefix)
     {

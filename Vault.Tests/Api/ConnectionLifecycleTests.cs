@@ -19,7 +19,9 @@ public sealed class ConnectionLifecycleTests : ApiTestBase
 {
     private T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
-    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => AzuriteStorage.PartitionAsync(Host.TablePrefix + table, accountId);
+    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => table == "items"
+        ? AzuriteStorage.ItemRowsAsync(Host.TablePrefix + table, accountId)
+        : AzuriteStorage.PartitionAsync(Host.TablePrefix + table, accountId);
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

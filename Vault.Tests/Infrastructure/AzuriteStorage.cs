@@ -28,6 +28,18 @@ public static class AzuriteStorage
         return rows;
     }
 
+    /// <summary>Every item row of an account, from all its bucket partitions (and the layout before buckets).</summary>
+    public static async Task<List<Azure.Data.Tables.TableEntity>> ItemRowsAsync(string tableName, string accountId)
+    {
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        foreach (var partition in Vault.Core.Items.ItemKeys.Partitions(accountId).Append(Vault.Core.Items.ItemKeys.LegacyPartition(accountId)))
+        {
+            rows.AddRange(await PartitionAsync(tableName, partition));
+        }
+
+        return rows;
+    }
+
     private static string Start()
     {
         var fromScript = Environment.GetEnvironmentVariable("VAULT_TEST_STORAGE");

@@ -122,7 +122,9 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
         return _vault.Requests.Skip(before).Where(r => r.Authorized).Select(r => (r.Method, r.Path)).ToList();
     }
 
-    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => AzuriteStorage.PartitionAsync(_host.TablePrefix + table, accountId);
+    private Task<List<TableEntity>> RowsAsync(string table, string accountId) => table == "items"
+        ? AzuriteStorage.ItemRowsAsync(_host.TablePrefix + table, accountId)
+        : AzuriteStorage.PartitionAsync(_host.TablePrefix + table, accountId);
 
     private async Task<Connection> ConnectionAsync(VaultTestHost host, string accountId, string connectionId) =>
         (await host.Services.GetRequiredService<ConnectionStore>().GetAsync(accountId, connectionId, default))!;

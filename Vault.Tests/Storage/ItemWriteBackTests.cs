@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vault.Core.Domains;
 using Vault.Core;
@@ -21,7 +22,8 @@ public sealed class ItemWriteBackTests
     private static ItemStore NewCache()
     {
         var tables = new Tables(new TableServiceClient(AzuriteStorage.ConnectionString), Options.Create(new VaultOptions { TablePrefix = "t" + Ids.RandomBase32(8) }));
-        return new ItemStore(tables, new ItemReadCache(tables));
+        var recent = new ItemReadCache(tables);
+        return new ItemStore(tables, recent, new ItemLayoutMigration(new TableLeases(tables, TimeProvider.System), recent, NullLogger<ItemLayoutMigration>.Instance));
     }
 
     private static StoredItem Pending(string label, string? username = "listed") => new(
@@ -64,7 +66,7 @@ public sealed class ItemWriteBackTests
         var cache = NewCache();
         await cache.WriteAsync(Account, [Pending("Shop")], [], default);
         var read = (await cache.GetAsync(Account, "cred:conn-1:v1:i1", default))!;
-        await cache.WriteAsync(Account, [], [.. ItemStore.RowKeysOf(read)], default);
+        await cache.WriteAsync(Account, [], [.. ItemStore.RowsOf(Account, read)], default);
 
         Assert.False(await cache.TryReplaceAsync(Account, read, Filled(read), default));
         Assert.Null(await cache.GetAsync(Account, read.Item.ItemId, default));

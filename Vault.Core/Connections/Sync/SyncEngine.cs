@@ -34,7 +34,7 @@ public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecret
         var existing = (loaded ?? await cache.LoadConnectionAsync(accountId, connectionId, ct).ConfigureAwait(false))
             .ToDictionary(s => s.Item.ItemId, StringComparer.Ordinal);
         var upserts = new List<StoredItem>();
-        var deletes = new List<string>();
+        var deletes = new List<ItemRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int added = 0, updated = 0, skippedDisabled = 0;
 
@@ -70,7 +70,7 @@ public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecret
             if (previous is not null)
             {
                 // Rows keyed by an old label, vault name or domain are removed; rows that are rewritten are not.
-                deletes.AddRange(ItemStore.RowKeysOf(previous).Except(ItemStore.RowKeysOf(stored)));
+                deletes.AddRange(ItemStore.RowsOf(accountId, previous).Except(ItemStore.RowsOf(accountId, stored)));
                 if (enabled)
                 {
                     updated++;
@@ -87,7 +87,7 @@ public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecret
         {
             if (!seen.Contains(itemId))
             {
-                deletes.AddRange(ItemStore.RowKeysOf(previous));
+                deletes.AddRange(ItemStore.RowsOf(accountId, previous));
                 removed++;
             }
         }

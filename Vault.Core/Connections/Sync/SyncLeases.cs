@@ -1,103 +1,28 @@
-using Azure;
-using Azure.Data.Tables;
 using Vault.Core.Storage;
-using Vault.Core.Items;
 
 namespace Vault.Core.Connections.Sync;
 
 /// <summary>
-/// One sync per connection at a time, across instances: a lease row with an expiry, taken with insert-if-absent or an
-/// ETag-conditional update of an expired lease, so a crashed holder blocks the connection only until its lease expires.
+/// One sync per connection at a time, across instances (<see cref="TableLeases"/>). Each connection's lease is its own
+/// partition, so syncs of different connections never meet in one partition (one shared partition would cap the whole
+/// service near 2,000 lease operations a second).
 /// </summary>
-public sealed class SyncLeases(Tables tables, TimeProvider clock)
+public sealed class SyncLeases(TableLeases leases)
 {
-    private const string Partition = "sync";
+    private static string Name(string connectionId) => "sync|" + connectionId;
 
-    public async Task<string?> TryAcquireAsync(string connectionId, TimeSpan duration, CancellationToken ct)
-    {
-        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
-        var holder = Guid.NewGuid().ToString("N");
-        var lease = new TableEntity(Partition, connectionId) { ["Holder"] = holder, ["ExpiresAt"] = clock.GetUtcNow() + duration };
-        try
-        {
-            await table.AddEntityAsync(lease, ct).ConfigureAwait(false);
-            return holder;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-        }
-
-        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
-        if (!current.HasValue)
-        {
-            return null;
-        }
-
-        if (current.Value!.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt > clock.GetUtcNow())
-        {
-            return null;
-        }
-
-        try
-        {
-            await table.UpdateEntityAsync(lease, current.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return holder;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-        {
-            return null;
-        }
-    }
+    public Task<string?> TryAcquireAsync(string connectionId, TimeSpan duration, CancellationToken ct) =>
+        leases.TryAcquireAsync(Name(connectionId), duration, ct);
 
     /// <summary>Polls for the lease until <paramref name="wait"/> has passed; null when another holder kept it.</summary>
-    public async Task<string?> WaitAsync(string connectionId, TimeSpan wait, TimeSpan duration, CancellationToken ct)
-    {
-        var deadline = clock.GetUtcNow() + wait;
-        while (true)
-        {
-            var holder = await TryAcquireAsync(connectionId, duration, ct).ConfigureAwait(false);
-            if (holder is not null || clock.GetUtcNow() >= deadline)
-            {
-                return holder;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct).ConfigureAwait(false);
-        }
-    }
+    public Task<string?> WaitAsync(string connectionId, TimeSpan wait, TimeSpan duration, CancellationToken ct) =>
+        leases.WaitAsync(Name(connectionId), wait, duration, ct);
 
     /// <summary>Whether someone holds an unexpired lease on the connection.</summary>
-    public async Task<bool> IsHeldAsync(string connectionId, CancellationToken ct)
-    {
-        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
-        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
-        return current.HasValue && current.Value!.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt > clock.GetUtcNow();
-    }
+    public Task<bool> IsHeldAsync(string connectionId, CancellationToken ct) => leases.IsHeldAsync(Name(connectionId), ct);
 
     /// <summary>Releases without throwing: a lease that cannot be released expires by itself.</summary>
-    public async Task ReleaseQuietlyAsync(string connectionId, string holder)
-    {
-        try
-        {
-            await ReleaseAsync(connectionId, holder, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
-        {
-        }
-    }
+    public Task ReleaseQuietlyAsync(string connectionId, string holder) => leases.ReleaseQuietlyAsync(Name(connectionId), holder);
 
-    public async Task ReleaseAsync(string connectionId, string holder, CancellationToken ct)
-    {
-        var table = await tables.LeasesAsync(ct).ConfigureAwait(false);
-        var current = await table.GetEntityIfExistsAsync<TableEntity>(Partition, connectionId, cancellationToken: ct).ConfigureAwait(false);
-        if (current.HasValue && current.Value!.GetString("Holder") == holder)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(Partition, connectionId, current.Value.ETag, ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-            {
-            }
-        }
-    }
+    public Task ReleaseAsync(string connectionId, string holder, CancellationToken ct) => leases.ReleaseAsync(Name(connectionId), holder, ct);
 }
