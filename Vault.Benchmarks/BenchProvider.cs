@@ -3,9 +3,15 @@ using Vault.Core.Snapshots;
 
 namespace Vault.Benchmarks;
 
-/// <summary>A provider that answers a generated vault of a given size, so the benchmark measures our side only.</summary>
-public sealed class BenchProvider(int itemCount, int domainCount) : IVaultProvider
+/// <summary>
+/// A provider that answers a generated vault of a given size, so the benchmark measures our side only. The first
+/// <paramref name="busyDomainItems"/> items also sign in at <see cref="BusyDomain"/> (a domain many logins share, as a
+/// company's single sign-on does).
+/// </summary>
+public sealed class BenchProvider(int itemCount, int domainCount, int busyDomainItems = 0) : IVaultProvider
 {
+    public const string BusyDomain = "busy.example";
+
     public string Kind => "bitwarden";
 
     public ProviderCredentials ParseCredentials(ConnectInput input) => new(input.ClientId ?? "bench", null, input.ClientId ?? "bench");
@@ -19,7 +25,9 @@ public sealed class BenchProvider(int itemCount, int domainCount) : IVaultProvid
             $"item{i:D6}",
             $"Login {i:D6}",
             $"user{i}@example.com",
-            [new ProviderUri($"https://login.site{i % domainCount}.example.com/signin"), new ProviderUri($"https://www.shop{i % domainCount}.com/")],
+            i < busyDomainItems
+                ? [new ProviderUri($"https://login.site{i % domainCount}.example.com/signin"), new ProviderUri($"https://www.shop{i % domainCount}.com/"), new ProviderUri($"https://sso.{BusyDomain}/login")]
+                : [new ProviderUri($"https://login.site{i % domainCount}.example.com/signin"), new ProviderUri($"https://www.shop{i % domainCount}.com/")],
             new ItemSecrets($"password-{i}", i % 3 == 0 ? "JBSWY3DPEHPK3PXP" : null),
             i % 3 == 0,
             updated)).ToList();

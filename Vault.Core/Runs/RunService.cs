@@ -184,14 +184,24 @@ public sealed class RunService(
     /// </summary>
     private async Task<List<StoredItem>> ReadGrantedAsync(Run run, string? registrableDomain, CancellationToken ct)
     {
-        var granted = await runs.GrantedItemIdsAsync(run.RunId, registrableDomain, ct).ConfigureAwait(false);
-        if (registrableDomain is null || granted.Count == 0)
+        if (registrableDomain is null)
         {
-            return await cache.GetManyAsync(run.AccountId, granted, ct).ConfigureAwait(false);
+            return await cache.GetManyAsync(run.AccountId, await runs.GrantedItemIdsAsync(run.RunId, null, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
+
+        // The grant's index and the cache's domain rows do not depend on each other: both are read at once (WhenAll
+        // waits for both, so neither is left running or unobserved when the other fails).
+        var grantRead = runs.GrantedItemIdsAsync(run.RunId, registrableDomain, ct);
+        var domainRead = cache.ByDomainAsync(run.AccountId, registrableDomain, ct);
+        await Task.WhenAll(grantRead, domainRead).ConfigureAwait(false);
+        var granted = await grantRead.ConfigureAwait(false);
+        if (granted.Count == 0)
+        {
+            return [];
         }
 
         var grantedSet = granted.ToHashSet(StringComparer.Ordinal);
-        var complete = (await cache.ByDomainAsync(run.AccountId, registrableDomain, ct).ConfigureAwait(false))
+        var complete = (await domainRead.ConfigureAwait(false))
             .Where(s => grantedSet.Contains(s.Item.ItemId) && s.SealedSecrets is not null).ToList();
         var byId = grantedSet.Except(complete.Select(s => s.Item.ItemId)).ToList();
         complete.AddRange(await cache.GetManyAsync(run.AccountId, byId, ct).ConfigureAwait(false));
