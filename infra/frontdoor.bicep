@@ -5,7 +5,7 @@
 //   az deployment group create -g <rg> -f infra/frontdoor.bicep -p cells='[{"name":"c00","hostName":"func-vault-….azurewebsites.net"},…]' defaultCell=c00
 //
 // Which cell a request belongs to is read from what the request already carries, never from a body:
-//   X-API-Key  vk_<cell>_…                       every API-key route and the dashboard's calls
+//   X-API-Key  vk_<cell>.…                       every API-key route and the dashboard's calls
 //   path       /v1/runs/run-<cell>-…             the run routes an agent calls with only a run token
 //   path       /v1/admin/accounts/acct-<cell>-…  the operator's routes on one account
 //   path       /cells/<cell>/…                   anything pinned to a cell by URL (webhooks, the operator's account
@@ -107,7 +107,7 @@ resource keyRules 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = [for (c, 
           selector: 'X-API-Key'
           operator: 'BeginsWith'
           negateCondition: false
-          matchValues: ['vk_${c.name}_']
+          matchValues: ['vk_${c.name}.']
           transforms: []
         }
       }
