@@ -22,7 +22,7 @@ param endpointName string = 'vault'
 
 @description('The cells, each { name: the cell prefix in keys and ids (lower-case letters and digits, e.g. c01; the deployment from before cells is named here too, e.g. c00), hostName: its Function App host name }.')
 @minLength(1)
-@maxLength(30)
+@maxLength(25) // four rules a cell in one rule set of at most 100 rules
 param cells array
 
 @description('The cell (one of cells[].name) that serves requests naming no cell.')
