@@ -14,7 +14,10 @@ try
 {
     if (FunctionsHostDetection.LaunchedByFunctionsHost(args))
     {
-        // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration.
+        // Under `func start` or in Azure: an ordinary isolated worker with ASP.NET Core integration. No Application
+        // Insights package: the worker's logs go to the host over gRPC and the host sends the telemetry, so its sampling
+        // and levels are host.json's and the Bicep's app settings (docs/capacity.md, "Logs: sampling, levels and the
+        // daily cap").
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddVaultApp(builder.Configuration);

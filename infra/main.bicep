@@ -8,6 +8,11 @@ targetScope = 'resourceGroup'
 @description('Name of the environment (azd: AZURE_ENV_NAME); part of every resource name.')
 param environmentName string
 
+@minLength(0)
+@maxLength(4)
+@description('Cell of this deployment (docs/capacity.md), lower-case letters and digits, e.g. c01: named in every resource name and the vault-cell tag. Empty (the default): the single deployment from before cells, with the names it always had.')
+param cell string = ''
+
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
 
@@ -25,6 +30,19 @@ param resyncInterval string = '06:00:00'
 @description('Calls per account per minute.')
 param rateLimitPerMinute int = 600
 
+@minValue(1)
+@maxValue(1000)
+@description('Most Flex Consumption instances the Function App scales out to (docs/capacity.md: the storage account binds before 40).')
+param maximumInstanceCount int = 40
+
+@description('Log level of the Functions host and the worker in Azure (per-call logs are Information, so Warning keeps them out of Application Insights; docs/capacity.md).')
+@allowed(['Trace', 'Debug', 'Information', 'Warning', 'Error', 'Critical', 'None'])
+param logLevel string = 'Warning'
+
+@description('Daily ingestion cap of the Log Analytics workspace in GB (-1: no cap). Ingestion stops for the rest of the UTC day once reached; docs/capacity.md sizes it.')
+@minValue(-1)
+param logDailyCapGb int = 5
+
 @description('One-time codes: the mail domain whose mail Mailgun routes to /v1/inbound/email/mailgun (empty: runs get no address).')
 param codesEmailDomain string = ''
 
@@ -40,28 +58,33 @@ param mailgunSigningKey string = ''
 param twilioAuthToken string = ''
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
-var tags = { 'azd-env-name': environmentName }
+// A cell is named in every resource and module deployment name; without one, the names are those of the deployment
+// from before cells (so redeploying it renames nothing).
+var cellPrefix = empty(cell) ? '' : '${cell}-'
+var cellSuffix = empty(cell) ? '' : '-${cell}'
+var tags = union({ 'azd-env-name': environmentName }, empty(cell) ? {} : { 'vault-cell': cell })
 
 module identity 'modules/identity.bicep' = {
-  name: 'identity'
-  params: { name: 'id-vault-${token}', location: location, tags: tags }
+  name: 'identity${cellSuffix}'
+  params: { name: 'id-vault-${cellPrefix}${token}', location: location, tags: tags }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
+  name: 'monitoring${cellSuffix}'
   params: {
-    workspaceName: 'log-vault-${token}'
-    appInsightsName: 'appi-vault-${token}'
+    workspaceName: 'log-vault-${cellPrefix}${token}'
+    appInsightsName: 'appi-vault-${cellPrefix}${token}'
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+    dailyCapGb: logDailyCapGb
   }
 }
 
 module storage 'modules/storage.bicep' = {
-  name: 'storage'
+  name: 'storage${cellSuffix}'
   params: {
-    name: 'stvault${take(token, 17)}'
+    name: 'stvault${cell}${take(token, 17 - length(cell))}'
     location: location
     tags: tags
     deploymentContainerName: 'deployments'
@@ -70,9 +93,9 @@ module storage 'modules/storage.bicep' = {
 }
 
 module keyVault 'modules/keyvault.bicep' = {
-  name: 'keyvault'
+  name: 'keyvault${cellSuffix}'
   params: {
-    name: 'kv-vault-${take(token, 13)}'
+    name: 'kv-vault-${cellPrefix}${take(token, 13 - length(cellPrefix))}'
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -85,10 +108,10 @@ module keyVault 'modules/keyvault.bicep' = {
 }
 
 module functionApp 'modules/functionapp.bicep' = {
-  name: 'functionapp'
+  name: 'functionapp${cellSuffix}'
   params: {
-    planName: 'plan-vault-${token}'
-    appName: 'func-vault-${token}'
+    planName: 'plan-vault-${cellPrefix}${token}'
+    appName: 'func-vault-${cellPrefix}${token}'
     location: location
     tags: tags
     identityId: identity.outputs.id
@@ -104,6 +127,8 @@ module functionApp 'modules/functionapp.bicep' = {
     resyncSchedule: resyncSchedule
     resyncInterval: resyncInterval
     rateLimitPerMinute: rateLimitPerMinute
+    maximumInstanceCount: maximumInstanceCount
+    logLevel: logLevel
     codesEmailDomain: codesEmailDomain
     codesPublicBaseUrl: codesPublicBaseUrl
     mailgunSigningKeySecretUri: keyVault.outputs.mailgunSigningKeySecretUri
@@ -114,3 +139,4 @@ module functionApp 'modules/functionapp.bicep' = {
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output VAULT_CELL string = cell

@@ -11,8 +11,11 @@ export DOTNET_BUNDLE_EXTRACT_BASE_DIR="${TMPDIR:-/tmp}/bicep-extract"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
-"$bicep" build infra/main.bicep --stdout >/dev/null 2>"$out" || status=1
-"$bicep" lint infra/main.bicep >>"$out" 2>&1 || status=1
+# Every deployable template: main.bicep (one cell) and frontdoor.bicep (the entry in front of the cells).
+for template in infra/*.bicep; do
+  "$bicep" build "$template" --stdout >/dev/null 2>>"$out" || status=1
+  "$bicep" lint "$template" >>"$out" 2>&1 || status=1
+done
 if [ -s "$out" ] && grep -qiE 'warning|error' "$out"; then
   cat "$out" >&2
   status=1

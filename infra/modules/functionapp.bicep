@@ -16,6 +16,8 @@ param adminKeySecretUri string
 param resyncSchedule string
 param resyncInterval string
 param rateLimitPerMinute int
+param maximumInstanceCount int
+param logLevel string
 param codesEmailDomain string
 param codesPublicBaseUrl string
 param mailgunSigningKeySecretUri string
@@ -72,6 +74,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // Azure's front end sets X-Forwarded-For; the worker's socket sees only the host. Failed-authentication
         // throttling needs the real client address.
         { name: 'Vault__AuthThrottle__TrustForwardedFor', value: 'true' }
+        // Production log levels (host.json keeps Information for local runs and tests). The host's default covers
+        // the per-invocation "Executing/Executed" traces and the worker's logs it forwards; Host.Results (the requests
+        // table) and Host.Aggregator (exact per-function counts) stay Information in host.json. The worker's own
+        // filter drops what would be dropped anyway before it crosses the gRPC channel.
+        { name: 'AzureFunctionsJobHost__logging__logLevel__default', value: logLevel }
+        { name: 'Logging__LogLevel__Default', value: logLevel }
       ], codesSettings)
     }
     functionAppConfig: {
@@ -86,7 +94,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: 40
+        maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
       runtime: {

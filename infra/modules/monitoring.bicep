@@ -5,6 +5,9 @@ param location string
 param tags object
 param principalId string
 
+@description('Daily ingestion cap in GB (-1: none).')
+param dailyCapGb int
+
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -14,6 +17,9 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   properties: {
     sku: { name: 'PerGB2018' }
     retentionInDays: 30
+    // Application Insights is workspace-based, so this cap bounds its telemetry too. Once reached, ingestion stops
+    // until the next UTC day (warnings and errors included): alert on the workspace's "daily cap" event.
+    workspaceCapping: { dailyQuotaGb: dailyCapGb }
   }
 }
 
