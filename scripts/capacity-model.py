@@ -22,7 +22,7 @@ def account(C, I, doms, resyncs, changed, changed_items, runs, reads, domain_rea
         # ≤ 72 a day of hourly rollup steps, then ≈ 1.5 per call (its transaction, API-key reads)
         "metering": (active_minutes * 15.5 + 72 + calls * 1.5, active_minutes * 15.5 + calls + 72 + calls * 2.5),
         "runs + credential reads": (runs * 5 + runs * reads * 11, runs * 11 + runs * reads * 13),
-        "item reads and list pages": (domain_reads * 9 + list_pages * 9, domain_reads * 11 + list_pages * (8 * 101 + 1)),
+        "item reads and list pages": (domain_reads * 9 + list_pages * 9, domain_reads * 11 + list_pages * (8 * 26 + 1)),
     }
     rs = C * resyncs
     unchanged = (9 + 2 + 3, 9 + 2)                                    # + due-index rewrite; + 3 queue requests

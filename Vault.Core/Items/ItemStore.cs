@@ -84,8 +84,9 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent, ItemLayoutMig
     }
 
     /// <summary>
-    /// The first <see cref="ItemQuery.Limit"/> matches after the page token over all buckets: each bucket gives at most
-    /// Limit + 1 in row-key order, which holds every row of the merged first Limit + 1.
+    /// The first <see cref="ItemQuery.Limit"/> matches after the page token over all buckets: a merge of one range query
+    /// per bucket, each read in small pages and only as far as the merge takes from it, so a page of 100 reads about
+    /// 100 rows plus one small page per bucket rather than 100 from every bucket.
     /// </summary>
     private static async Task<ItemPage> ReadPageAsync(TableClient table, string accountId, ItemQuery query, CancellationToken ct)
     {
@@ -113,34 +114,61 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent, ItemLayoutMig
             conditions += enabled ? " and Enabled eq true" : " and Enabled eq false";
         }
 
+        // The vault prefix is of the lower-cased name, truncated: rows of another exact name are skipped.
+        bool Wanted(CachedItem item) => query.Vault is null || item.Data.VaultName == query.Vault;
         var wanted = query.Limit + 1;
-        var buckets = await EachBucketAsync(accountId, async partition =>
+        var pageSize = Math.Min(1000, Math.Max(4, 2 * ((wanted + ItemKeys.Buckets - 1) / ItemKeys.Buckets)));
+        var heads = ItemKeys.Partitions(accountId)
+            .Select(partition => table.QueryAsync<TableEntity>($"PartitionKey eq '{Escape(partition)}'" + conditions, maxPerPage: pageSize, select: ListColumns,
+                cancellationToken: ct).GetAsyncEnumerator(ct))
+            .ToList();
+        try
         {
-            var rows = new List<(string RowKey, CachedItem Value)>();
-            var filter = $"PartitionKey eq '{Escape(partition)}'" + conditions;
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, wanted), select: ListColumns, cancellationToken: ct).ConfigureAwait(false))
+            var live = (await Task.WhenAll(heads.Select(head => NextWantedAsync(head, Wanted))).ConfigureAwait(false))
+                .Select((found, i) => (Head: heads[i], Row: found)).Where(h => h.Row is not null).ToList();
+            var merged = new List<(string RowKey, CachedItem Item)>(wanted);
+            while (merged.Count < wanted && live.Count > 0)
             {
-                var item = ToItem(entity);
-                if (query.Vault is not null && item.Data.VaultName != query.Vault)
+                var next = live.MinBy(h => h.Row!.Value.RowKey, StringComparer.Ordinal);
+                merged.Add(next.Row!.Value);
+                var index = live.IndexOf(next);
+                var following = await NextWantedAsync(next.Head, Wanted).ConfigureAwait(false);
+                if (following is null)
                 {
-                    continue; // the vault prefix is of the lower-cased name, truncated: the exact name is checked here
+                    live.RemoveAt(index);
                 }
-
-                rows.Add((entity.RowKey, item));
-                if (rows.Count == wanted)
+                else
                 {
-                    break;
+                    live[index] = (next.Head, following);
                 }
             }
 
-            return rows;
-        }).ConfigureAwait(false);
+            var page = merged.Take(query.Limit).ToList();
+            return new ItemPage(page.Select(row => row.Item).ToList(),
+                merged.Count > query.Limit && page.Count > 0 ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(page[^1].RowKey)) : null);
+        }
+        finally
+        {
+            foreach (var head in heads)
+            {
+                await head.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
-        var merged = InRowKeyOrder(buckets).Take(wanted).ToList();
-        var page = merged.Take(query.Limit).ToList();
-        var hasMore = merged.Count > query.Limit;
-        return new ItemPage(page.Select(row => row.Value).ToList(),
-            hasMore && page.Count > 0 ? Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(page[^1].RowKey)) : null);
+    /// <summary>The bucket's next row that passes <paramref name="wanted"/>, or null at its end (reads a page only when one is used up).</summary>
+    private static async Task<(string RowKey, CachedItem Item)?> NextWantedAsync(IAsyncEnumerator<TableEntity> head, Func<CachedItem, bool> wanted)
+    {
+        while (await head.MoveNextAsync().ConfigureAwait(false))
+        {
+            var item = ToItem(head.Current);
+            if (wanted(item))
+            {
+                return (head.Current.RowKey, item);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Every item of the account in list order.</summary>
