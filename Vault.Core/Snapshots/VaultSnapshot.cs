@@ -16,4 +16,8 @@ public sealed record VaultSnapshot(
     public bool Unchanged { get; private init; }
 
     public static VaultSnapshot NoChange(string? refreshedSecret) => new(string.Empty, [], refreshedSecret) { Unchanged = true };
+
+    /// <summary>Never the refreshed secret (it holds provider tokens and keys).</summary>
+    public override string ToString() =>
+        $"VaultSnapshot {{ Label = {Label}, Items = {Items.Count}, Unchanged = {Unchanged}, RefreshedSecret = {(RefreshedSecret is null ? "null" : "***")} }}";
 }

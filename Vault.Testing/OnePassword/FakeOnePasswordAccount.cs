@@ -208,7 +208,40 @@ public sealed class FakeVault
     public string Name { get; }
     public string Type { get; }
     public string Description { get; set; } = "";
-    public long ContentVersion { get; set; } = 11;
+    private long _contentVersion = 11;
+    private string? _contentSeen;
+
+    /// <summary>
+    /// 1Password moves a vault's content version on every change of its items; the fake moves it when its items (or its
+    /// description) differ from what they were the last time the version was asked for. Settable to force a value.
+    /// </summary>
+    public long ContentVersion
+    {
+        get
+        {
+            lock (Items)
+            {
+                var content = Description + "\n" + string.Join('\n', Items.Select(i =>
+                    $"{i.Uuid}|{i.TemplateUuid}|{i.Trashed}|{i.Version}|{i.UpdatedAt}|{i.Overview.ToJsonString()}|{i.Details.ToJsonString()}"));
+                if (_contentSeen is not null && content != _contentSeen)
+                {
+                    _contentVersion++;
+                }
+
+                _contentSeen = content;
+                return _contentVersion;
+            }
+        }
+        set
+        {
+            lock (Items)
+            {
+                _contentVersion = value;
+                _contentSeen = null;
+            }
+        }
+    }
+
     internal byte[] Key { get; } = RandomNumberGenerator.GetBytes(32);
     internal string KeyId { get; } = FakeCrypto.NewId(false);
     public List<FakeItem> Items { get; } = [];

@@ -21,7 +21,8 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
     /// <summary>Batches of one vault's overview list followed at most: a server that never completes is not followed forever.</summary>
     internal const int MaxOverviewBatches = 1000;
 
-    public async Task<LoginListing> ListLoginsAsync(CancellationToken ct)
+    /// <summary>The vaults the service account can read, each with its access record.</summary>
+    public async Task<List<VaultDto>> ListVaultsAsync(CancellationToken ct)
     {
         var vaults = await session.GetAsync("/api/v1/vaults?attrs=combined-access", OnePasswordJson.Wire.ListVaultDto, "vault list", ct)
             .ConfigureAwait(false);
@@ -34,6 +35,34 @@ internal sealed class AccountReader(OnePasswordSession session, Keychain keychai
             }
         }
 
+        return vaults;
+    }
+
+    /// <summary>
+    /// One value for the state of every vault as the list shows it: which vaults, their content version (1Password moves
+    /// it on every item change in the vault), attribute version (name), and the access record's version and key serial
+    /// (sharing, key rotation). Equal values mean the overviews would answer as before. Null when a vault lacks a version.
+    /// </summary>
+    public static string? VersionOf(IEnumerable<VaultDto> vaults)
+    {
+        var lines = new List<string>();
+        foreach (var vault in vaults)
+        {
+            if (vault.Uuid is null || vault.ContentVersion is null || vault.AttrVersion is null)
+            {
+                return null;
+            }
+
+            lines.Add(string.Join('|', vault.Uuid, vault.ContentVersion, vault.AttrVersion, vault.CombinedAccess?.AccessVersion, vault.CombinedAccess?.VaultKeySN));
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        return Convert.ToHexStringLower(hash, 0, 16);
+    }
+
+    public async Task<LoginListing> ListLoginsAsync(List<VaultDto> vaults, CancellationToken ct)
+    {
         await EnsureKeysetsAsync(vaults, ct).ConfigureAwait(false);
 
         var items = new List<ProviderItem>();

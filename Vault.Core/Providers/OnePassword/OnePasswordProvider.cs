@@ -68,7 +68,16 @@ public sealed class OnePasswordProvider : IVaultProvider
         RunAsync(context, "sync", _budget.KeptForRuns, async (session, keychain, budget, ct) =>
         {
             var reader = new AccountReader(session, keychain);
-            var listing = await reader.ListLoginsAsync(ct).ConfigureAwait(false);
+            var stored = StoredSecret.Parse(context.Credentials.Secret);
+            var vaults = await reader.ListVaultsAsync(ct).ConfigureAwait(false);
+            var vaultsVersion = AccountReader.VersionOf(vaults);
+            if (context.MayReportUnchanged && vaultsVersion is not null && vaultsVersion == stored.VaultsVersion)
+            {
+                _logger.LogInformation("1Password vaults unchanged since the last complete read ({Vaults} vaults)", vaults.Count);
+                return VaultSnapshot.NoChange(null);
+            }
+
+            var listing = await reader.ListLoginsAsync(vaults, ct).ConfigureAwait(false);
             var cached = context.CachedDetails is { } readCached ? await readCached(ct).ConfigureAwait(false) : null;
             // Only items the cache keeps (those with a website) are worth a details request.
             var needed = listing.Items
@@ -92,7 +101,10 @@ public sealed class OnePasswordProvider : IVaultProvider
                 "1Password read {Items} login items from {Vaults} vaults; details of {Read} of the {Needed} not cached ({Granted} within the hour's budget{Stop})",
                 items.Count, listing.VaultCount, read.Details.Count, needed.Count, granted,
                 read.StoppedBy is null ? "" : "; stopped early: " + read.StoppedBy.GetType().Name);
-            return new VaultSnapshot(TokenOf(context).Email, items);
+            // The version is kept only when nothing was left unread: otherwise the next resync must read on.
+            var complete = read.Details.Count == needed.Count;
+            var refreshed = (stored with { VaultsVersion = complete ? vaultsVersion : null }).Serialize();
+            return new VaultSnapshot(TokenOf(context).Email, items, refreshed == context.Credentials.Secret ? null : refreshed);
         }, cancellationToken);
 
     public Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken) =>
@@ -104,7 +116,7 @@ public sealed class OnePasswordProvider : IVaultProvider
         ServiceAccountToken token;
         try
         {
-            token = ServiceAccountToken.Parse(context.Credentials.Secret);
+            token = ServiceAccountToken.Parse(StoredSecret.Parse(context.Credentials.Secret).Token);
         }
         catch (InvalidCommandException)
         {
@@ -128,7 +140,8 @@ public sealed class OnePasswordProvider : IVaultProvider
         Func<OnePasswordSession, Keychain, OperationBudget, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var token = TokenOf(context);
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context.Credentials.Secret)));
+        // Keyed by the token alone: the versions stored beside it change without making it another sign-in.
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(StoredSecret.Parse(context.Credentials.Secret).Token)));
         var entry = _sessions.Acquire(key, () => new SignedInAccount(() => NewSession(token), token));
         await entry.Gate.WaitAsync(ct).ConfigureAwait(false);
         var before = entry.TotalRequests;

@@ -300,6 +300,7 @@ internal sealed class ErrorBody
 [JsonSerializable(typeof(ItemDetails))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(AnyAnswer))]
+[JsonSerializable(typeof(StoredSecret))]
 internal sealed partial class OnePasswordJson : JsonSerializerContext
 {
     /// <summary>
