@@ -9,5 +9,5 @@ public sealed record TableLimitsReport(
 {
     public override string ToString() =>
         $"forwarded {Forwarded}, throttled {Throttled} (503 ServerBusy), entities {Entities}, " +
-        $"peak {PeakPartitionEntitiesPerSecond} entities/s in one partition ({PeakPartition?.Table ?? "none"}), {PeakAccountEntitiesPerSecond} in the account";
+        $"peak {PeakPartitionEntitiesPerSecond} entities/s in one partition ({PeakPartition?.ToString() ?? "none"}), {PeakAccountEntitiesPerSecond} in the account";
 }
