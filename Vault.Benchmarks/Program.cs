@@ -2,6 +2,10 @@ using Vault.Benchmarks;
 
 // Plain console benchmarks (figures, not assertions): dotnet run -c Release --project Vault.Benchmarks -- <name>
 // Storage: AzureWebJobsStorage (scripts/bench.sh starts an in-memory Azurite and sets it).
+// --azure-limits, anywhere on the line: tables behind Azure's Table Storage targets (AzureLimitsFront).
+var azureLimits = args.Contains(AzureLimitsFront.Flag, StringComparer.Ordinal);
+args = args.Where(a => a != AzureLimitsFront.Flag).ToArray();
+await using var limits = azureLimits ? await AzureLimitsFront.StartAsync() : null;
 var name = args.FirstOrDefault() ?? "help";
 switch (name)
 {
@@ -33,6 +37,12 @@ switch (name)
         await UsageBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls], codes [samples]");
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls], codes [samples]; " +
+            "add --azure-limits to run the tables behind Azure's Table Storage limits");
         break;
+}
+
+if (limits is not null)
+{
+    AzureLimitsFront.PrintReport(limits);
 }

@@ -43,14 +43,15 @@ public static class ServiceCollectionExtensions
         {
             clients.UseCredential(new DefaultAzureCredential());
             var storage = StorageSettings.Resolve(configuration);
+            // Throttling (503 ServerBusy) backs off exponentially with jitter: see TableRetry.
             if (storage.ConnectionString is not null)
             {
-                clients.AddTableServiceClient(storage.ConnectionString);
+                clients.AddTableServiceClient(storage.ConnectionString).ConfigureOptions(o => TableRetry.Apply(o.Retry));
                 clients.AddQueueServiceClient(storage.ConnectionString).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64);
             }
             else
             {
-                clients.AddTableServiceClient(storage.TableEndpoint!);
+                clients.AddTableServiceClient(storage.TableEndpoint!).ConfigureOptions(o => TableRetry.Apply(o.Retry));
                 clients.AddQueueServiceClient(storage.QueueEndpoint!).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64);
             }
 
