@@ -28,12 +28,7 @@ public static class ItemKeys
         $"cred:{connectionId}:{vaultId}:{providerItemId}";
 
     /// <summary>The partition an item's rows live in.</summary>
-    public static string Partition(string accountId, string itemId)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(itemId), hash);
-        return BucketPartition(accountId, hash[0] % Buckets);
-    }
+    public static string Partition(string accountId, string itemId) => BucketPartition(accountId, PartitionBatches.BucketOf(itemId, Buckets));
 
     public static string BucketPartition(string accountId, int bucket) => accountId + "|" + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

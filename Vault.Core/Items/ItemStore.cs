@@ -29,7 +29,6 @@ public readonly record struct ItemRow(string PartitionKey, string RowKey);
 /// </summary>
 public sealed class ItemStore(Tables tables, ItemReadCache recent, ItemLayoutMigration layout)
 {
-    private const int BatchSize = 100;
     private static readonly string[] ListColumns = ["RowKey", "ItemId", "ConnectionId", "Enabled", "Data"];
 
     public async Task<List<StoredItem>> LoadConnectionAsync(string accountId, string connectionId, CancellationToken ct)
@@ -262,21 +261,8 @@ public sealed class ItemStore(Tables tables, ItemReadCache recent, ItemLayoutMig
     {
         foreach (var phase in new[] { actions.Where(a => a.ActionType != TableTransactionActionType.Delete), actions.Where(a => a.ActionType == TableTransactionActionType.Delete) })
         {
-            await Parallel.ForEachAsync(Interleaved(phase), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
+            await Parallel.ForEachAsync(PartitionBatches.Interleaved(phase), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = ct },
                 async (batch, token) => await SubmitBatchAsync(table, batch, token).ConfigureAwait(false)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Batches of one partition each, the first batch of every partition, then the second of every one, and so on.</summary>
-    private static IEnumerable<TableTransactionAction[]> Interleaved(IEnumerable<TableTransactionAction> actions)
-    {
-        var perPartition = actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal).Select(g => g.Chunk(BatchSize).ToList()).ToList();
-        for (var round = 0; perPartition.Any(batches => round < batches.Count); round++)
-        {
-            foreach (var batches in perPartition.Where(batches => round < batches.Count))
-            {
-                yield return batches[round];
-            }
         }
     }
 

@@ -22,7 +22,11 @@ public sealed record Run(
     int GrantCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    string? CreatedByKeyId = null);
+    string? CreatedByKeyId = null)
+{
+    /// <summary>Partitions the grant's rows are spread over (<see cref="RunStore"/>); 1 is the run's own partition.</summary>
+    public int GrantBuckets { get; init; } = 1;
+}
 
 /// <summary>A run with the credentials granted to it, as the API shows it.</summary>
 public sealed record RunView(Run Run, IReadOnlyList<GrantedCredential> Credentials);

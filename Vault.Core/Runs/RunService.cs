@@ -54,7 +54,10 @@ public sealed class RunService(
         }
 
         var now = clock.GetUtcNow();
-        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, request.Url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId);
+        var run = new Run(Ids.New("run"), accountId, RunStatus.Created, request.Url, grantAll, granted.Count, now, now + options.Value.RunTokenLifetime, createdByKeyId)
+        {
+            GrantBuckets = RunStore.GrantBucketsFor(granted.Count),
+        };
         var token = Ids.NewSecret(RunTokenPrefix);
         if (await runs.AddAsync(run, Ids.HashSecret(token), granted, ct).ConfigureAwait(false) is > 0 and var leftOut)
         {
@@ -70,7 +73,7 @@ public sealed class RunService(
     {
         var run = await FindAsync(accountId, runId, ct).ConfigureAwait(false);
         var status = await IsRevokedAsync(run, ct).ConfigureAwait(false) ? RunStatus.Revoked : run.Status;
-        return new RunView(run with { Status = status }, await runs.ReadGrantAsync(runId, ct).ConfigureAwait(false));
+        return new RunView(run with { Status = status }, await runs.ReadGrantAsync(run, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -186,12 +189,12 @@ public sealed class RunService(
     {
         if (registrableDomain is null)
         {
-            return await cache.GetManyAsync(run.AccountId, await runs.GrantedItemIdsAsync(run.RunId, null, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            return await cache.GetManyAsync(run.AccountId, await runs.GrantedItemIdsAsync(run, null, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         }
 
         // The grant's index and the cache's domain rows do not depend on each other: both are read at once (WhenAll
         // waits for both, so neither is left running or unobserved when the other fails).
-        var grantRead = runs.GrantedItemIdsAsync(run.RunId, registrableDomain, ct);
+        var grantRead = runs.GrantedItemIdsAsync(run, registrableDomain, ct);
         var domainRead = cache.ByDomainAsync(run.AccountId, registrableDomain, ct);
         await Task.WhenAll(grantRead, domainRead).ConfigureAwait(false);
         var granted = await grantRead.ConfigureAwait(false);

@@ -44,6 +44,18 @@ public sealed class WholeVaultRunTests : ApiTestBase
         var fetched = (await HttpAssert.Status(await Host.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}", apiKey), 200))!;
         Assert.Equal(created["credentials"]!.ToJsonString(), fetched["credentials"]!.ToJsonString());
 
+        // A grant this large is spread over the run's grant partitions (each served at 2,000 entities/s by Azure); the
+        // run's own partition holds only the run row.
+        Assert.Equal(["run"], (await AzuriteStorage.PartitionAsync(Host.TablePrefix + "runs", runId)).Select(r => r.RowKey));
+        var grantRows = new List<int>();
+        for (var bucket = 0; bucket < Vault.Core.Runs.RunStore.LargeGrantBuckets; bucket++)
+        {
+            grantRows.Add((await AzuriteStorage.PartitionAsync(Host.TablePrefix + "runs", $"{runId}|{bucket}")).Count);
+        }
+
+        Assert.All(grantRows, count => Assert.InRange(count, 1, ItemCount));
+        Assert.True(grantRows.Sum() >= 2 * ItemCount, "a grant row and a domain row per item");
+
         // One domain: exactly its ten items, with their secrets.
         var shop7 = (await HttpAssert.Status(await CredentialsAsync(runId, token, "https://checkout.shop7.com/pay"), 200))!["credentials"]!.AsArray();
         var expected = Enumerable.Range(0, ItemCount).Where(i => i % 500 == 7).Select(i => $"pw-{i:D5}").ToList();
