@@ -76,6 +76,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AccountRateLimiter>();
         services.AddCheckedSettings<AuthThrottleOptions>(configuration, AuthThrottleOptions.Section);
         services.AddSingleton<FailedAuthThrottle>();
+        services.AddSingleton<ResyncSchedule>();
+        services.AddSingleton<IResyncSchedule>(sp => sp.GetRequiredService<ResyncSchedule>());
+        services.AddSingleton<ResyncDueIndex>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
         services.AddSingleton<SyncLeases>();
@@ -101,6 +104,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ResyncQueue>();
         services.AddSingleton<SyncBudgets>();
         services.AddSingleton<Providers.IProviderBudgetStore, ProviderBudgetTable>();
+        services.AddSingleton<ResyncBackfill>();
         services.AddSingleton<ResyncPlanner>();
         services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();

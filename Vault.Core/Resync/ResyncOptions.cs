@@ -27,6 +27,13 @@ public sealed class ResyncOptions
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__OnePasswordSyncsPerAccountPerDay must be 0 (no background resyncs) or more.")]
     public int OnePasswordSyncsPerAccountPerDay { get; set; } = 16;
 
+    /// <summary>
+    /// Connection rows the one-time backfill of the due-time index reads per timer tick (<see cref="ResyncBackfill"/>):
+    /// 20,000 a 15-minute tick takes 1M pre-index rows through in about 12 hours, a few seconds of each tick.
+    /// </summary>
+    [Range(1000, int.MaxValue, ErrorMessage = "Vault__Resync__BackfillRowsPerTick must be at least 1000 (one page).")]
+    public int BackfillRowsPerTick { get; set; } = 20_000;
+
     /// <summary>Tries of a transiently failing resync before its message goes to the poison queue (host.json maxDequeueCount).</summary>
     [Range(1, 100, ErrorMessage = "Vault__Resync__MaxDequeueCount must be between 1 and 100.")]
     public int MaxDequeueCount { get; set; } = 5;
@@ -39,4 +46,6 @@ public sealed class ResyncOptions
 }
 
 /// <summary>One connection to resync.</summary>
-public sealed record ResyncMessage(string AccountId, string ConnectionId);
+/// <param name="Early">Sent by a run's read of a stale connection (<see cref="EarlyResync"/>): due once synced longer
+/// ago than the interval, without the jitter. Null (not written) for the timer's messages.</param>
+public sealed record ResyncMessage(string AccountId, string ConnectionId, bool? Early = null);
