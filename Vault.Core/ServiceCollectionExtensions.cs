@@ -102,9 +102,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IItemSecretsSource, ItemSecretsSource>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ResyncQueue>();
+        services.AddSingleton<EgressBudgets>();
         services.AddSingleton<SyncBudgets>();
         services.AddSingleton<Providers.IProviderBudgetStore, ProviderBudgetTable>();
         services.AddSingleton<ResyncBackfill>();
+        services.AddSingleton<EarlyResync>();
         services.AddSingleton<ResyncPlanner>();
         services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();

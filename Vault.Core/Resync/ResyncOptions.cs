@@ -22,6 +22,20 @@ public sealed class ResyncOptions
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__BitwardenSyncsPerMinute must be 0 (no background resyncs) or more.")]
     public int BitwardenSyncsPerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// The deployment's public egress addresses towards the providers (a NAT gateway with several public IPs: up to
+    /// 16 on Azure). Providers limit requests per client IP, so the service-wide budget grows with them (<see cref="EgressBudgets"/>).
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Vault__Resync__EgressAddresses must be between 1 and 1000.")]
+    public int EgressAddresses { get; set; } = 1;
+
+    /// <summary>
+    /// Resyncs a minute per Bitwarden host (the cloud, or each self-hosted server) and egress address, across all tenants:
+    /// 8 of the 10 token requests a minute per client IP that bitwarden/server's identity service allows (see <see cref="EgressBudgets"/>).
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__BitwardenSyncsPerMinutePerEgressAddress must be 0 (no background resyncs) or more.")]
+    public int BitwardenSyncsPerMinutePerEgressAddress { get; set; } = 8;
+
     /// <summary>Resyncs a day per 1Password account (sign-in address), all connections to it together: each costs
     /// 1 + vaults requests with a kept session, 6 + vaults after a new sign-in, of a daily quota as small as 1,000.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__OnePasswordSyncsPerAccountPerDay must be 0 (no background resyncs) or more.")]
