@@ -93,21 +93,18 @@ public sealed class ResyncDueIndex(Tables tables, IResyncSchedule schedule, Time
     }
 
     /// <summary>
-    /// Every entry due by <paramref name="now"/>: per shard, one range over its slots up to now's slot (earlier slots hold
-    /// only due entries, as enqueued ones are removed; in now's slot the service filters by due time).
+    /// The entries of <paramref name="shard"/> due by <paramref name="now"/>: one range over its slots up to now's slot
+    /// (earlier slots hold only due entries, as enqueued ones are removed; in now's slot the service filters by due time).
     /// </summary>
-    public async IAsyncEnumerable<ResyncDueEntry> ListDueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ResyncDueEntry> ListDueAsync(int shard, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.ResyncDueAsync(ct).ConfigureAwait(false);
-        for (var shard = 0; shard < Shards; shard++)
+        var from = ShardPrefix(shard);
+        var to = PartitionKey(shard, now);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to} and DueAt le {now}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
         {
-            var from = ShardPrefix(shard);
-            var to = PartitionKey(shard, now);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to} and DueAt le {now}");
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
-            {
-                yield return new ResyncDueEntry(e.PartitionKey, e.GetString("AccountId"), e.GetString("ConnectionId"), e.GetDateTimeOffset("DueAt") ?? now) { ETag = e.ETag };
-            }
+            yield return new ResyncDueEntry(e.PartitionKey, e.GetString("AccountId"), e.GetString("ConnectionId"), e.GetDateTimeOffset("DueAt") ?? now) { ETag = e.ETag };
         }
     }
 

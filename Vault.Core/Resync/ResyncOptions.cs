@@ -17,8 +17,8 @@ public sealed class ResyncOptions
     [Range(0.0, 1.0, ErrorMessage = "Vault__Resync__JitterFraction must be between 0 and 1.")]
     public double JitterFraction { get; set; } = 0.25;
 
-    /// <summary>Resyncs a minute per Bitwarden server: a share of its identity budget (about 10 token requests a minute
-    /// per client IP; a resync makes at most one, none while the connection's access token lives).</summary>
+    /// <summary>Resyncs a minute per Bitwarden server and user of one tenant, so one tenant cannot take the whole
+    /// service-wide budget (<see cref="BitwardenSyncsPerMinutePerEgressAddress"/>) of a host.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__BitwardenSyncsPerMinute must be 0 (no background resyncs) or more.")]
     public int BitwardenSyncsPerMinute { get; set; } = 5;
 

@@ -62,7 +62,15 @@ public sealed class ResyncWorker(
             // Synced since it was enqueued (by the user, another instance's early resync, or a duplicate message), or
             // backing off after failures. A redelivery is the queue retrying this message's own failed try, and goes
             // ahead. The entry is written again where the row says: this heals one lost on the way (one write).
-            await connections.EnsureScheduledAsync(connection, ct).ConfigureAwait(false);
+            try
+            {
+                await connections.EnsureScheduledAsync(connection, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Storage.StorageFailures.IsBackingServiceFailure(ex))
+            {
+                logger.LogWarning("Could not re-write the due entry of {ConnectionId}: {ErrorType}", connection.ConnectionId, ex.GetType().Name);
+            }
+
             return ResyncOutcome.SkippedNotDue;
         }
 
