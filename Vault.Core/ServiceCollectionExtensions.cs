@@ -77,6 +77,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AccountRateLimiter>();
         services.AddCheckedSettings<AuthThrottleOptions>(configuration, AuthThrottleOptions.Section);
         services.AddSingleton<FailedAuthThrottle>();
+        services.AddSingleton<ResyncSchedule>();
+        services.AddSingleton<IResyncSchedule>(sp => sp.GetRequiredService<ResyncSchedule>());
+        services.AddSingleton<ResyncDueIndex>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<IConnectionPresence>(sp => sp.GetRequiredService<ConnectionStore>());
         services.AddSingleton<TableLeases>();
@@ -102,8 +105,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IItemSecretsSource, ItemSecretsSource>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ResyncQueue>();
+        services.AddSingleton<EgressBudgets>();
         services.AddSingleton<SyncBudgets>();
         services.AddSingleton<Providers.IProviderBudgetStore, ProviderBudgetTable>();
+        services.AddSingleton<ResyncBackfill>();
+        services.AddSingleton<EarlyResync>();
         services.AddSingleton<ResyncPlanner>();
         services.AddSingleton<ResyncWorker>();
         services.AddSingleton<ProviderRegistry>();

@@ -45,6 +45,13 @@ public sealed record Connection(
     /// </summary>
     public DateTimeOffset? RetryAt { get; init; }
 
+    /// <summary>
+    /// The partition of the connection's entry in the resync due-time index (<see cref="ResyncDueIndex"/>), kept by
+    /// <see cref="ConnectionStore"/> on every write; null when it has none (not active, or a row written before the
+    /// index, until the backfill or its next write schedules it).
+    /// </summary>
+    public string? DueSlot { get; init; }
+
     /// <summary>Backoff after <paramref name="failures"/> failed syncs in a row: 1 h doubled per failure, at most <paramref name="interval"/>.</summary>
     public static TimeSpan Backoff(int failures, TimeSpan interval)
     {

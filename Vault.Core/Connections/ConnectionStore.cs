@@ -13,9 +13,6 @@ public sealed record IdentityClaim(string ConnectionId, ETag ETag, bool Claimed)
 /// <summary>A slot row held for a connection, with the ETag it was read or written at.</summary>
 public sealed record SlotReservation(int Slot, ETag ETag);
 
-/// <summary>What the resync timer needs of an active connection.</summary>
-public sealed record ConnectionSyncState(string AccountId, string ConnectionId, DateTimeOffset LastSyncedAt, DateTimeOffset? RetryAt = null);
-
 /// <summary>
 /// Connections in Table Storage (partition = account), with three kinds of row that together keep the lifecycle safe
 /// under concurrency. Every change is an insert-if-absent, an ETag-conditional update or delete, or an entity-group
@@ -29,8 +26,13 @@ public sealed record ConnectionSyncState(string AccountId, string ConnectionId, 
 /// </list>
 /// A connection being deleted is first marked <see cref="ConnectionStatus.Deleting"/>: hidden from every read, and the
 /// ETag change makes any sync that read it before fail its final write.
+/// <para>
+/// Every write of a connection row also keeps its entry in the resync due-time index (<see cref="ResyncDueIndex"/>):
+/// the new entry is written before the row (so the entry a row names exists by the time the row does), the old one removed
+/// after it; a row write that loses removes the entry it wrote unless the winner's row names that same entry.
+/// </para>
 /// </summary>
-public sealed class ConnectionStore(Tables tables) : IConnectionPresence
+public sealed class ConnectionStore(Tables tables, ResyncDueIndex dueIndex) : IConnectionPresence
 {
     public const int MaxConnections = 2;
     private const string ConnectionPrefix = "conn|";
@@ -66,17 +68,41 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
 
     public async Task<bool> AnyAsync(string accountId, CancellationToken ct) => (await ListAsync(accountId, ct).ConfigureAwait(false)).Count > 0;
 
-    /// <summary>Active connections of every account, for the resync timer (one query over the table, few columns).</summary>
-    public async IAsyncEnumerable<ConnectionSyncState> ListActiveAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// One page of every account's connection rows (the whole table, in key order), for the one-time backfill of the
+    /// due-time index; <paramref name="continuation"/> is the previous page's token, null to start.
+    /// </summary>
+    public async Task<(List<Connection> Page, string? Continuation)> ListAllPageAsync(string? continuation, int pageSize, CancellationToken ct)
     {
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter(
-            $"RowKey ge {ConnectionPrefix} and RowKey lt {TableKeys.PrefixEnd(ConnectionPrefix)} and Status eq {ConnectionStatus.Active}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "ConnectionId", "LastSyncedAt", "CreatedAt", "RetryAt"], cancellationToken: ct).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {ConnectionPrefix} and RowKey lt {TableKeys.PrefixEnd(ConnectionPrefix)}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize).ConfigureAwait(false))
         {
-            var last = entity.GetDateTimeOffset("LastSyncedAt") ?? entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
-            yield return new ConnectionSyncState(entity.PartitionKey, entity.GetString("ConnectionId"), last, entity.GetDateTimeOffset("RetryAt"));
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
         }
+
+        return ([], null);
+    }
+
+    /// <summary>
+    /// Makes sure the connection as read has its due-time entry: rewrites the entry where the row says it is, or, for a
+    /// row that names none or another slot (written before the index, or an entry lost), rewrites the row under its ETag
+    /// with its entry. False when the row changed meanwhile (whoever changed it scheduled it).
+    /// </summary>
+    public async Task<bool> EnsureScheduledAsync(Connection connection, CancellationToken ct)
+    {
+        if (dueIndex.EntryFor(connection) is not { } entry)
+        {
+            return true;
+        }
+
+        if (entry.PartitionKey == connection.DueSlot)
+        {
+            await dueIndex.PutAsync(entry, ct).ConfigureAwait(false);
+            return true;
+        }
+
+        return await TryUpdateAsync(connection, ct).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
@@ -192,6 +218,13 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
     /// <returns>The stored connection with its ETag; null when the slot or claim was lost.</returns>
     public async Task<Connection?> CreateAsync(Connection connection, SlotReservation slot, IdentityClaim claim, CancellationToken ct)
     {
+        var entry = dueIndex.EntryFor(connection);
+        connection = connection with { DueSlot = entry?.PartitionKey };
+        if (entry is not null)
+        {
+            await dueIndex.PutAsync(entry, ct).ConfigureAwait(false);
+        }
+
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
         var actions = new List<TableTransactionAction>
         {
@@ -206,6 +239,7 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
+            await RemoveEntryQuietlyAsync(entry?.PartitionKey, connection, ct).ConfigureAwait(false); // a new id: the entry was only ours
             return null;
         }
     }
@@ -216,15 +250,71 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
     /// </summary>
     public async Task<Connection?> TryUpdateAsync(Connection connection, CancellationToken ct)
     {
+        var previousSlot = connection.DueSlot; // the version read, which the ETag below pins
+        var entry = dueIndex.EntryFor(connection);
+        connection = connection with { DueSlot = entry?.PartitionKey };
+        if (entry is not null)
+        {
+            await dueIndex.PutAsync(entry, ct).ConfigureAwait(false);
+        }
+
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
+        Connection saved;
         try
         {
             var response = await table.UpdateEntityAsync(ToEntity(connection), new ETag(connection.ETag!), TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return connection with { ETag = response.Headers.ETag?.ToString() };
+            saved = connection with { ETag = response.Headers.ETag?.ToString() };
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
+            await ForgetLostEntryAsync(entry, connection, ct).ConfigureAwait(false);
             return null;
+        }
+
+        if (previousSlot is not null && previousSlot != entry?.PartitionKey)
+        {
+            await RemoveEntryQuietlyAsync(previousSlot, connection, ct).ConfigureAwait(false);
+        }
+
+        return saved;
+    }
+
+    /// <summary>Our row write lost: the entry we wrote goes, unless the winner's row names that same entry.</summary>
+    private async Task ForgetLostEntryAsync(ResyncDueEntry? entry, Connection connection, CancellationToken ct)
+    {
+        if (entry is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var winner = await GetIncludingDeletingAsync(connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+            if (winner?.DueSlot != entry.PartitionKey || winner.Status == ConnectionStatus.Deleting)
+            {
+                await dueIndex.RemoveAsync(entry.PartitionKey, connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
+            // Left behind: its message finds the connection deleted or not due and is skipped.
+        }
+    }
+
+    /// <summary>An entry the row no longer names; failing to remove it leaves only a message the worker skips.</summary>
+    private async Task RemoveEntryQuietlyAsync(string? partitionKey, Connection connection, CancellationToken ct)
+    {
+        if (partitionKey is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await dueIndex.RemoveAsync(partitionKey, connection.AccountId, connection.ConnectionId, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsBackingServiceFailure(ex))
+        {
         }
     }
 
@@ -235,6 +325,12 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
     /// <summary>Removes the connection row (any version: only called once its clean-up is done).</summary>
     public async Task RemoveRowAsync(string accountId, string connectionId, CancellationToken ct)
     {
+        // Marking it deleting removed its entry already; this finishes a removal that failed then.
+        if (await GetIncludingDeletingAsync(accountId, connectionId, ct).ConfigureAwait(false) is { DueSlot: { } slot })
+        {
+            await dueIndex.RemoveAsync(slot, accountId, connectionId, ct).ConfigureAwait(false);
+        }
+
         var table = await tables.ConnectionsAsync(ct).ConfigureAwait(false);
         await DeleteQuietlyAsync(table, accountId, ConnectionRow(connectionId), ETag.All, ct).ConfigureAwait(false);
     }
@@ -274,6 +370,7 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         ["Credentials"] = c.SealedCredentials,
         ["FailureCount"] = c.FailureCount,
         ["RetryAt"] = c.RetryAt,
+        ["DueSlot"] = c.DueSlot,
     };
 
     private static Connection FromEntity(TableEntity e) => new(
@@ -295,5 +392,6 @@ public sealed class ConnectionStore(Tables tables) : IConnectionPresence
         SealedCredentials = e.GetBinary("Credentials"),
         FailureCount = e.GetInt32("FailureCount") ?? 0,
         RetryAt = e.GetDateTimeOffset("RetryAt"),
+        DueSlot = e.GetString("DueSlot"),
     };
 }

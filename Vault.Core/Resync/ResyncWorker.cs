@@ -33,7 +33,7 @@ public sealed class ResyncWorker(
     SyncService sync,
     SyncBudgets budgets,
     ResyncQueue queue,
-    ResyncPlanner planner,
+    ResyncSchedule schedule,
     IOptions<ResyncOptions> options,
     TimeProvider clock,
     ILogger<ResyncWorker> logger)
@@ -53,10 +53,24 @@ public sealed class ResyncWorker(
         }
 
         var last = connection.LastSyncedAt ?? connection.CreatedAt;
-        if (dequeueCount <= 1 && !planner.IsDue(connection.ConnectionId, last, connection.RetryAt, clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        var wanted = message.Early == true
+            ? schedule.IsStale(connection, now)
+            : schedule.IsDue(connection.ConnectionId, last, connection.RetryAt, now);
+        if (dequeueCount <= 1 && !wanted)
         {
-            // Synced since it was enqueued (by the user, or a duplicate message), or backing off after failures. A
-            // redelivery is the queue retrying this message's own failed try, and goes ahead.
+            // Synced since it was enqueued (by the user, another instance's early resync, or a duplicate message), or
+            // backing off after failures. A redelivery is the queue retrying this message's own failed try, and goes
+            // ahead. The entry is written again where the row says: this heals one lost on the way (one write).
+            try
+            {
+                await connections.EnsureScheduledAsync(connection, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Storage.StorageFailures.IsBackingServiceFailure(ex))
+            {
+                logger.LogWarning("Could not re-write the due entry of {ConnectionId}: {ErrorType}", connection.ConnectionId, ex.GetType().Name);
+            }
+
             return ResyncOutcome.SkippedNotDue;
         }
 

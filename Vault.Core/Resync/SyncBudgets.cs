@@ -18,16 +18,20 @@ public sealed record SyncBudgetWindow(string Key, int Limit, DateTimeOffset Star
 /// tenant and one provider identity (Bitwarden: server and user; 1Password: the service account), never to a key a
 /// tenant could choose: an identity is only ever compared within its own tenant, so one tenant's failing or hammering
 /// connections spend nothing of another's. (The cost: two tenants connecting the same real account each get a budget;
-/// the provider's own 429 then makes both wait.)
+/// the provider's own 429 then makes both wait.) A Bitwarden resync also takes from the service-wide budget of its host
+/// per egress address (<see cref="EgressBudgets"/>, the provider's per-IP limits), after the tenant's, so a tenant whose
+/// own budget is spent spends nothing of the shared one.
 /// </summary>
-public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, TimeProvider clock)
+public sealed class SyncBudgets(Tables tables, EgressBudgets egress, IOptions<ResyncOptions> options, TimeProvider clock)
 {
+    /// <summary>The provider host a budget counts for: the self-hosted server's authority, or "cloud".</summary>
+    public static string ServerOf(Connection connection) =>
+        connection.ServerUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority.ToLowerInvariant() : "cloud";
+
     /// <summary>The budget window a resync of <paramref name="connection"/> at <paramref name="now"/> counts against.</summary>
     public SyncBudgetWindow WindowFor(Connection connection, DateTimeOffset now)
     {
-        var server = connection.ServerUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            ? uri.Authority.ToLowerInvariant()
-            : "cloud";
+        var server = ServerOf(connection);
         var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var minute = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.Hour).AddMinutes(now.Minute), TimeSpan.Zero);
         var owner = $"{connection.AccountId}|{connection.IdentityHash}";
@@ -38,10 +42,18 @@ public sealed class SyncBudgets(Tables tables, IOptions<ResyncOptions> options, 
         };
     }
 
-    /// <summary>Takes one unit of the connection's budget; when none is left, says when the next window opens.</summary>
+    /// <summary>
+    /// Takes one unit of the connection's tenant budget, then of its host's service-wide one; when either has none left,
+    /// says when its next window opens.
+    /// </summary>
     public async Task<DateTimeOffset?> TryTakeAsync(Connection connection, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        return await TryTakeTenantAsync(connection, now, ct).ConfigureAwait(false) ?? await egress.TryTakeAsync(connection, now, ct).ConfigureAwait(false);
+    }
+
+    private async Task<DateTimeOffset?> TryTakeTenantAsync(Connection connection, DateTimeOffset now, CancellationToken ct)
+    {
         var window = WindowFor(connection, now);
         var table = await tables.BudgetsAsync(ct).ConfigureAwait(false);
         var rowKey = window.Start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);

@@ -22,6 +22,7 @@ public sealed class RunService(
     IItemSecretsSource itemSecrets,
     SealedSecretsReader sealedSecrets,
     AccountService accounts,
+    Resync.EarlyResync earlyResync,
     TimeProvider clock,
     IOptions<VaultOptions> options,
     ILogger<RunService> logger)
@@ -176,6 +177,8 @@ public sealed class RunService(
         }
 
         logger.LogInformation("Run {RunId} read {Count} credentials", run.RunId, result.Count);
+        // A site in use whose connection is stale gets an early resync; started here, never waited for.
+        earlyResync.NoteRead(run.AccountId, items.Select(i => i.Item.ConnectionId));
         return result;
     }
 

@@ -21,6 +21,7 @@ public sealed class Tables(TableServiceClient service, IOptions<VaultOptions> op
     public Task<TableClient> RunsAsync(CancellationToken ct = default) => GetAsync("runs", ct);
     public Task<TableClient> AuditAsync(CancellationToken ct = default) => GetAsync("audit", ct);
     public Task<TableClient> BudgetsAsync(CancellationToken ct = default) => GetAsync("budgets", ct);
+    public Task<TableClient> ResyncDueAsync(CancellationToken ct = default) => GetAsync("resyncdue", ct);
     public Task<TableClient> LocalSecretsAsync(CancellationToken ct = default) => GetAsync("localsecrets", ct);
     public Task<TableClient> CodesAsync(CancellationToken ct = default) => GetAsync("codes", ct);
     public Task<TableClient> InboxAsync(CancellationToken ct = default) => GetAsync("inbox", ct);

@@ -97,6 +97,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         settings["Vault__TablePrefix"] = "h" + Ids.RandomBase32(8);
         settings["Vault__Network__AllowPrivateProviderHosts"] = "true";
         settings["Vault__Resync__BitwardenSyncsPerMinute"] = "1000"; // every test's connections share the one fake server
+        settings["Vault__Resync__BitwardenSyncsPerMinutePerEgressAddress"] = "1000"; // and so its service-wide budget
         settings["Vault__Resync__OnePasswordSyncsPerAccountPerDay"] = "0"; // see ResyncInterval
         foreach (var (key, value) in overrides)
         {
