@@ -12,21 +12,30 @@ PEAK = 3            # busiest hour / average hour
 TARGET = 20_000     # storage account: transactions (1 KiB entities) per second
 KV_GETS = 400       # Key Vault: 4,000 secret transactions per 10 s
 HEADROOM = 0.5      # plan at half the target
+BITWARDEN_SHARE = 0.5   # assumed share of connections that are Bitwarden (cloud); the rest 1Password
+INSTANCES = 2       # instances that serve an account's runs in a day (early-resync checks are per instance)
+EGRESS_SHARE = 8    # Vault__Resync__BitwardenSyncsPerMinutePerEgressAddress
 
 
 def account(C, I, doms, resyncs, changed, changed_items, runs, reads, domain_reads, list_pages, active_minutes, kv_per_run):
     rows = 2 + doms                                                   # id, ord, one dom row per domain
     calls = runs + runs * reads + domain_reads + list_pages
+    early_checks = C * 4 * INSTANCES                                  # a run's read checks each connection once an interval per instance
     out = {
         # first call in an account-minute on an instance ≈ 15.5 (rate block, counter read, rollup polls, step, clean-up),
         # ≤ 72 a day of hourly rollup steps, then ≈ 1.5 per call (its transaction, API-key reads)
         "metering": (active_minutes * 15.5 + 72 + calls * 1.5, active_minutes * 15.5 + calls + 72 + calls * 2.5),
-        "runs + credential reads": (runs * 5 + runs * reads * 11, runs * 11 + runs * reads * 13),
+        "runs + credential reads": (runs * 5 + runs * reads * 11 + early_checks, runs * 11 + runs * reads * 13 + early_checks),
+        # a list page reads the first page (2 x ceil(101 / 8) = 26 rows) of each of the 8 bucket queries, + the stamp
         "item reads and list pages": (domain_reads * 9 + list_pages * 9, domain_reads * 11 + list_pages * (8 * 26 + 1)),
     }
     rs = C * resyncs
-    unchanged = (9 + 2 + 3, 9 + 2)                                    # + due-index rewrite; + 3 queue requests
-    changed_cost = (9 + 2 + 8 + math.ceil(changed_items) + 1 + 3, 9 + 2 + I + changed_items * rows + 1)
+    # connection read, tenant budget (2), lease (3), re-reads (2), connection write = 9; the due-index entry moved on that
+    # write (put + remove, 2) and removed by the timer when it enqueued (1); a Bitwarden resync also takes the egress
+    # budget (read + write, 2). Entities: the same, + the entry row the timer's range query returned.
+    base = 9 + 2 + 1 + 2 * BITWARDEN_SHARE
+    unchanged = (base + 3, base + 1)                                  # + 3 queue requests (put, get, delete)
+    changed_cost = (base + 8 + math.ceil(changed_items) + 1 + 3, base + 1 + I + changed_items * rows + 1)
     out["resyncs"] = tuple(rs * ((1 - changed) * u + changed * c) for u, c in zip(unchanged, changed_cost))
     req = sum(v[0] for v in out.values())
     ent = sum(v[1] for v in out.values())
@@ -64,3 +73,10 @@ for name, a in (("typical", typical), ("heavy", heavy), ("mix", mix)):
     }
     print("   per 1,000 accounts a month: " + ", ".join(f"{k} ${v:.2f}" for k, v in cost.items()))
     print(f"   history kept: {a['history_gb'] * 1000:.1f} GB more each month")
+
+cell = math.floor(TARGET * HEADROOM / (mix["ent"] / 86400 * PEAK) / 1000) * 1000
+connections = cell * (0.9 * 1.5 + 0.1 * 2)
+per_address = EGRESS_SHARE * 60 * 24 / 4                               # resyncs a day per egress address / 4 resyncs a day
+print(f"== cell of {cell:,} accounts: {connections:,.0f} connections, {cell * mix['rs']:,.0f} resyncs a day;"
+      f" Bitwarden cloud at {BITWARDEN_SHARE:.0%}: {connections * BITWARDEN_SHARE:,.0f} connections,"
+      f" {per_address:,.0f} per egress address, so {math.ceil(connections * BITWARDEN_SHARE / per_address)} addresses")
