@@ -12,9 +12,16 @@ namespace Vault.Core.Codes;
 /// </summary>
 public sealed class InboxStore(Tables tables)
 {
-    private const string EmailPartition = "email";
+    // Each address and each replay token hash its own partition (or one of 256): a shared partition for every run's
+    // address would cap run creation service-wide near Azure's 2,000 entities a second per partition.
+    private static string EmailPartition(string localPart) => "email|" + localPart;
+    private static string ReplayPartition(string tokenHash) => "mailgun-token|" + tokenHash[..2];
+
+    /// <summary>Where rows were kept before they had partitions of their own: still read, for runs created before.</summary>
+    private const string LegacyEmailPartition = "email";
+    private const string LegacyReplayPartition = "mailgun-token";
+
     private const string SmsPartition = "sms";
-    private const string ReplayPartition = "mailgun-token";
     private static string RunPartition(string runId) => "run|" + runId;
     private static string SmsRunsPartition(string accountId) => "smsruns|" + accountId;
     private static string NumberOfPartition(string accountId) => "numberof|" + accountId;
@@ -27,7 +34,7 @@ public sealed class InboxStore(Tables tables)
         var table = await tables.InboxAsync(ct).ConfigureAwait(false);
         if (localPart is not null)
         {
-            await table.AddEntityAsync(new TableEntity(EmailPartition, localPart) { ["RunId"] = runId, ["AccountId"] = accountId, ["ExpiresAt"] = expiresAt }, ct)
+            await table.AddEntityAsync(new TableEntity(EmailPartition(localPart), localPart) { ["RunId"] = runId, ["AccountId"] = accountId, ["ExpiresAt"] = expiresAt }, ct)
                 .ConfigureAwait(false);
         }
 
@@ -60,7 +67,12 @@ public sealed class InboxStore(Tables tables)
         }
 
         var table = await tables.InboxAsync(ct).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(EmailPartition, localPart, cancellationToken: ct).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(EmailPartition(localPart), localPart, cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            row = await table.GetEntityIfExistsAsync<TableEntity>(LegacyEmailPartition, localPart, cancellationToken: ct).ConfigureAwait(false);
+        }
+
         return row.HasValue && (row.Value!.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue) > now ? row.Value.GetString("RunId") : null;
     }
 
@@ -75,7 +87,8 @@ public sealed class InboxStore(Tables tables)
 
         if (inbox.LocalPart is { } localPart)
         {
-            await table.DeleteEntityAsync(EmailPartition, localPart, ETag.All, ct).ConfigureAwait(false);
+            await table.DeleteEntityAsync(EmailPartition(localPart), localPart, ETag.All, ct).ConfigureAwait(false);
+            await table.DeleteEntityAsync(LegacyEmailPartition, localPart, ETag.All, ct).ConfigureAwait(false);
         }
 
         await table.DeleteEntityAsync(SmsRunsPartition(inbox.AccountId), runId, ETag.All, ct).ConfigureAwait(false);
@@ -158,9 +171,16 @@ public sealed class InboxStore(Tables tables)
     public async Task<bool> TryUseTokenAsync(string token, DateTimeOffset now, CancellationToken ct)
     {
         var table = await tables.InboxAsync(ct).ConfigureAwait(false);
+        var hash = Ids.HashSecret(token);
+        // A token seen in the 5 minutes before the upgrade sits in the old shared partition.
+        if ((await table.GetEntityIfExistsAsync<TableEntity>(LegacyReplayPartition, hash, ["PartitionKey"], ct).ConfigureAwait(false)).HasValue)
+        {
+            return false;
+        }
+
         try
         {
-            await table.AddEntityAsync(new TableEntity(ReplayPartition, Ids.HashSecret(token)) { ["SeenAt"] = now }, ct).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(ReplayPartition(hash), hash) { ["SeenAt"] = now }, ct).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)

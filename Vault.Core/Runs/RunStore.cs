@@ -97,7 +97,8 @@ public sealed class RunStore(Tables tables)
             }
 
             rows.AddRange(domains.Distinct(StringComparer.Ordinal)
-                .Select(domain => new TableEntity(partition, DomainPrefix + domain + "|" + itemKey) { ["ItemId"] = item.ItemId }));
+                // The any-domain list (bounded) stays in the run's own partition: every read by domain reads it whole.
+                .Select(domain => new TableEntity(domain == AnyDomain ? run.RunId : partition, DomainPrefix + domain + "|" + itemKey) { ["ItemId"] = item.ItemId }));
         }
 
         var adds = rows.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e));
@@ -205,7 +206,7 @@ public sealed class RunStore(Tables tables)
             return ids;
         }
 
-        var found = await Task.WhenAll(GrantPartitions(run).SelectMany(partition => new[] { IdsAsync(partition, registrableDomain), IdsAsync(partition, AnyDomain) }))
+        var found = await Task.WhenAll(GrantPartitions(run).Select(partition => IdsAsync(partition, registrableDomain)).Append(IdsAsync(run.RunId, AnyDomain)))
             .ConfigureAwait(false);
         return _grantByDomain.Put((runId, registrableDomain), found.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList());
     }
