@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,7 +23,7 @@ public sealed class ItemLayoutTests
     private readonly string _prefix = "t" + Ids.RandomBase32(8);
     private readonly string _account = "acct-" + Ids.RandomBase32(6);
 
-    private Tables NewTables(EntityCounter? counter = null)
+    private Tables NewTables(TableRowCounter? counter = null)
     {
         var options = new TableClientOptions();
         if (counter is not null)
@@ -35,28 +34,8 @@ public sealed class ItemLayoutTests
         return new(new TableServiceClient(AzuriteStorage.ConnectionString, options), Options.Create(new VaultOptions { TablePrefix = _prefix }));
     }
 
-    /// <summary>Counts the entities the table service answered queries with.</summary>
-    private sealed class EntityCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _entities;
-
-        public int Entities => _entities;
-
-        public override void OnReceivedResponse(HttpMessage message)
-        {
-            if (message.Request.Method == RequestMethod.Get && message.Response.Content.ToMemory().Length > 0)
-            {
-                using var body = System.Text.Json.JsonDocument.Parse(message.Response.Content);
-                if (body.RootElement.TryGetProperty("value", out var rows))
-                {
-                    Interlocked.Add(ref _entities, rows.GetArrayLength());
-                }
-            }
-        }
-    }
-
     /// <summary>A store as one instance has it (its own read cache and memory of moved accounts).</summary>
-    private ItemStore NewStore(EntityCounter? counter = null)
+    private ItemStore NewStore(TableRowCounter? counter = null)
     {
         var tables = NewTables(counter);
         var recent = new ItemReadCache(tables);
@@ -128,10 +107,10 @@ public sealed class ItemLayoutTests
     {
         var items = Enumerable.Range(1, 400).Select(i => Item(i)).ToList();
         await NewStore().WriteAsync(_account, items, [], default);
-        var counter = new EntityCounter();
+        var counter = new TableRowCounter();
         var store = NewStore(counter);
         await store.ListAllAsync(_account, default); // the layout check and table creation, outside the count
-        var before = counter.Entities;
+        var before = counter.RowsRead(_prefix, "items");
 
         var page = await store.QueryAsync(_account, new ItemQuery(null, null, null, null, 40, null), default);
         var second = await store.QueryAsync(_account, new ItemQuery(null, null, null, null, 40, page.NextPageToken), default);
@@ -139,7 +118,7 @@ public sealed class ItemLayoutTests
         Assert.Equal(ListOrder(items).Take(80), page.Items.Concat(second.Items).Select(i => i.ItemId));
         // Each bucket is read in pages of 2 × ⌈41 / 8⌉ = 12: two pages of 40 read at most 2 × (41 + 8 × 12) rows,
         // where a full page from every bucket would be 2 × 8 × 41 = 656.
-        Assert.InRange(counter.Entities - before, 80, 2 * (41 + 8 * 12));
+        Assert.InRange(counter.RowsRead(_prefix, "items") - before, 80, 2 * (41 + 8 * 12));
     }
 
     /// <summary>Puts the account's rows back where the layout before buckets kept them: all in the partition of the account id.</summary>
