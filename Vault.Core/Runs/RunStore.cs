@@ -68,7 +68,7 @@ public sealed class RunStore(Tables tables)
     {
         var table = await tables.RunsAsync(ct).ConfigureAwait(false);
         var rows = new List<TableEntity>();
-        var buckets = GrantBucketsFor(granted.Count);
+        var buckets = run.GrantBuckets; // decided once, by the caller (GrantBucketsFor), and stored on the run row below
         var anyDomainItems = 0;
         var leftOut = 0;
         for (var i = 0; i < granted.Count; i++)
