@@ -25,7 +25,9 @@ internal static class McpServerCommand
         }
 
         await using var browser = new AgentBrowser(settings.CdpEndpoint);
-        var tools = new VaultMcpTools(settings, browser, io.Err);
+        var codes = new CodeWatermark(settings.SignIn);
+        await codes.StartAsync(cancellationToken);
+        var tools = new VaultMcpTools(settings, browser, codes, io.Err);
         var options = new McpServerOptions
         {
             ServerInfo = new Implementation { Name = "vault", Title = "Vault sign-in", Version = Version() },

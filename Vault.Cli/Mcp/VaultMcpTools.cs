@@ -12,7 +12,7 @@ namespace Vault.Cli.Mcp;
 /// may see: labels, usernames, sites, which fields were filled, the page's address and title, a masked screenshot.
 /// Never a password, a TOTP seed or code, or a one-time code: those go from the service into the page and nowhere else.
 /// </summary>
-internal sealed class VaultMcpTools(McpSettings settings, AgentBrowser browser, TextWriter log)
+internal sealed class VaultMcpTools(McpSettings settings, AgentBrowser browser, CodeWatermark codes, TextWriter log)
 {
     [McpServerTool(Name = "list_logins", ReadOnly = true, Idempotent = true)]
     [Description("The logins this run may use for a site: item id, label, username and sites (no password). Without 'site', for the page the browser shows.")]
@@ -60,14 +60,20 @@ internal sealed class VaultMcpTools(McpSettings settings, AgentBrowser browser, 
     });
 
     [McpServerTool(Name = "wait_for_code")]
-    [Description("Waits for the run's next one-time code (e-mail, SMS or pushed) and fills it into the current page's code field. Answers whether it did; the code itself is not shown.")]
+    [Description("Fills the run's next one-time code (e-mail, SMS or pushed) into the current page's code field, waiting for it if it has not come yet. A code that arrived after this server started, or after the last code it filled, counts. Answers whether it did; the code itself is not shown.")]
     public async Task<CallToolResult> WaitForCodeAsync(
         [Description("Seconds to wait for a code (1-300, default 30)")] int waitSeconds = 30,
         [Description("Attach a screenshot of the page after the fill, with password and code fields masked")] bool screenshot = false,
         CancellationToken cancellationToken = default) => await GuardAsync(async () =>
     {
         var page = await browser.CurrentPageAsync(cancellationToken);
-        var filled = await page.FillNextCodeAsync(settings.SignIn, TimeSpan.FromSeconds(Math.Clamp(waitSeconds, 1, 300)), cancellationToken);
+        var after = await codes.PositionAsync(cancellationToken);
+        var filled = await page.FillNextCodeAsync(settings.SignIn, TimeSpan.FromSeconds(Math.Clamp(waitSeconds, 1, 300)), after, cancellationToken);
+        if (filled)
+        {
+            codes.Advance();
+        }
+
         return await AnswerAsync(new JsonObject { ["filled"] = filled, ["page"] = await PageJsonAsync(page) }, screenshot ? page : null);
     });
 

@@ -30,7 +30,15 @@ public static class PageSignIn
     /// page's one-time-code field; false when no code came or the page has no such field. The page must pass the same
     /// checks as <see cref="SignInAsync"/> (one audited credential read tells whether the run has a login for its site).
     /// </summary>
-    public static async Task<bool> FillNextCodeAsync(this IPage page, SignInOptions options, TimeSpan wait, CancellationToken cancellationToken = default)
+    public static Task<bool> FillNextCodeAsync(this IPage page, SignInOptions options, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        FillNextCodeAsync(page, options, wait, after: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FillNextCodeAsync(IPage, SignInOptions, TimeSpan, CancellationToken)"/>, but the code may be one that
+    /// arrived after <paramref name="after"/> (a <see cref="CodeCursorAsync"/> taken before the site was asked to send
+    /// it), so a code that came before this call is not missed.
+    /// </summary>
+    public static async Task<bool> FillNextCodeAsync(this IPage page, SignInOptions options, TimeSpan wait, string? after, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +67,7 @@ public static class PageSignIn
                 throw SignInException.Because(SignInException.OriginNotGranted, $"The run has no login granted for {top.IdnHost}.");
             }
 
-            if (await run.NextCodeAsync(wait, null, cancellationToken).ConfigureAwait(false) is not { } code)
+            if (await run.NextCodeAsync(wait, after, cancellationToken).ConfigureAwait(false) is not { } code)
             {
                 return false;
             }
@@ -80,6 +88,16 @@ public static class PageSignIn
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// The position in the run's one-time codes now: codes that arrive after it count as "next" for
+    /// <see cref="FillNextCodeAsync(IPage, SignInOptions, TimeSpan, string?, CancellationToken)"/>.
+    /// </summary>
+    public static Task<string?> CodeCursorAsync(SignInOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RunAccess(options).CodeCursorAsync(cancellationToken);
     }
 
     /// <summary>
