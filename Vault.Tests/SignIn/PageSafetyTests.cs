@@ -5,7 +5,8 @@ namespace Vault.Tests.SignIn;
 
 /// <summary>What an agent may hand to a model after a fill: a screenshot with the secret fields masked, a snapshot without values.</summary>
 [Trait(TestKind.Trait, TestKind.Browser)]
-public sealed class PageSafetyTests(SignInFixture fixture) : IClassFixture<SignInFixture>
+[Collection(SignInCollection.Name)]
+public sealed class PageSafetyTests(SignInFixture fixture)
 {
     [Fact]
     public async Task The_snapshot_shows_the_form_but_no_value_even_when_the_page_echoes_one()

@@ -10,7 +10,8 @@ namespace Vault.Tests.SignIn;
 /// (<c>ts-signin.mjs</c>) against the same test sites and host as the C# SDK's tests: the same fills and the same refusals.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Browser)]
-public sealed class TypeScriptSignInTests(SignInFixture fixture) : IClassFixture<SignInFixture>
+[Collection(SignInCollection.Name)]
+public sealed class TypeScriptSignInTests(SignInFixture fixture)
 {
     [Fact]
     public async Task The_typescript_sdk_fills_and_refuses_as_the_csharp_one_does()
@@ -73,6 +74,7 @@ public sealed class TypeScriptSignInTests(SignInFixture fixture) : IClassFixture
         }
 
         Assert.DoesNotContain(SignInFixture.Password, errors);
+        Assert.Empty(fixture.Host.Logs.Leaked(SignInFixture.Password));
         // Every fill read the credential through the audited route: single, two-step, TOTP, same-origin frame, German,
         // the look-alike and IDN reads (no item), listLogins; the refusals before any read (frame, http, no form) did not.
         var audit = await run.AuditAsync();
