@@ -1,7 +1,7 @@
 // Sign-in below the model on playwright-core's Page: the page is filled from the run's credentials inside this
 // module, so the secret goes from the Vault service into the page's fields without passing through the caller (an
 // agent, a model). The same rules as the C# SDK's PageSignIn, and the same in-page finder (sdk/signin/login-form.js).
-// Keep Playwright tracing off while signing in: a trace records every `fill` with its value.
+// Keep Playwright tracing and its DEBUG=pw:api log off while signing in: both record every `fill` with its value.
 import type { ElementHandle, Frame, JSHandle, Page, PageScreenshotOptions } from 'playwright-core';
 import type { RunCredential } from '../generated/models/index.js';
 import { call, createVaultForRun, DEFAULT_URL, VaultError, waitForCode } from '../index.js';
