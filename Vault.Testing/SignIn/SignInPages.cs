@@ -72,6 +72,20 @@ internal static class SignInPages
         _ => throw new ArgumentOutOfRangeException(nameof(lang)),
     };
 
+    /// <summary>A sign-up form (new password twice): not a login form.</summary>
+    public static string SignUp() => Layout("Create your account – Bank", """
+        <main><h1>Create your account</h1><form method="post" action="/sign-up">
+          <label for="e">Email</label><input id="e" name="email" type="email" autocomplete="email">
+          <label for="n">New password</label><input id="n" name="new" type="password" autocomplete="new-password">
+          <label for="c">Confirm password</label><input id="c" name="confirm" type="password" autocomplete="new-password">
+          <button type="submit">Create account</button></form></main>
+        """);
+
+    /// <summary>A same-origin login frame that is not shown (a person could not sign in there).</summary>
+    public static string HiddenFrame(string src) => Layout("Bank", $"""
+        <main><h1>Bank</h1><iframe title="hidden" src="{src}" style="display:none"></iframe></main>
+        """);
+
     public static string Frame(string src) => Layout("Bank", $"""
         <main><h1>Bank</h1><p>Sign in below.</p><iframe title="Sign in" src="{src}" width="500" height="400"></iframe></main>
         """);

@@ -116,6 +116,8 @@ public sealed class SignInTestSite : IAsyncDisposable
         app.MapGet("/lang/{lang}", (string lang) => Html(SignInPages.Localized(lang)));
         app.MapGet("/frame-same", () => Html(SignInPages.Frame("/single")));
         app.MapGet("/frame-cross", IResult (HttpContext c) => Html(SignInPages.Frame($"https://{OtherOrigin}:{c.Connection.LocalPort}/single")));
+        app.MapGet("/sign-up", () => Html(SignInPages.SignUp()));
+        app.MapGet("/frame-hidden", () => Html(SignInPages.HiddenFrame("/single")));
         app.MapGet("/no-form", () => Html(SignInPages.NoForm()));
         app.MapGet("/welcome", () => Html(SignInPages.Welcome(Username)));
     }

@@ -11,7 +11,8 @@ namespace Vault.Tests.SignIn;
 /// run's audit log, and that no secret is in a result, an exception or the service's logs.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Browser)]
-public sealed class PageSignInTests(SignInFixture fixture) : IClassFixture<SignInFixture>
+[Collection(SignInCollection.Name)]
+public sealed class PageSignInTests(SignInFixture fixture)
 {
     private SignInTestSite Site => fixture.Site;
 
@@ -92,6 +93,7 @@ public sealed class PageSignInTests(SignInFixture fixture) : IClassFixture<SignI
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Signed in");
         Assert.Contains("totp", Site.SignedIn);
         Assert.All(await run.AuditAsync(), e => Assert.Equal([run.Items["Bank"]], e.ItemIds));
+        Assert.Empty(fixture.Host.Logs.Leaked(SignInFixture.Password));
     }
 
     [Fact]
@@ -213,6 +215,33 @@ public sealed class PageSignInTests(SignInFixture fixture) : IClassFixture<SignI
     }
 
     [Theory]
+    [InlineData("/sign-up")]
+    [InlineData("/frame-hidden")]
+    public async Task A_sign_up_form_or_a_hidden_login_frame_is_no_login_form(string path)
+    {
+        var run = await fixture.RunAsync();
+        var page = await fixture.NewPageAsync(Site.Https(path));
+
+        var error = await Assert.ThrowsAsync<SignInException>(() => page.SignInAsync(run.Options));
+
+        Assert.Equal(SignInException.NoLoginForm, error.Code);
+        Assert.Empty(await run.AuditAsync());
+    }
+
+    [Fact]
+    public async Task Plain_http_on_loopback_is_filled()
+    {
+        var local = $"http://127.0.0.1:{Site.HttpPort}/";
+        var run = await fixture.RunAsync(("Local", SignInFixture.Username, SignInFixture.Password, null, [(local, null)]));
+        var page = await fixture.NewPageAsync(local + "single");
+
+        var result = await page.SignInAsync(run.Options);
+
+        Assert.Equal(["username", "password"], result.Filled);
+        Assert.Equal(SignInFixture.Password, await page.InputValueAsync("#pass"));
+    }
+
+    [Theory]
     [InlineData("de", "#f1", "#f2")]
     [InlineData("fr", "#f1", "#f2")]
     [InlineData("ja", "input[name=a]", "input[name=b]")]
@@ -239,6 +268,7 @@ public sealed class PageSignInTests(SignInFixture fixture) : IClassFixture<SignI
         var unavailable = await Assert.ThrowsAsync<SignInException>(() => page.SignInAsync(run.Options with { BaseUrl = new Uri("http://127.0.0.1:9") }));
 
         Assert.Equal((SignInException.Unauthorized, 401), (unauthorized.Code, unauthorized.Error.Status));
+        Assert.DoesNotContain(SignInFixture.Password, unauthorized.ToString() + unavailable);
         Assert.Equal(SignInException.VaultUnavailable, unavailable.Code);
         Assert.Equal(string.Empty, await page.InputValueAsync("#pass"));
     }

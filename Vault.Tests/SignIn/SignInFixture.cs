@@ -99,7 +99,7 @@ public sealed class SignInFixture : IAsyncLifetime
         return new TestRun(this, apiKey, options, items);
     }
 
-    private static string ChromiumPath()
+    public static string ChromiumPath()
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {

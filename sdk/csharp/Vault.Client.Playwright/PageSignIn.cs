@@ -5,7 +5,7 @@ namespace Vault.Client.Playwright;
 /// <summary>
 /// Sign-in below the model: the page is filled from the run's credentials inside this library, so the secret goes
 /// from the Vault service into the page's fields without passing through the caller (an agent, a model).
-/// Keep Playwright tracing off while signing in: a trace records every <c>fill</c> with its value.
+/// Keep Playwright tracing and its <c>DEBUG=pw:api</c> log off while signing in: both record every <c>fill</c> with its value.
 /// </summary>
 public static class PageSignIn
 {

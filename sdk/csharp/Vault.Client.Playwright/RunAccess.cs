@@ -9,7 +9,11 @@ namespace Vault.Client.Playwright;
 /// </summary>
 internal sealed class RunAccess(SignInOptions options)
 {
-    private readonly VaultClient _client = VaultApi.CreateForRun(options.BaseUrl ?? new Uri(VaultApi.DefaultUrl), options.RunToken, options.HttpClient);
+    /// <summary>One client for every sign-in without its own (a long-lived MCP server signs in many times).</summary>
+    private static readonly Lazy<HttpClient> SharedHttpClient = new(VaultApi.CreateHttpClient);
+
+    private readonly VaultClient _client =
+        VaultApi.CreateForRun(options.BaseUrl ?? new Uri(VaultApi.DefaultUrl), options.RunToken, options.HttpClient ?? SharedHttpClient.Value);
 
     /// <summary>The run's credentials for <paramref name="site"/> (one audited read), decided by the service's URI rules.</summary>
     public Task<IReadOnlyList<RunCredential>> CredentialsAsync(string site, CancellationToken ct) => CallAsync(async () =>
