@@ -46,7 +46,7 @@ public sealed class SignInFixture : IAsyncLifetime
             ["Vault:RateLimit:PerMinute"] = "100000",
         }, useScriptedProviders: false);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath(), Args = BrowserArgs });
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumExecutable.Path, Args = BrowserArgs });
     }
 
     public async Task DisposeAsync()
@@ -97,19 +97,5 @@ public sealed class SignInFixture : IAsyncLifetime
         }), 201);
         var options = new SignInOptions { RunId = run!["runId"]!.GetValue<string>(), RunToken = run["runToken"]!.GetValue<string>(), BaseUrl = Host.BaseAddress };
         return new TestRun(this, apiKey, options, items);
-    }
-
-    public static string ChromiumPath()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "chromium");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("No chromium on PATH: install Debian's (apt-get install -y chromium); ./test does it when missing.");
     }
 }

@@ -35,7 +35,7 @@ public sealed class TypeScriptSignInTests(SignInFixture fixture)
         var (code, output, errors) = await SdkTestKit.RunAsync("node", [Path.Combine(root, "Vault.Tests", "SignIn", "ts-signin.mjs")], root, new Dictionary<string, string>
         {
             ["VAULT_URL"] = fixture.Host.BaseAddress.ToString().TrimEnd('/'), ["RUN_ID"] = run.Options.RunId, ["RUN_TOKEN"] = run.Options.RunToken,
-            ["CHROMIUM"] = SignInFixture.ChromiumPath(), ["ARGS"] = new JsonArray(fixture.BrowserArgs.Select(a => (JsonNode)a).ToArray()).ToJsonString(),
+            ["CHROMIUM"] = ChromiumExecutable.Path, ["ARGS"] = new JsonArray(fixture.BrowserArgs.Select(a => (JsonNode)a).ToArray()).ToJsonString(),
             ["SITE"] = urls.ToJsonString(),
         });
         Assert.True(code == 0, $"node ts-signin.mjs failed ({code}): {output} {errors}");
