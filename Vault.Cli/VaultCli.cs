@@ -155,7 +155,13 @@ public static class VaultCli
         usage.Options.Add(to);
         usage.SetAction((r, ct) => commands.UsageAsync(r.GetValue(from), r.GetValue(to), r.GetValue(json), ct));
 
-        foreach (var command in new[] { login, connect, connections, disconnect, items, sync, item, run, usage })
+        var mcp = new Command("mcp", "Serve the Model Context Protocol on stdio for one run (VAULT_RUN_ID, VAULT_RUN_TOKEN): "
+            + "sign in on the pages of the agent's browser without the model seeing a secret");
+        var cdp = new Option<string>("--cdp") { Description = "The browser's DevTools endpoint (http://host:port or ws://…), as Playwright's connectOverCDP takes it", Required = true };
+        mcp.Options.Add(cdp);
+        mcp.SetAction((r, ct) => Mcp.McpServerCommand.RunAsync(io, r.GetValue(cdp), httpClient, ct));
+
+        foreach (var command in new[] { login, connect, connections, disconnect, items, sync, item, run, usage, mcp })
         {
             root.Subcommands.Add(command);
         }

@@ -32,7 +32,10 @@ public sealed class TestCertificateAuthority : IDisposable
     public string CaPemPath { get; }
 
     /// <summary>A server certificate (with private key) for 127.0.0.1, ::1 and localhost.</summary>
-    public X509Certificate2 IssueServerCertificate()
+    public X509Certificate2 IssueServerCertificate() => IssueServerCertificate([]);
+
+    /// <summary>A server certificate for 127.0.0.1, ::1, localhost and <paramref name="dnsNames"/> (ASCII; IDN as punycode).</summary>
+    public X509Certificate2 IssueServerCertificate(IEnumerable<string> dnsNames)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
@@ -40,6 +43,11 @@ public sealed class TestCertificateAuthority : IDisposable
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
         san.AddDnsName("localhost");
+        foreach (var name in dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));

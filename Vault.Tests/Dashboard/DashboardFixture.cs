@@ -44,7 +44,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Vault:Codes:EmailDomain"] = "codes.example.com",
         }, useScriptedProviders: false);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath(), Args = ChromiumArgs });
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumExecutable.Path, Args = ChromiumArgs });
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
@@ -80,20 +80,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         account.AddLogin("Shop", "alice@example.com", "shop-pw", null, [("https://shop.example.org", null)]);
         account.AddLogin("Acme Admin", "admin", "acme-pw", null, [("https://admin.acme.test", null)], organizationId: org);
         return account;
-    }
-
-    private static string ChromiumPath()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "chromium");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("No chromium on PATH: install Debian's (apt-get install -y chromium); ./test does it when missing.");
     }
 }
 

@@ -14,4 +14,7 @@ public sealed class SignInException(VaultError error) : Exception(error.Message)
     public VaultError Error { get; } = error;
 
     public string Code => Error.Code;
+
+    /// <summary>A refusal decided by the SDK itself (status 0, no request id).</summary>
+    internal static SignInException Because(string code, string message) => new(new VaultError(0, code, message, null));
 }

@@ -20,6 +20,9 @@ public sealed record SignInOptions
     /// <summary>How long to wait for the run's next e-mail/SMS code on a one-time-code step without a TOTP seed.</summary>
     public TimeSpan CodeWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a step may take: the password field after a username-only "Next", the page after a submit.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The HTTP client for the service (tests, proxies); a safe default when null.</summary>
     public HttpClient? HttpClient { get; init; }
 }

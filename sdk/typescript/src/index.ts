@@ -143,3 +143,9 @@ export async function waitForCode(
     if (found) return found;
   }
 }
+
+// Sign-in below the model (needs the optional peer playwright-core; only its types are imported here).
+export {
+  fillNextCode, listLogins, maskedScreenshot, redactedSnapshot, SECRET_FIELDS, signIn, SignInErrorCode,
+  type FilledField, type GrantedLogin, type SignInOptions, type SignInResult,
+} from './signin/signin.js';
