@@ -13,7 +13,7 @@ namespace Vault.Tests.Keeper;
 /// <summary>A fake Keeper server with the standard application, and a provider that trusts its CA and its server keys.</summary>
 internal sealed class KeeperTestKit : IAsyncDisposable
 {
-    private KeeperTestKit(FakeKeeperServer server, KeeperStandardData data, KeeperOptions options, TimeSpan attemptTimeout, TimeProvider clock)
+    private KeeperTestKit(FakeKeeperServer server, KeeperStandardData data, KeeperOptions options, TimeSpan attemptTimeout, TimeProvider clock, ProviderLimits? limits)
     {
         Server = server;
         Data = data;
@@ -22,7 +22,7 @@ internal sealed class KeeperTestKit : IAsyncDisposable
         {
             AllowPrivateProviderHosts = true, AttemptTimeout = attemptTimeout, TotalTimeout = attemptTimeout + attemptTimeout,
         });
-        Clients = new ProviderHttpClients(network, clock);
+        Clients = new ProviderHttpClients(network, clock, limits is null ? null : Microsoft.Extensions.Options.Options.Create(limits));
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Options = options;
         Provider = new KeeperProvider(Clients, network, Microsoft.Extensions.Options.Options.Create(options), Bindings,
@@ -46,11 +46,11 @@ internal sealed class KeeperTestKit : IAsyncDisposable
     /// Server keys 10 and 11; the provider knows both (<c>ServerPublicKeySet</c>) or only the one of <paramref name="only"/>
     /// (as <c>Vault__Keeper__ServerPublicKey</c>/<c>Id</c> give it).
     /// </summary>
-    public static async Task<KeeperTestKit> StartAsync(int? only = null, TimeSpan? attemptTimeout = null, TimeProvider? clock = null)
+    public static async Task<KeeperTestKit> StartAsync(int? only = null, TimeSpan? attemptTimeout = null, TimeProvider? clock = null, ProviderLimits? limits = null)
     {
         var server = await FakeKeeperServer.StartAsync(null, 10, 11);
         var data = KeeperStandardData.Seed(server.CreateApplication("Agents fleet"));
-        return new KeeperTestKit(server, data, OptionsFor(server, only), attemptTimeout ?? TimeSpan.FromSeconds(30), clock ?? TimeProvider.System);
+        return new KeeperTestKit(server, data, OptionsFor(server, only), attemptTimeout ?? TimeSpan.FromSeconds(30), clock ?? TimeProvider.System, limits);
     }
 
     public static KeeperOptions OptionsFor(FakeKeeperServer server, int? only = null) => only is { } id
