@@ -86,6 +86,10 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
         var request = Assert.Single(_server.Requests);
         Assert.DoesNotContain("publicKey", request.Payload!, StringComparison.Ordinal);
 
+        // The same token again, now that the connection holds its device: refused, it is used.
+        await HttpAssert.Error(await ConnectAsync(apiKey, token), 400, "INVALID_VAULT_TOKEN");
+        Assert.Equal("active", (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!["connections"]![0]!["status"]!.GetValue<string>());
+
         // A run reads the cache: no Keeper request, even while Keeper throttles.
         var run = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Post, "/v1/runs", apiKey, new JsonObject
         {
@@ -112,9 +116,6 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
         var listed = (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/connections", apiKey), 200))!;
         Assert.Equal("active", listed["connections"]![0]!["status"]!.GetValue<string>());
         Assert.Equal(4, (await HttpAssert.Status(await _host.SendAsync(HttpMethod.Get, "/v1/vault/items", apiKey), 200))!["items"]!.AsArray().Count);
-
-        // The same token again (a client retrying a connect whose answer it lost) is refused: it is used.
-        await HttpAssert.Error(await ConnectAsync(apiKey, token), 400, "INVALID_VAULT_TOKEN");
 
         AssertNoSecretLeaked([token[(token.LastIndexOf(':') + 1)..]], connection.ToJsonString(), sync.ToJsonString(), run.ToJsonString());
         await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200);
