@@ -122,6 +122,25 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connect_whose_binding_answer_was_lost_is_completed_by_the_same_token()
+    {
+        var (_, apiKey) = await _host.CreateAccountAsync();
+        var token = _server.MintToken(_data.Application);
+        _server.Fail(new KeeperFault { Kind = KeeperFaultKind.LoseAnswer, Binding = true, Remaining = 1 });
+        await HttpAssert.Error(await ConnectAsync(apiKey, token), 503, "VAULT_UNAVAILABLE");
+        var client = Assert.Single(_server.Clients, c => c.BoundPublicKey is not null); // Keeper bound it; we never heard
+
+        var created = (await HttpAssert.Status(await ConnectAsync(apiKey, token), 201))!;
+        Assert.Equal(2, client.Bindings);
+        Assert.True(client.Confirmed);
+        // A client that lost this answer too retries once more: the same connection, re-connected in place.
+        var again = (await HttpAssert.Status(await ConnectAsync(apiKey, token), 200))!;
+        Assert.Equal(created["connectionId"]!.GetValue<string>(), again["connectionId"]!.GetValue<string>());
+        Assert.Empty(_server.Problems);
+        AssertNoSecretLeaked([token[(token.LastIndexOf(':') + 1)..]], created.ToJsonString(), again.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_configuration_re_connects_in_place_by_client_id()
     {
         var (_, apiKey) = await _host.CreateAccountAsync();
