@@ -10,7 +10,18 @@ namespace Vault.Core.Connections;
 /// </summary>
 public sealed class PendingBindingSecrets(ISecretStore secrets) : IPendingBindingStore
 {
-    public Task SetAsync(string name, string sealedValue, CancellationToken ct) => secrets.SetAsync(name, sealedValue, ct);
+    public async Task<bool> SetAsync(string name, string sealedValue, CancellationToken ct)
+    {
+        try
+        {
+            await secrets.SetAsync(name, sealedValue, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false; // deleted (soft delete keeps the name): its binding was finished or refused before
+        }
+    }
 
     public Task<string?> GetAsync(string name, CancellationToken ct) => secrets.GetAsync(name, ct);
 

@@ -8,7 +8,11 @@ namespace Vault.Core.Providers;
 /// </summary>
 public interface IPendingBindingStore
 {
-    Task SetAsync(string name, string sealedValue, CancellationToken ct);
+    /// <summary>
+    /// Writes the value. False when the store refuses the name because a value of that name was removed before and
+    /// names are not reused (Key Vault's soft delete): the binding it held was completed or refused already.
+    /// </summary>
+    Task<bool> SetAsync(string name, string sealedValue, CancellationToken ct);
 
     /// <summary>The value, or null when there is none.</summary>
     Task<string?> GetAsync(string name, CancellationToken ct);

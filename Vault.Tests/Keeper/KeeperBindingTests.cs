@@ -68,6 +68,39 @@ public sealed class KeeperBindingTests
     }
 
     [Fact]
+    public async Task With_a_store_that_never_reuses_a_name_a_used_token_is_refused_without_a_request()
+    {
+        await using var kit = await KeeperTestKit.StartAsync();
+        kit.Bindings.KeepDeletedNames = true; // Key Vault: a soft-deleted name cannot be written again
+        var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        await kit.Provider.ReadVaultAsync(KeeperTestKit.Stored(kit.Context(), first), default);
+        kit.Server.ClearRequests();
+        await Assert.ThrowsAsync<ProviderRejectedCredentialsException>(() => kit.Provider.ReadVaultAsync(kit.Context(), default));
+        Assert.Empty(kit.Server.Requests);
+    }
+
+    [Fact]
+    public async Task No_key_of_the_device_or_the_application_appears_in_the_log()
+    {
+        await using var kit = await KeeperTestKit.StartAsync();
+        var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        await kit.Provider.ReadVaultAsync(KeeperTestKit.Stored(kit.Context(), first), default);
+        kit.Data.Application.Revoked = true;
+        await Assert.ThrowsAsync<ProviderRejectedCredentialsException>(() => kit.Provider.ReadVaultAsync(KeeperTestKit.Stored(kit.Context(), first), default));
+        var device = System.Text.Json.JsonDocument.Parse(first.RefreshedSecret!).RootElement;
+        var secrets = kit.Secrets().Append(device.GetProperty("privateKey").GetString()!).Append(device.GetProperty("appKey").GetString()!)
+            .Concat(kit.Bindings.Values.Values).Concat(kit.Data.Logins.Select(r => FakeKeeperCrypto.B64(r.Key))).ToList();
+        var log = string.Join("\n", kit.Logs.Lines);
+        Assert.NotEmpty(kit.Logs.Lines);
+        foreach (var secret in secrets)
+        {
+            Assert.False(log.Contains(secret, StringComparison.Ordinal), "A Keeper secret appeared in the log.");
+        }
+
+        Assert.DoesNotContain(first.RefreshedSecret!, first.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_tenant_never_finds_a_pending_binding_and_a_token_bound_elsewhere_is_refused()
     {
         await using var kit = await KeeperTestKit.StartAsync();

@@ -83,7 +83,12 @@ internal sealed class MemoryBindings : IPendingBindingStore
     public bool FailWrites { get; set; }
     public int Writes { get; private set; }
 
-    public Task SetAsync(string name, string sealedValue, CancellationToken ct)
+    /// <summary>Names removed before are refused, as Key Vault's soft delete refuses them.</summary>
+    public bool KeepDeletedNames { get; set; }
+
+    public ConcurrentDictionary<string, bool> Deleted { get; } = new(StringComparer.Ordinal);
+
+    public Task<bool> SetAsync(string name, string sealedValue, CancellationToken ct)
     {
         Writes++;
         if (FailWrites)
@@ -91,15 +96,24 @@ internal sealed class MemoryBindings : IPendingBindingStore
             throw new TimeoutException("the secret store is down");
         }
 
+        if (KeepDeletedNames && Deleted.ContainsKey(name))
+        {
+            return Task.FromResult(false);
+        }
+
         Values[name] = sealedValue;
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     public Task<string?> GetAsync(string name, CancellationToken ct) => Task.FromResult(Values.TryGetValue(name, out var v) ? v : null);
 
     public Task DeleteAsync(string name, CancellationToken ct)
     {
-        Values.TryRemove(name, out _);
+        if (Values.TryRemove(name, out _))
+        {
+            Deleted[name] = true;
+        }
+
         return Task.CompletedTask;
     }
 }

@@ -84,7 +84,9 @@ internal static class KeeperCredentialInput
             throw new InvalidCommandException(Field, "is a configuration whose privateKey is not a P-256 key.");
         }
 
-        return device with { Hostname = device.Hostname.Trim().ToLowerInvariant(), PendingBinding = null };
+        // Some of Keeper's tools write the region code itself as the host.
+        var host = device.Hostname.Trim();
+        return device with { Hostname = KeeperRegions.HostOf(host) ?? host.ToLowerInvariant(), PendingBinding = null };
     }
 
     private static string? Utf8OrNull(byte[] bytes)

@@ -74,9 +74,14 @@ public sealed class KeeperProvider : IVaultProvider
     {
         var device = KeeperDevice.TryParse(context.Credentials.Secret)
             ?? throw new ProviderRejectedCredentialsException("The stored Keeper configuration is unreadable.");
-        if (_throttledUntil.TryGetValue(device.ClientId, out var until) && until > _clock.GetUtcNow())
+        if (_throttledUntil.TryGetValue(device.ClientId, out var until))
         {
-            throw new ProviderUnavailableException("Keeper asked this application to wait before its next request.", until - _clock.GetUtcNow());
+            if (until > _clock.GetUtcNow())
+            {
+                throw new ProviderUnavailableException("Keeper asked this application to wait before its next request.", until - _clock.GetUtcNow());
+            }
+
+            _throttledUntil.TryRemove(device.ClientId, out _);
         }
 
         using var http = _clients.Create(_network.AllowPrivateProviderHosts ? _options.PrivateCaPem : null);

@@ -35,8 +35,14 @@ internal sealed class TokenBinding(IPendingBindingStore store, string accountId,
         _pending = stored is null ? null : PendingBinding.Open(stored, clientKey, _name);
         if (_pending is null)
         {
-            _pending = new PendingBinding { PrivateKey = KeeperBase64.Encode(KeeperCrypto.NewPrivateKey()) };
-            await store.SetAsync(_name, _pending.Seal(clientKey, _name), ct).ConfigureAwait(false);
+            var pending = new PendingBinding { PrivateKey = KeeperBase64.Encode(KeeperCrypto.NewPrivateKey()) };
+            if (!await store.SetAsync(_name, pending.Seal(clientKey, _name), ct).ConfigureAwait(false))
+            {
+                // Its pending record was removed before: the binding was handed to a connection, or Keeper refused it.
+                throw new ProviderRejectedCredentialsException("The one-time token was used already (its binding was completed or refused).");
+            }
+
+            _pending = pending;
         }
 
         return device with
