@@ -12,7 +12,8 @@ public static class KeeperServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKeeperProvider(this IServiceCollection services)
     {
-        services.AddOptions<KeeperOptions>().BindConfiguration(KeeperOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<KeeperOptions>, KeeperOptionsValidator>();
+        services.AddOptions<KeeperOptions>().BindConfiguration(KeeperOptions.Section).ValidateOnStart();
         services.AddSingleton<KeeperProvider>();
         services.AddSingleton<IVaultProvider>(sp => sp.GetRequiredService<KeeperProvider>());
         return services;

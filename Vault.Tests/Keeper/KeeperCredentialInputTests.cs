@@ -97,5 +97,10 @@ public sealed class KeeperCredentialInputTests
         Assert.True(development.IsCustom);
         Assert.Equal(42, development.DefaultId);
         Assert.Null(development.Get(7));
+
+        var malformed = new KeeperOptionsValidator().Validate(null, new KeeperOptions { ServerPublicKey = "not-a-point", ServerPublicKeyId = "10" });
+        Assert.True(malformed.Failed);
+        Assert.Contains("Vault__Keeper__ServerPublicKey", malformed.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new KeeperOptionsValidator().Validate(null, options).Succeeded);
     }
 }

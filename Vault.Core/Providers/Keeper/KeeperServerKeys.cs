@@ -62,20 +62,28 @@ internal sealed class KeeperServerKeys
         var keys = new Dictionary<int, byte[]>();
         foreach (var (id, key) in options.ServerPublicKeySet ?? [])
         {
-            keys[int.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture)] = KeeperBase64.Decode(key);
+            keys[Id(id, "Vault__Keeper__ServerPublicKeySet")] = Point(key, "Vault__Keeper__ServerPublicKeySet__" + id);
         }
 
         var defaultId = keys.Count > 0 ? keys.Keys.Min() : FirstId;
         if (!string.IsNullOrWhiteSpace(options.ServerPublicKey))
         {
-            defaultId = string.IsNullOrWhiteSpace(options.ServerPublicKeyId)
-                ? FirstId
-                : int.Parse(options.ServerPublicKeyId, NumberStyles.None, CultureInfo.InvariantCulture);
-            keys[defaultId] = KeeperBase64.Decode(options.ServerPublicKey.Trim());
+            defaultId = string.IsNullOrWhiteSpace(options.ServerPublicKeyId) ? FirstId : Id(options.ServerPublicKeyId, "Vault__Keeper__ServerPublicKeyId");
+            keys[defaultId] = Point(options.ServerPublicKey, "Vault__Keeper__ServerPublicKey");
         }
 
         return new KeeperServerKeys(keys, defaultId, custom: true);
     }
+
+    private static int Id(string text, string setting) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new InvalidOperationException($"{setting} must be a server key id (a whole number, e.g. 10).");
+
+    private static byte[] Point(string text, string setting) =>
+        KeeperBase64.TryDecode(text) is { Length: 65 } point && point[0] == 4
+            ? point
+            : throw new InvalidOperationException($"{setting} must be a server public key: the base64url of an uncompressed P-256 point (65 bytes, starting 0x04).");
 
     /// <summary>The key of an id, or null when this service has none by that id.</summary>
     public byte[]? Get(int id) => _keys.TryGetValue(id, out var key) ? key : null;
