@@ -54,6 +54,9 @@ public sealed class FakeKeeperServer : IAsyncDisposable
 
     public List<FakeKeeperApplication> Applications { get; } = [];
 
+    /// <summary>Leave shared folders' <c>data</c> (their names) out of <c>get_secret</c>; <c>get_folders</c> still has it.</summary>
+    public bool SecretsWithoutFolderNames { get; set; }
+
     public IReadOnlyList<KeeperRecordedRequest> Requests => [.. _requests];
 
     /// <summary>Every problem found in any request so far ("#n path: problem").</summary>
@@ -355,11 +358,11 @@ public sealed class FakeKeeperServer : IAsyncDisposable
             return Error(403, new JsonObject { ["error"] = "access_denied", ["message"] = "Unable to validate application access" });
         }
 
-        var answer = endpoint == "get_secret" ? Secrets(client, binding) : Folders(client.Application);
+        var answer = endpoint == "get_secret" ? Secrets(client, binding, SecretsWithoutFolderNames) : Folders(client.Application);
         return (200, FakeKeeperCrypto.Gcm(Encoding.UTF8.GetBytes(answer.ToJsonString()), transmissionKey));
     }
 
-    private static JsonObject Secrets(FakeKeeperClient client, bool binding)
+    private static JsonObject Secrets(FakeKeeperClient client, bool binding, bool withoutFolderNames)
     {
         var app = client.Application;
         var answer = new JsonObject
@@ -378,7 +381,7 @@ public sealed class FakeKeeperServer : IAsyncDisposable
             {
                 ["folderUid"] = f.Uid,
                 ["folderKey"] = FakeKeeperCrypto.B64(FakeKeeperCrypto.Gcm(f.Key, app.AppKey)),
-                ["data"] = FakeKeeperCrypto.B64(FakeKeeperCrypto.Cbc(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = f.Name }), f.Key)),
+                ["data"] = withoutFolderNames ? null : FakeKeeperCrypto.B64(FakeKeeperCrypto.Cbc(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["name"] = f.Name }), f.Key)),
                 ["parent"] = null,
                 ["records"] = new JsonArray([.. f.Records.Select(r => (JsonNode?)Record(r, f.Key))]),
             })]);

@@ -162,6 +162,20 @@ public sealed class KeeperSdkJudgeTests
         AssertSameAsSdk(sdk, second);
     }
 
+    [Fact]
+    public async Task Folder_names_missing_from_get_secret_come_from_one_get_folders_as_the_sdk_reads_them()
+    {
+        await using var kit = await KeeperTestKit.StartAsync();
+        var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        kit.Server.SecretsWithoutFolderNames = true;
+        kit.Server.ClearRequests();
+        var second = await kit.Provider.ReadVaultAsync(KeeperTestKit.Stored(kit.Context(), first), default);
+        Assert.Equal(["/api/rest/sm/v1/get_secret", "/api/rest/sm/v1/get_folders"], kit.Server.Requests.Select(r => r.Path));
+        var sdk = await KeeperSdkJudge.ReadAsync(kit.Server, 10, At, "read", KeeperConfiguration(first.RefreshedSecret!));
+        AssertSameAsSdk(sdk, second);
+        Assert.Empty(kit.Server.Problems);
+    }
+
     /// <summary>Every SDK record with a URL is an item with the SDK's values; TOTP codes are the SDK's getTotpCode.</summary>
     private static void AssertSameAsSdk(JsonElement sdk, VaultSnapshot snapshot)
     {

@@ -91,7 +91,7 @@ public sealed class KeeperProvider : IVaultProvider
         {
             var (answer, bound) = await ReadSecretsAsync(client, binding, ct).ConfigureAwait(false);
             var decryptor = new SecretsDecryptor(KeeperBase64.Decode(bound.AppKey), _clients.Limits);
-            var response = decryptor.Parse(answer);
+            var response = await WithFolderNamesAsync(client, bound, decryptor, decryptor.Parse(answer), ct).ConfigureAwait(false);
             var title = decryptor.ApplicationTitle(response) ?? "Keeper Secrets Manager";
             var items = decryptor.Items(response, title);
             bound = bound with { ServerPublicKeyId = client.KeyId.ToString(CultureInfo.InvariantCulture) };
@@ -178,7 +178,35 @@ public sealed class KeeperProvider : IVaultProvider
         }
     }
 
-    private async Task<byte[]> GetSecretAsync(KeeperClient client, KeeperDevice device, bool withPublicKey, CancellationToken ct)
+    /// <summary>
+    /// Shared folders' names come with <c>get_secret</c> (as <c>get_folders</c> carries them). A server that leaves them
+    /// out is asked <c>get_folders</c> once more, in the same request set; if that fails the folders keep a fixed name.
+    /// </summary>
+    private async Task<SecretsResponse> WithFolderNamesAsync(KeeperClient client, KeeperDevice device, SecretsDecryptor decryptor, SecretsResponse response, CancellationToken ct)
+    {
+        if (response.Folders is not { Count: > 0 } folders || folders.All(f => f.Data is not null))
+        {
+            return response;
+        }
+
+        try
+        {
+            var named = decryptor.Parse(await GetSecretAsync(client, device, withPublicKey: false, ct, "get_folders").ConfigureAwait(false)).Folders ?? [];
+            var data = named.Where(f => f.FolderUid is not null && f.Data is not null).GroupBy(f => f.FolderUid!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Data, StringComparer.Ordinal);
+            return response with
+            {
+                Folders = [.. folders.Select(f => f.Data is null && f.FolderUid is not null && data.TryGetValue(f.FolderUid, out var d) ? f with { Data = d } : f)],
+            };
+        }
+        catch (Exception ex) when (ex is KeeperApiException { IsThrottled: false } or ProviderUnavailableException or KeeperCryptoException)
+        {
+            _logger.LogWarning("Keeper's folder list could not be read ({ErrorType}); shared folders keep a fixed name", ex.GetType().Name);
+            return response;
+        }
+    }
+
+    private async Task<byte[]> GetSecretAsync(KeeperClient client, KeeperDevice device, bool withPublicKey, CancellationToken ct, string endpoint = "get_secret")
     {
         var privateKey = KeeperBase64.Decode(device.PrivateKey);
         var payload = new GetSecretPayload
@@ -192,7 +220,7 @@ public sealed class KeeperProvider : IVaultProvider
             : _serverKeys.DefaultId;
         try
         {
-            return await client.PostAsync(device.Hostname, "get_secret", keyId, privateKey, payload, ct).ConfigureAwait(false);
+            return await client.PostAsync(device.Hostname, endpoint, keyId, privateKey, payload, ct).ConfigureAwait(false);
         }
         catch (KeeperApiException ex) when (ex.IsThrottled)
         {

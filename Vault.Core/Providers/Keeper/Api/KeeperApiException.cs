@@ -11,8 +11,12 @@ internal sealed class KeeperApiException(int status, string? code, string messag
     /// <summary>For <c>throttled</c>: the <c>retry_after</c> it named.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
-    public bool IsThrottled => Code == "throttled";
+    /// <summary>Keeper throttles with 403 <c>throttled</c>; a 429 is taken the same way.</summary>
+    public bool IsThrottled => Code == "throttled" || Status == 429;
 
-    /// <summary>401 or 403 that is not throttling: the device or token is refused (used token, revoked application, bad signature).</summary>
-    public bool IsRefusal => Status is 401 or 403 && Code is not ("throttled" or "key");
+    /// <summary>
+    /// A 4xx that is neither throttling nor a key rotation, nor a missing endpoint: the device or token is refused (a used
+    /// token, a revoked application, a signature Keeper does not accept: <c>access_denied</c>, <c>invalid_client</c>, …).
+    /// </summary>
+    public bool IsRefusal => Status is >= 400 and < 500 and not (404 or 408) && !IsThrottled && Code != "key";
 }

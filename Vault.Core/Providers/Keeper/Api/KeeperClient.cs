@@ -56,7 +56,7 @@ internal sealed class KeeperClient(HttpClient http, KeeperServerKeys serverKeys,
                     return answer.Length == 0 ? [] : KeeperCrypto.Decrypt(answer, transmissionKey, "the answer");
                 }
 
-                var error = ErrorOf((int)response.StatusCode, answer);
+                var error = ErrorOf((int)response.StatusCode, answer, ProviderHttpErrors.RetryAfter(response));
                 if (error.Code == "key" && rotation < MaxKeyRotations && error.KeyId is { } next && next != KeyId && serverKeys.Get(next) is not null)
                 {
                     KeyId = next; // the server rotated its key: seal to the one it names, and keep that id
@@ -72,7 +72,7 @@ internal sealed class KeeperClient(HttpClient http, KeeperServerKeys serverKeys,
         }
     }
 
-    private static (string? Code, int? KeyId, KeeperApiException Exception) ErrorOf(int status, byte[] answer)
+    private static (string? Code, int? KeyId, KeeperApiException Exception) ErrorOf(int status, byte[] answer, TimeSpan? retryAfterHeader)
     {
         ErrorAnswer? parsed = null;
         try
@@ -86,7 +86,10 @@ internal sealed class KeeperClient(HttpClient http, KeeperServerKeys serverKeys,
         var code = parsed?.ResultCode ?? parsed?.Error;
         int? keyId = parsed?.KeyId is { ValueKind: JsonValueKind.Number } k && k.TryGetInt32(out var id) ? id
             : parsed?.KeyId is { ValueKind: JsonValueKind.String } s && int.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var sid) ? sid : null;
-        TimeSpan? retryAfter = code == "throttled" ? TimeSpan.FromSeconds(Math.Clamp(Seconds(parsed?.RetryAfter) ?? 11, 1, 3600)) : null;
+        // Keeper names the wait in the body; a 429 may name it in its header. Without either, the SDK's first back-off (11 s).
+        TimeSpan? retryAfter = code == "throttled" || status == 429
+            ? TimeSpan.FromSeconds(Math.Clamp(Seconds(parsed?.RetryAfter) ?? retryAfterHeader?.TotalSeconds ?? 11, 1, 3600))
+            : null;
         // Keeper's messages are fixed texts ("Signature is invalid", "Unable to validate application access"); bounded.
         var message = $"Keeper answered {status.ToString(CultureInfo.InvariantCulture)} {code ?? "(no error code)"}" +
             (parsed?.Message is { Length: > 0 } m ? ": " + (m.Length > 200 ? m[..200] : m) : "");
