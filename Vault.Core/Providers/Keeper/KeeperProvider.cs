@@ -115,7 +115,7 @@ public sealed class KeeperProvider : IVaultProvider
 
             var translated = Translate(ex, device);
             _logger.LogWarning("Keeper read for connection {ConnectionId} failed after {Requests} requests: {Reason}",
-                context.ConnectionId, client.Requests, (translated ?? ex).Message);
+                context.ConnectionId, client.Requests, translated?.Message ?? ex.GetType().Name);
             if (translated is null)
             {
                 throw;
@@ -239,6 +239,7 @@ public sealed class KeeperProvider : IVaultProvider
             device.IsBound ? "Keeper refused this application's device (revoked, or its access removed); connect again with a new one-time token." : null),
         KeeperApiException a => new ProviderUnavailableException(a.Message),
         KeeperCryptoException c => new ProviderUnavailableException("Keeper answered something the client could not decrypt: " + c.Message),
+        System.Text.Json.JsonException => new ProviderUnavailableException("Keeper answered JSON the client could not read."),
         _ => ProviderHttpErrors.Translate(ex, nameof(ConnectInput.Token)),
     };
 }
