@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Vault.Core.Providers;
 using Vault.Core.Providers.Keeper;
@@ -73,86 +70,5 @@ internal sealed class KeeperTestKit : IAsyncDisposable
         LoggerFactory.Dispose();
         Clients.Dispose();
         await Server.DisposeAsync();
-    }
-}
-
-/// <summary>An in-memory pending-binding store that counts its calls and can be told to fail.</summary>
-internal sealed class MemoryBindings : IPendingBindingStore
-{
-    public ConcurrentDictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
-    public bool FailWrites { get; set; }
-    public int Writes { get; private set; }
-
-    /// <summary>Names removed before are refused, as Key Vault's soft delete refuses them.</summary>
-    public bool KeepDeletedNames { get; set; }
-
-    public ConcurrentDictionary<string, bool> Deleted { get; } = new(StringComparer.Ordinal);
-
-    public Task<bool> SetAsync(string name, string sealedValue, CancellationToken ct)
-    {
-        Writes++;
-        if (FailWrites)
-        {
-            throw new TimeoutException("the secret store is down");
-        }
-
-        if (KeepDeletedNames && Deleted.ContainsKey(name))
-        {
-            return Task.FromResult(false);
-        }
-
-        Values[name] = sealedValue;
-        return Task.FromResult(true);
-    }
-
-    public Task<string?> GetAsync(string name, CancellationToken ct) => Task.FromResult(Values.TryGetValue(name, out var v) ? v : null);
-
-    public Task DeleteAsync(string name, CancellationToken ct)
-    {
-        if (Values.TryRemove(name, out _))
-        {
-            Deleted[name] = true;
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Runs Vault.Tests/Keeper/sdk-judge.mjs with Keeper's official SDK from the repository's node_modules.</summary>
-internal static class KeeperSdkJudge
-{
-    public static async Task<(int ExitCode, JsonElement Output)> RunAsync(FakeKeeperServer server, int keyId, long totpAt, params string[] args)
-    {
-        var root = SdkJudge.RepoRoot();
-        var sdk = Path.Combine(root, "node_modules", "@keeper-security", "secrets-manager-core", "package.json");
-        Assert.True(File.Exists(sdk), $"Keeper's official SDK is not installed ({sdk} is missing): run `npm ci` in {root} (./test does).");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(root, "Vault.Tests", "Keeper", "sdk-judge.mjs"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["NODE_EXTRA_CA_CERTS"] = server.Ca.CaPemPath;
-        start.Environment["KSM_SERVER_PUBLIC_KEY"] = server.PublicKeyOf(keyId);
-        start.Environment["KSM_SERVER_PUBLIC_KEY_ID"] = keyId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["TOTP_AT"] = totpAt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout;
-        Assert.True(process.ExitCode is 0 or 2, $"The Keeper SDK judge did not run (exit {process.ExitCode}): {output} {await stderr}");
-        return (process.ExitCode, JsonDocument.Parse(output).RootElement.Clone());
-    }
-
-    /// <summary>Runs the judge and requires success.</summary>
-    public static async Task<JsonElement> ReadAsync(FakeKeeperServer server, int keyId, long totpAt, params string[] args)
-    {
-        var (exit, output) = await RunAsync(server, keyId, totpAt, args);
-        Assert.True(exit == 0, "Keeper's SDK failed against the fake: " + output.GetRawText() +
-            "\nRequests: " + string.Join(", ", server.Requests.Select(r => $"{r.Path} {r.Status}")) + "\nProblems: " + string.Join("; ", server.Problems));
-        return output;
     }
 }

@@ -101,8 +101,8 @@ public sealed class KeeperProvider : IVaultProvider
             }
 
             _logger.LogInformation(
-                "Keeper read {Items} records ({Folders} shared folders, {Skipped} skipped as undecryptable) for connection {ConnectionId} in {Requests} requests",
-                items.Count, decryptor.FolderCount, decryptor.Skipped, context.ConnectionId, client.Requests);
+                "Keeper read {Items} records ({WithoutUrl} without a URL, not synced; {Folders} shared folders; {Skipped} skipped as undecryptable) for connection {ConnectionId} in {Requests} requests",
+                items.Count, items.Count(i => i.Uris.Count == 0), decryptor.FolderCount, decryptor.Skipped, context.ConnectionId, client.Requests);
             var refreshed = bound.Serialize();
             return (new VaultSnapshot(title, items, refreshed == context.Credentials.Secret ? null : refreshed), bound);
         }
