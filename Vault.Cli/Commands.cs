@@ -72,6 +72,18 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         return await ConnectAsync(new ConnectRequest { Provider = ConnectRequest_provider.Onepassword, Token = token }, json, ct);
     });
 
+    /// <summary>Keeper Secrets Manager: a one-time access token (or a bound device's base64 configuration), never on the command line.</summary>
+    public Task<int> ConnectKeeperAsync(bool json, CancellationToken ct) => Guard(async () =>
+    {
+        var token = Secret("Keeper one-time access token (US:…, EU:…) or base64 configuration");
+        if (string.IsNullOrEmpty(token))
+        {
+            return Fail("USAGE", "no token given (one line on stdin, or typed at the prompt)", ExitCodes.Usage);
+        }
+
+        return await ConnectAsync(new ConnectRequest { Provider = ConnectRequest_provider.Keeper, Token = token }, json, ct);
+    });
+
     public Task<int> ConnectBitwardenAsync(string clientId, string? serverUrl, string? region, FileInfo? caFile, bool json, CancellationToken ct) => Guard(async () =>
     {
         string? ca = null;
@@ -131,7 +143,7 @@ internal sealed class Commands(CliIo io, HttpClient? httpClient)
         var list = answer.Connections ?? [];
         if (list.Count == 0)
         {
-            io.Out.WriteLine("No connections. Connect one with 'vault connect 1password' or 'vault connect bitwarden --client-id …'.");
+            io.Out.WriteLine("No connections. Connect one with 'vault connect 1password', 'vault connect keeper' or 'vault connect bitwarden --client-id …'.");
             return ExitCodes.Success;
         }
 

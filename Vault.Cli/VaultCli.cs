@@ -57,7 +57,10 @@ public static class VaultCli
         bitwarden.Options.Add(caFile);
         bitwarden.SetAction((r, ct) => commands.ConnectBitwardenAsync(
             r.GetValue(clientId)!, r.GetValue(serverUrl), r.GetValue(region), r.GetValue(caFile), r.GetValue(json), ct));
+        var keeper = new Command("keeper", "Connect Keeper Secrets Manager with a one-time access token or a device configuration (from stdin or prompted)");
+        keeper.SetAction((r, ct) => commands.ConnectKeeperAsync(r.GetValue(json), ct));
         connect.Subcommands.Add(onePassword);
+        connect.Subcommands.Add(keeper);
         connect.Subcommands.Add(bitwarden);
 
         var connections = new Command("connections", "List connections");

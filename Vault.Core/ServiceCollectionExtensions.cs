@@ -116,6 +116,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProviderHttpClients>();
         services.AddBitwardenProvider();
         services.AddOnePasswordProvider();
+        services.AddSingleton<Providers.IPendingBindingStore, PendingBindingSecrets>();
+        services.AddKeeperProvider();
         return services;
     }
 

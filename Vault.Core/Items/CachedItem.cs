@@ -12,6 +12,7 @@ public sealed record CachedItem(string ItemId, string ConnectionId, bool Enabled
 /// <param name="HasTotp">Whether the item's details, as last read, have a one-time password; false while <paramref name="SecretsLive"/>.</param>
 /// <param name="SecretsLive">The item's details are not cached yet (a provider budget deferred them): a run reads them live, then caches them.</param>
 /// <param name="Version">The provider's item version the cached data was read at (1Password); null for providers without one.</param>
+/// <param name="FieldLabels">Names of the item's custom fields (Keeper), never their values; null when it has none.</param>
 public sealed record ItemData(
     string Provider,
     string VaultId,
@@ -24,7 +25,8 @@ public sealed record ItemData(
     bool SecretsLive,
     string ProviderItemId,
     DateTimeOffset UpdatedAt,
-    string? Version = null);
+    string? Version = null,
+    IReadOnlyList<string>? FieldLabels = null);
 
 /// <summary>One URI of an item with its match rule.</summary>
 public sealed record ItemUri(string Uri, UriMatch Match);

@@ -5,4 +5,5 @@ public static class ProviderKinds
 {
     public const string OnePassword = "1password";
     public const string Bitwarden = "bitwarden";
+    public const string Keeper = "keeper";
 }

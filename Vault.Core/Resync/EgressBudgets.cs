@@ -35,7 +35,7 @@ public sealed class EgressBudgets(Tables tables, IOptions<ResyncOptions> options
     /// <summary>The service-wide budget a resync of <paramref name="connection"/> counts against; null when there is none (1Password).</summary>
     public SyncBudgetWindow? WindowFor(Connection connection, DateTimeOffset now)
     {
-        if (connection.Provider == "1password")
+        if (connection.Provider is "1password" or "keeper") // limits per token or client id, not per address
         {
             return null;
         }

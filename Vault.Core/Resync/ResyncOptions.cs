@@ -41,6 +41,12 @@ public sealed class ResyncOptions
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__OnePasswordSyncsPerAccountPerDay must be 0 (no background resyncs) or more.")]
     public int OnePasswordSyncsPerAccountPerDay { get; set; } = 16;
 
+    /// <summary>Resyncs a minute per Keeper Secrets Manager device (one application's client id): each is one
+    /// <c>get_secret</c> request, and Keeper throttles per client id and endpoint (100 requests in 10 s, per its SDK),
+    /// not per address, so there is no service-wide share.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__KeeperSyncsPerApplicationPerMinute must be 0 (no background resyncs) or more.")]
+    public int KeeperSyncsPerApplicationPerMinute { get; set; } = 10;
+
     /// <summary>
     /// Connection rows the one-time backfill of the due-time index reads per timer tick (<see cref="ResyncBackfill"/>):
     /// 20,000 a 15-minute tick takes 1M pre-index rows through in about 12 hours, a few seconds of each tick.

@@ -15,4 +15,8 @@ public sealed record ProviderItem(
     ItemSecrets? Secrets,
     bool HasTotp,
     DateTimeOffset? UpdatedAt,
-    string? Version = null);
+    string? Version = null)
+{
+    /// <summary>Names of the item's custom fields (Keeper: custom fields' labels), shown as field metadata; never their values.</summary>
+    public IReadOnlyList<string>? FieldLabels { get; init; }
+}

@@ -13,7 +13,9 @@ public sealed class ConnectionFunctions(ApiGate gate, ConnectionService connecti
     [Function(nameof(CreateConnection))]
     [ApiOperation("Connections", "Connect a password manager and run its first sync", Access.ApiKey, RequestBody = typeof(ConnectRequest),
         Description = "1Password: `{\"provider\": \"1password\", \"token\": \"ops_...\"}`. Bitwarden: `provider`, `clientId`, `clientSecret`, " +
-            "`masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity " +
+            "`masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Keeper Secrets Manager: " +
+            "`{\"provider\": \"keeper\", \"token\": \"US:...\"}` with the one-time access token (it binds once; a used token is " +
+            "`INVALID_VAULT_TOKEN`) or a bound device's base64 configuration, re-connected in place by its client id. Credentials of an identity " +
             "that is connected already re-connect it in place (same id, `200`).")]
     [ApiResponse(200, typeof(ConnectionBody), "Re-connected in place, with its synced items", Variant = "ConnectionWithItems")]
     [ApiResponse(201, typeof(ConnectionBody), "Connected, with its synced items", Variant = "ConnectionWithItems")]

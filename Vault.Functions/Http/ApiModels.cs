@@ -51,7 +51,7 @@ public sealed class ConnectRequest
     [Required, SchemaEnum(typeof(ProviderKinds))]
     public string? Provider { get; set; }
 
-    [Description("1password: the service account token (ops_...).")]
+    [Description("1password: the service account token (ops_...). keeper: the one-time access token (US:..., EU:..., AU:..., GOV:..., JP:..., CA:... or host[:port]:...) or the base64 configuration JSON of a bound device.")]
     public string? Token { get; set; }
 
     [Description("bitwarden: the API key's client_id (user.<uuid>).")]

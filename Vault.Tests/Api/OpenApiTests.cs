@@ -125,7 +125,7 @@ public sealed class OpenApiTests : ApiTestBase
         Assert.Equal("date-time", connection["properties"]!["lastSyncedAt"]!["format"]!.GetValue<string>());
         Assert.Contains("lastSyncedAt", Strings(connection["required"]));
         Assert.Equal(["string"], Types(connection["properties"]!["connectionId"]!));
-        Assert.Equal(["1password", "bitwarden"], Strings(connection["properties"]!["provider"]!["enum"]));
+        Assert.Equal(["1password", "bitwarden", "keeper"], Strings(connection["properties"]!["provider"]!["enum"]));
         Assert.Equal(["active", "reconnect_required"], Strings(connection["properties"]!["status"]!["enum"]));
         Assert.Null(connection["properties"]!["items"]); // only on the connect answer
 

@@ -16,7 +16,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public static readonly KdfSettings Pbkdf2 = new(KdfType.Pbkdf2Sha256, 600_000, null, null);
 
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     public VaultTestHost Host { get; private set; } = null!;

@@ -176,6 +176,7 @@ public sealed class SyncEngine(ItemStore cache, SealedSecretsReader sealedSecret
             item.ProviderItemId,
             // A provider without revision times keeps the first-seen time, so an unchanged item stays unchanged.
             item.UpdatedAt ?? previousUpdatedAt ?? clock.GetUtcNow(),
-            item.Version);
+            item.Version,
+            item.FieldLabels is { Count: > 0 } labels ? labels : null);
     }
 }

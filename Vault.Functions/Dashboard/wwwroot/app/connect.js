@@ -3,7 +3,9 @@ import { api, describe } from './api.js';
 import { h, modal, uid, announce } from './dom.js';
 
 const CLIENT_ID = /^user\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
+const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden', keeper: 'Keeper' };
+// A Keeper one-time access token: a region (US, EU, AU, GOV, JP, CA) or host before the last colon; or a base64 configuration.
+const KEEPER_TOKEN = /^(?:[^\s:]+(?::\d+)?:[A-Za-z0-9_-]{43}=?|[A-Za-z0-9+/=\s]{40,})$/;
 
 function field(label, input, hint) {
   const hintId = hint ? uid('hint') : undefined;
@@ -24,7 +26,9 @@ function failureText(error, provider, selfHosted) {
       lines.push('Connection failed — invalid credentials.');
       lines.push(provider === '1password'
         ? 'Verify the token starts with ops_ and has read access to the vault you want to sync.'
-        : 'Verify that the Client ID and Client Secret match the same API key, and that the Master Password is this account\'s.');
+        : provider === 'keeper'
+          ? 'A one-time access token binds once: if it was used, or the application\'s access was removed, create a new one in Keeper\'s Secrets Manager.'
+          : 'Verify that the Client ID and Client Secret match the same API key, and that the Master Password is this account\'s.');
       break;
     case 'MAX_CONNECTIONS':
       lines.push('All providers already connected.', 'You can connect a maximum of 2 providers at the same time. Disconnect one first.');
@@ -52,6 +56,7 @@ function failureText(error, provider, selfHosted) {
 export function openConnectDialog({ reconnect = null, onDone }) {
   const titleId = uid('connect-title');
   const token = secret('token');
+  const keeperToken = secret('keeperToken');
   const clientId = h('input', { id: uid('clientId'), name: 'clientId', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'user.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx' });
   const clientSecret = secret('clientSecret');
   const masterPassword = secret('masterPassword');
@@ -67,6 +72,9 @@ export function openConnectDialog({ reconnect = null, onDone }) {
 
   const onePasswordRadio = choose('1password');
   const bitwardenRadio = choose('bitwarden');
+  const keeperRadio = choose('keeper');
+  const keeperFields = h('div', { class: 'group', hidden: true },
+    field('One-Time Access Token', keeperToken, 'From Keeper\'s Secrets Manager: Applications › your application › Devices › Add Device. It looks like US:… (or EU:, AU:, GOV:, JP:, CA:) and binds once; a base64 configuration of a device also works. Vault keeps the device it becomes, encrypted under this connection\'s own key.'));
   const onePasswordFields = h('div', { class: 'group' },
     field('Service Account Token', token, 'Starts with ops_. It needs read access to the vaults you want to sync. Kept encrypted under this connection\'s own key until you disconnect.'));
   const selfHostedFields = h('div', { class: 'group', hidden: true },
@@ -95,14 +103,15 @@ export function openConnectDialog({ reconnect = null, onDone }) {
   const submit = h('button', { type: 'submit' }, 'Connect');
   const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
 
-  const provider = () => (bitwardenRadio.checked ? 'bitwarden' : '1password');
+  const provider = () => (bitwardenRadio.checked ? 'bitwarden' : keeperRadio.checked ? 'keeper' : '1password');
   const sync = () => {
     onePasswordFields.hidden = provider() !== '1password';
     bitwardenFields.hidden = provider() !== 'bitwarden';
+    keeperFields.hidden = provider() !== 'keeper';
     selfHostedFields.hidden = !selfHosted.checked;
     cloudFields.hidden = selfHosted.checked;
   };
-  for (const input of [onePasswordRadio, bitwardenRadio, selfHosted]) input.addEventListener('change', sync);
+  for (const input of [onePasswordRadio, bitwardenRadio, keeperRadio, selfHosted]) input.addEventListener('change', sync);
   sync();
 
   caFile.addEventListener('change', async () => {
@@ -114,7 +123,11 @@ export function openConnectDialog({ reconnect = null, onDone }) {
 
   function validate() {
     const problems = [];
-    for (const el of [token, clientId, clientSecret, masterPassword, serverUrl, caCertificate]) el.removeAttribute('aria-invalid');
+    for (const el of [token, keeperToken, clientId, clientSecret, masterPassword, serverUrl, caCertificate]) el.removeAttribute('aria-invalid');
+    if (provider() === 'keeper') {
+      if (!KEEPER_TOKEN.test(keeperToken.value.trim())) invalid(keeperToken, 'Paste the one-time access token as Keeper shows it, e.g. US:… (or a base64 configuration).', problems);
+      return problems;
+    }
     if (provider() === '1password') {
       if (!token.value.trim().startsWith('ops_')) invalid(token, 'The Service Account Token starts with ops_.', problems);
       return problems;
@@ -131,6 +144,7 @@ export function openConnectDialog({ reconnect = null, onDone }) {
 
   function body() {
     if (provider() === '1password') return { provider: '1password', token: token.value.trim() };
+    if (provider() === 'keeper') return { provider: 'keeper', token: keeperToken.value.trim() };
     const request = { provider: 'bitwarden', clientId: clientId.value.trim(), clientSecret: clientSecret.value, masterPassword: masterPassword.value };
     if (selfHosted.checked) {
       request.serverUrl = serverUrl.value.trim();
@@ -147,9 +161,11 @@ export function openConnectDialog({ reconnect = null, onDone }) {
     reconnect ? h('p', { class: 'hint' }, `Enter fresh credentials for ${reconnect.label}. The connection keeps its id and its cached items are refreshed.`) : null,
     h('fieldset', { class: 'providers' }, h('legend', {}, 'Password manager'),
       h('label', { class: 'choice' }, onePasswordRadio, ' 1Password'),
-      h('label', { class: 'choice' }, bitwardenRadio, ' Bitwarden')),
+      h('label', { class: 'choice' }, bitwardenRadio, ' Bitwarden'),
+      h('label', { class: 'choice' }, keeperRadio, ' Keeper')),
     onePasswordFields,
     bitwardenFields,
+    keeperFields,
     errorBox,
     progress,
     h('div', { class: 'actions' }, submit, cancel));
@@ -171,7 +187,7 @@ export function openConnectDialog({ reconnect = null, onDone }) {
     const chosen = provider();
     const wasSelfHosted = selfHosted.checked;
     // Secrets leave the page with the request: nothing keeps them once sent.
-    for (const input of [token, clientSecret, masterPassword]) input.value = '';
+    for (const input of [token, keeperToken, clientSecret, masterPassword]) input.value = '';
     busy = true;
     submit.disabled = true;
     progress.replaceChildren(h('progress', { 'aria-label': 'Connecting' }),
@@ -186,12 +202,12 @@ export function openConnectDialog({ reconnect = null, onDone }) {
       request.token = request.clientSecret = request.masterPassword = undefined;
       progress.replaceChildren();
       errorBox.replaceChildren(...failureText(error, chosen, wasSelfHosted).map((line, i) => h(i === 0 ? 'strong' : 'p', {}, line)));
-      (chosen === '1password' ? token : clientSecret).focus();
+      (chosen === '1password' ? token : chosen === 'keeper' ? keeperToken : clientSecret).focus();
     } finally {
       busy = false;
       submit.disabled = false;
     }
   });
-  (reconnect ? (reconnect.provider === 'bitwarden' ? clientId : token) : onePasswordRadio).focus();
+  (reconnect ? (reconnect.provider === 'bitwarden' ? clientId : reconnect.provider === 'keeper' ? keeperToken : token) : onePasswordRadio).focus();
   return dialog;
 }

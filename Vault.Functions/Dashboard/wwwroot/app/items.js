@@ -132,7 +132,7 @@ export class ItemList {
       }
     });
     return h('tr', {},
-      h('th', { scope: 'row' }, item.label, h('span', { class: 'provider' }, item.provider === 'bitwarden' ? ' Bitwarden' : ' 1Password')),
+      h('th', { scope: 'row' }, item.label, h('span', { class: 'provider' }, item.provider === 'bitwarden' ? ' Bitwarden' : item.provider === 'keeper' ? ' Keeper' : ' 1Password')),
       h('td', {}, item.username ?? ''),
       h('td', { class: 'domains' }, domainList(item.domains)),
       h('td', {}, item.hasTotp ? h('span', { class: 'badge' }, 'TOTP') : ''),

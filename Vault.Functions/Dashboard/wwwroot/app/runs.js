@@ -5,7 +5,7 @@ import { codesPanel, inboxLines } from './codes.js';
 import { domainList, domainText } from './domains.js';
 
 const SELECTION_KEY = 'vault.runSelection';
-const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
+const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden', keeper: 'Keeper' };
 
 const loadSelection = () => {
   try { return new Set(JSON.parse(localStorage.getItem(SELECTION_KEY) ?? '[]').filter(id => typeof id === 'string')); } catch { return new Set(); }

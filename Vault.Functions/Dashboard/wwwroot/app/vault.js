@@ -4,7 +4,7 @@ import { h, replace, uid, announce, timeAgo, plural, modal } from './dom.js';
 import { openConnectDialog } from './connect.js';
 import { ItemList } from './items.js';
 
-const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden' };
+const PROVIDER_NAMES = { '1password': '1Password', bitwarden: 'Bitwarden', keeper: 'Keeper' };
 
 export function renderVault(root, signal) {
   document.title = 'Settings › Vault · Vault';

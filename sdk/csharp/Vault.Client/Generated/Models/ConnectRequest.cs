@@ -64,7 +64,7 @@ namespace Vault.Client.Models
 #else
         public string ServerUrl { get; set; }
 #endif
-        /// <summary>1password: the service account token (ops_...).</summary>
+        /// <summary>1password: the service account token (ops_...). keeper: the one-time access token (US:..., EU:..., AU:..., GOV:..., JP:..., CA:... or host[:port]:...) or the base64 configuration JSON of a bound device.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Token { get; set; }

@@ -16,5 +16,9 @@ namespace Vault.Client.Models
         #pragma warning disable CS1591
         Bitwarden,
         #pragma warning restore CS1591
+        [EnumMember(Value = "keeper")]
+        #pragma warning disable CS1591
+        Keeper,
+        #pragma warning restore CS1591
     }
 }

@@ -98,7 +98,7 @@ export interface ConnectRequest extends AdditionalDataHolder, Parsable {
      */
     serverUrl?: string | null;
     /**
-     * 1password: the service account token (ops_...).
+     * 1password: the service account token (ops_...). keeper: the one-time access token (US:..., EU:..., AU:..., GOV:..., JP:..., CA:... or host[:port]:...) or the base64 configuration JSON of a bound device.
      */
     token?: string | null;
 }
@@ -2105,6 +2105,7 @@ export interface UsageDay_byRoute extends AdditionalDataHolder, Parsable {
 export const Connection_providerObject = {
     Onepassword: "1password",
     Bitwarden: "bitwarden",
+    Keeper: "keeper",
 } as const;
 export const Connection_statusObject = {
     Active: "active",
@@ -2113,6 +2114,7 @@ export const Connection_statusObject = {
 export const ConnectRequest_providerObject = {
     Onepassword: "1password",
     Bitwarden: "bitwarden",
+    Keeper: "keeper",
     OpenapiJsonNullSentinelValue2BF936000FE44250987AE5DDB203E464: "openapi-json-null-sentinel-value-2BF93600-0FE4-4250-987A-E5DDB203E464",
 } as const;
 export const ErrorDetail_codeObject = {
@@ -2159,6 +2161,7 @@ export const ErrorInfo_codeObject = {
 export const Item_providerObject = {
     Onepassword: "1password",
     Bitwarden: "bitwarden",
+    Keeper: "keeper",
 } as const;
 export const Run_statusObject = {
     Created: "created",

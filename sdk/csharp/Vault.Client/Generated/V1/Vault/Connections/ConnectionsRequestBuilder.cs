@@ -76,7 +76,7 @@ namespace Vault.Client.V1.Vault.Connections
             return await RequestAdapter.SendAsync<global::Vault.Client.Models.ConnectionList>(requestInfo, global::Vault.Client.Models.ConnectionList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
+        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Keeper Secrets Manager: `{&quot;provider&quot;: &quot;keeper&quot;, &quot;token&quot;: &quot;US:...&quot;}` with the one-time access token (it binds once; a used token is `INVALID_VAULT_TOKEN`) or a bound device&apos;s base64 configuration, re-connected in place by its client id. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
         /// </summary>
         /// <returns>A <see cref="global::Vault.Client.Models.ConnectionWithItems"/></returns>
         /// <param name="body">The request body</param>
@@ -130,7 +130,7 @@ namespace Vault.Client.V1.Vault.Connections
             return requestInfo;
         }
         /// <summary>
-        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
+        /// 1Password: `{&quot;provider&quot;: &quot;1password&quot;, &quot;token&quot;: &quot;ops_...&quot;}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Keeper Secrets Manager: `{&quot;provider&quot;: &quot;keeper&quot;, &quot;token&quot;: &quot;US:...&quot;}` with the one-time access token (it binds once; a used token is `INVALID_VAULT_TOKEN`) or a bound device&apos;s base64 configuration, re-connected in place by its client id. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -29,7 +29,7 @@ export interface ConnectionsRequestBuilder extends BaseRequestBuilder<Connection
      */
      get(requestConfiguration?: RequestConfiguration<object> | undefined) : Promise<ConnectionList | undefined>;
     /**
-     * 1Password: `{"provider": "1password", "token": "ops_..."}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
+     * 1Password: `{"provider": "1password", "token": "ops_..."}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Keeper Secrets Manager: `{"provider": "keeper", "token": "US:..."}` with the one-time access token (it binds once; a used token is `INVALID_VAULT_TOKEN`) or a bound device's base64 configuration, re-connected in place by its client id. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
      * @param body The request body
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {Promise<ConnectionWithItems>}
@@ -48,7 +48,7 @@ export interface ConnectionsRequestBuilder extends BaseRequestBuilder<Connection
      */
      toGetRequestInformation(requestConfiguration?: RequestConfiguration<object> | undefined) : RequestInformation;
     /**
-     * 1Password: `{"provider": "1password", "token": "ops_..."}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
+     * 1Password: `{"provider": "1password", "token": "ops_..."}`. Bitwarden: `provider`, `clientId`, `clientSecret`, `masterPassword`, optionally `serverUrl` (self-hosted), `region` (`eu`) and `serverCaCertificate`. Keeper Secrets Manager: `{"provider": "keeper", "token": "US:..."}` with the one-time access token (it binds once; a used token is `INVALID_VAULT_TOKEN`) or a bound device's base64 configuration, re-connected in place by its client id. Credentials of an identity that is connected already re-connect it in place (same id, `200`).
      * @param body The request body
      * @param requestConfiguration Configuration for the request such as headers, query parameters, and middleware options.
      * @returns {RequestInformation}
