@@ -66,6 +66,22 @@ public sealed class DependencyRuleTests
     }
 
     [Fact]
+    public void The_sdks_stand_alone_and_the_plain_client_carries_no_browser()
+    {
+        // What integrators install must not drag in the service (or, for the plain client, Playwright).
+        var client = typeof(Vault.Client.VaultApi).Assembly;
+        var signIn = typeof(Vault.Client.Playwright.PageSignIn).Assembly;
+        foreach (var sdk in new[] { client, signIn })
+        {
+            Assert.DoesNotContain(sdk.GetReferencedAssemblies(), a => a.Name!.StartsWith("Vault.Core", StringComparison.Ordinal) || a.Name!.StartsWith("Vault.Functions", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(client.GetReferencedAssemblies(), a => a.Name!.StartsWith("Microsoft.Playwright", StringComparison.Ordinal));
+        AssertHolds(Types.InAssembly(typeof(Vault.Cli.VaultCli).Assembly).Should().NotHaveDependencyOnAny("Vault.Core", "Vault.Functions").GetResult(),
+            "the CLI is a client of the API, not of Core");
+    }
+
+    [Fact]
     public void Core_outside_the_provider_adapters_names_no_http_status()
     {
         // Core speaks in the contract's error codes; Vault.Functions/Http/ErrorStatus.cs turns them into statuses.
