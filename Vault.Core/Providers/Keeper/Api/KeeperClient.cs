@@ -15,8 +15,11 @@ namespace Vault.Core.Providers.Keeper.Api;
 /// </summary>
 internal sealed class KeeperClient(HttpClient http, KeeperServerKeys serverKeys, ProviderLimits limits)
 {
-    /// <summary>The client version a payload names: Keeper's own .NET SDK's prefix, as this is a native .NET client.</summary>
-    public const string ClientVersion = "mn16.6.4";
+    /// <summary>
+    /// The client version a payload names: that of Keeper's JavaScript SDK 17.5.0, whose wire protocol this client follows
+    /// request for request and is judged against (docs/keeper-protocol.md), so the server treats it as that protocol level.
+    /// </summary>
+    public const string ClientVersion = "ms17.5.0";
 
     private const int MaxKeyRotations = 2;
 
