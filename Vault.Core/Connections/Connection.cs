@@ -36,6 +36,9 @@ public sealed record Connection(
     /// <summary>The provider credentials, sealed under the connection's key (see <see cref="ProviderCalls"/>).</summary>
     public byte[]? SealedCredentials { get; init; }
 
+    /// <summary>What the provider's limits count by, when not the identity (<see cref="Snapshots.VaultSnapshot.BudgetScope"/>).</summary>
+    public string? BudgetScope { get; init; }
+
     /// <summary>Syncs that failed in a row (not counting rejected credentials, which stop resyncs altogether).</summary>
     public int FailureCount { get; init; }
 

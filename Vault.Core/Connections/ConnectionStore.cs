@@ -371,6 +371,7 @@ public sealed class ConnectionStore(Tables tables, ResyncDueIndex dueIndex) : IC
         ["FailureCount"] = c.FailureCount,
         ["RetryAt"] = c.RetryAt,
         ["DueSlot"] = c.DueSlot,
+        ["BudgetScope"] = c.BudgetScope,
     };
 
     private static Connection FromEntity(TableEntity e) => new(
@@ -393,5 +394,6 @@ public sealed class ConnectionStore(Tables tables, ResyncDueIndex dueIndex) : IC
         FailureCount = e.GetInt32("FailureCount") ?? 0,
         RetryAt = e.GetDateTimeOffset("RetryAt"),
         DueSlot = e.GetString("DueSlot"),
+        BudgetScope = e.GetString("BudgetScope"),
     };
 }

@@ -41,8 +41,9 @@ public sealed class ResyncOptions
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__OnePasswordSyncsPerAccountPerDay must be 0 (no background resyncs) or more.")]
     public int OnePasswordSyncsPerAccountPerDay { get; set; } = 16;
 
-    /// <summary>Resyncs a minute per Keeper Secrets Manager device (one application's client id): each is one
-    /// <c>get_secret</c> request, and Keeper throttles per client id and endpoint (100 requests in 10 s, per its SDK),
+    /// <summary>Resyncs a minute per tenant and Keeper Secrets Manager application (every device of it shares the
+    /// budget; the application is known by a hash of its key, see <c>Providers/Keeper/KeeperApplication.cs</c>): each is
+    /// one <c>get_secret</c> request. Keeper throttles per client id and endpoint (100 requests in 10 s, per its SDK),
     /// not per address, so there is no service-wide share.</summary>
     [Range(0, int.MaxValue, ErrorMessage = "Vault__Resync__KeeperSyncsPerApplicationPerMinute must be 0 (no background resyncs) or more.")]
     public int KeeperSyncsPerApplicationPerMinute { get; set; } = 10;

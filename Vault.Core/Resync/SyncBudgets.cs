@@ -16,7 +16,7 @@ public sealed record SyncBudgetWindow(string Key, int Limit, DateTimeOffset Star
 /// The share of each provider's request budget background resync may spend, counted across all instances in Table
 /// Storage (a counter per budget and window, taken with <see cref="OptimisticUpdate"/>). Every budget belongs to one
 /// tenant and one provider identity (Bitwarden: server and user; 1Password: the service account; Keeper: the
-/// application's device, its client id), never to a key a
+/// application, whose devices share its budget as they share Keeper's limits), never to a key a
 /// tenant could choose: an identity is only ever compared within its own tenant, so one tenant's failing or hammering
 /// connections spend nothing of another's. (The cost: two tenants connecting the same real account each get a budget;
 /// the provider's own 429 then makes both wait.) A Bitwarden resync also takes from the service-wide budget of its host
@@ -39,7 +39,8 @@ public sealed class SyncBudgets(Tables tables, EgressBudgets egress, IOptions<Re
         return connection.Provider switch
         {
             "1password" => new($"1password|{server}|{owner}", options.Value.OnePasswordSyncsPerAccountPerDay, day, TimeSpan.FromDays(1)),
-            "keeper" => new($"keeper|{server}|{owner}", options.Value.KeeperSyncsPerApplicationPerMinute, minute, TimeSpan.FromMinutes(1)),
+            "keeper" => new($"keeper|{server}|{connection.AccountId}|{connection.BudgetScope ?? connection.IdentityHash}",
+                options.Value.KeeperSyncsPerApplicationPerMinute, minute, TimeSpan.FromMinutes(1)),
             var provider => new($"{provider}|{server}|{owner}", options.Value.BitwardenSyncsPerMinute, minute, TimeSpan.FromMinutes(1)),
         };
     }

@@ -15,6 +15,12 @@ public sealed record VaultSnapshot(
     /// </summary>
     public bool Unchanged { get; private init; }
 
+    /// <summary>
+    /// Who the provider's own limits count by, when that is not the connection's identity (Keeper: the application, of
+    /// which each connection is one device); an opaque hash, never key material. Null: the identity.
+    /// </summary>
+    public string? BudgetScope { get; init; }
+
     public static VaultSnapshot NoChange(string? refreshedSecret) => new(string.Empty, [], refreshedSecret) { Unchanged = true };
 
     /// <summary>Never the refreshed secret (it holds provider tokens and keys).</summary>

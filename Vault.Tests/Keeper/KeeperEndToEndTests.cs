@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Vault.Testing.Keeper;
 using Vault.Tests.Infrastructure;
 
@@ -47,6 +48,36 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
             Assert.False(text.Contains(secret, StringComparison.Ordinal), "A Keeper secret appeared in a log line or a response.");
         }
     }
+
+    [Fact]
+    public async Task Devices_of_one_application_share_its_resync_budget_and_another_application_has_its_own()
+    {
+        var other = _server.CreateApplication("Another team");
+        var (first, firstKey) = await _host.CreateAccountAsync("fleet-a");
+        var (second, secondKey) = await _host.CreateAccountAsync("fleet-b");
+        var sameAppA = await ConnectionIdAsync(firstKey, _server.MintToken(_data.Application));
+        var otherApp = await ConnectionIdAsync(firstKey, _server.MintToken(other));
+        var sameAppB1 = await ConnectionIdAsync(secondKey, _server.MintToken(_data.Application));
+        var sameAppB2 = await ConnectionIdAsync(secondKey, _server.MintToken(_data.Application));
+
+        var store = _host.Services.GetRequiredService<Vault.Core.Connections.ConnectionStore>();
+        var budgets = _host.Services.GetRequiredService<Vault.Core.Resync.SyncBudgets>();
+        var now = DateTimeOffset.UtcNow;
+        async Task<string> BudgetOf(string account, string connectionId) =>
+            budgets.WindowFor((await store.GetAsync(account, connectionId, CancellationToken.None))!, now).Key;
+
+        // Two devices (two tokens, two client ids) of one application in one tenant: one budget, as Keeper's limits go.
+        Assert.Equal(await BudgetOf(second, sameAppB1), await BudgetOf(second, sameAppB2));
+        Assert.NotEqual(await BudgetOf(first, sameAppA), await BudgetOf(first, otherApp));
+        // Never across tenants, and the name tells nothing of the application key.
+        Assert.NotEqual(await BudgetOf(first, sameAppA), await BudgetOf(second, sameAppB1));
+        var scope = (await store.GetAsync(second, sameAppB1, CancellationToken.None))!.BudgetScope!;
+        Assert.DoesNotContain(Convert.ToHexStringLower(_data.Application.AppKey)[..16], scope);
+        AssertNoSecretLeaked([], scope);
+    }
+
+    private async Task<string> ConnectionIdAsync(string apiKey, string token) =>
+        (await HttpAssert.Status(await ConnectAsync(apiKey, token), 201))!["connectionId"]!.GetValue<string>();
 
     [Fact]
     public async Task Connect_list_sync_run_reconnect_and_delete()

@@ -83,6 +83,7 @@ public sealed class SnapshotApplier(SyncEngine engine, ConnectionStore store, Co
             Label = snapshot.Label,
             ItemCount = result.ItemCount,
             Vaults = result.Vaults,
+            BudgetScope = snapshot.BudgetScope ?? connection.BudgetScope,
         };
 
     private Connection Recorded(Connection connection, ConnectionKey key, string? credentials) =>

@@ -104,7 +104,9 @@ public sealed class KeeperProvider : IVaultProvider
                 "Keeper read {Items} records ({WithoutUrl} without a URL, not synced; {Folders} shared folders; {Skipped} skipped as undecryptable) for connection {ConnectionId} in {Requests} requests",
                 items.Count, items.Count(i => i.Uris.Count == 0), decryptor.FolderCount, decryptor.Skipped, context.ConnectionId, client.Requests);
             var refreshed = bound.Serialize();
-            return (new VaultSnapshot(title, items, refreshed == context.Credentials.Secret ? null : refreshed), bound);
+            // Resync budgets count by application (its devices share it); Keeper's own throttle stays per device.
+            var snapshot = new VaultSnapshot(title, items, refreshed == context.Credentials.Secret ? null : refreshed) { BudgetScope = KeeperApplication.ScopeOf(bound) };
+            return (snapshot, bound);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
