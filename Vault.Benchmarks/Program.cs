@@ -24,6 +24,9 @@ switch (name)
     case "onepassword":
         await OnePasswordSyncBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
+    case "keeper":
+        await KeeperSyncBenchmark.RunAsync(args.Skip(1).ToArray());
+        break;
     case "load":
         await LoadBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
@@ -37,7 +40,7 @@ switch (name)
         await UsageBenchmark.RunAsync(args.Skip(1).ToArray());
         break;
     default:
-        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls], codes [samples]; " +
+        Console.WriteLine("Benchmarks: items [itemCount], resync-timer [connectionCount], onepassword [itemCount...], bitwarden [itemCount], bitwarden-v2 [itemCount], keeper [recordCount...], load [itemCount] [secondsPerPhase] [clients], runs [itemCount], usage [calls], codes [samples]; " +
             "add --azure-limits to run the tables behind Azure's Table Storage limits");
         break;
 }

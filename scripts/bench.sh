@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark of Vault.Benchmarks against an in-memory Azurite on free loopback ports:
-#   scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden | onepassword | load [items] [seconds] [clients] | runs 5000 | usage 1000000 | codes 40
+#   scripts/bench.sh items 10000 | resync-timer 10000 | bitwarden | onepassword | keeper 5000 | load [items] [seconds] [clients] | runs 5000 | usage 1000000 | codes 40
 # Add --azure-limits anywhere to put Azurite's tables behind Azure's Table Storage targets (Vault.Testing/TableLimits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
