@@ -77,6 +77,7 @@ public sealed class ConnectionService(
                 continue; // changed meanwhile (a sync recorded its result): read again and mark that version
             }
 
+            await calls.ForgetAsync(connection, ct).ConfigureAwait(false); // while its key still opens its credentials
             if (!await cleanup.RemoveAllAsync(accountId, connectionId, connection.IdentityHash, [connection.KeyId], ct).ConfigureAwait(false))
             {
                 throw ApiErrors.VaultUnavailable("The connection is deleted, but removing its data failed part-way; retry the delete to finish it.");

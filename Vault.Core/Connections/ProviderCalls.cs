@@ -96,6 +96,23 @@ public sealed class ProviderCalls(
     }
 
     /// <summary>
+    /// Before a delete removes the connection's key: lets the provider remove what it keeps for the connection elsewhere.
+    /// Best effort, and it never blocks the delete: what a provider keeps so is sealed under a key the connection never held.
+    /// </summary>
+    public async Task ForgetAsync(Connection connection, CancellationToken ct)
+    {
+        try
+        {
+            var (provider, context) = await OpenAsync(connection, ct).ConfigureAwait(false);
+            await provider.ForgetAsync(context, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("The provider's own records of connection {ConnectionId} could not be removed ({ErrorType})", connection.ConnectionId, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>
     /// The connection's provider credentials as stored: opened from the row under the connection's key, or for a row of
     /// the older layout read from its own secret. A key or secret that is gone means only a re-connect helps.
     /// </summary>

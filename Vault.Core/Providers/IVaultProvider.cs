@@ -31,4 +31,10 @@ public interface IVaultProvider
     /// <see cref="ProviderItem.Secrets"/> were null). Same exceptions as <see cref="ReadVaultAsync"/>.
     /// </summary>
     Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The connection is being deleted: remove what the provider keeps for it outside the connection (Keeper: a
+    /// one-time token's pending binding). No provider request; most providers keep nothing.
+    /// </summary>
+    Task ForgetAsync(ProviderContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

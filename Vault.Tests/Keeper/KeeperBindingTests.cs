@@ -68,6 +68,20 @@ public sealed class KeeperBindingTests
     }
 
     [Fact]
+    public async Task A_connection_deleted_before_its_second_sync_takes_its_pending_binding_with_it()
+    {
+        await using var kit = await KeeperTestKit.StartAsync();
+        var first = await kit.Provider.ReadVaultAsync(kit.Context(), default);
+        Assert.Single(kit.Bindings.Values);
+        kit.Server.ClearRequests();
+
+        await kit.Provider.ForgetAsync(KeeperTestKit.Stored(kit.Context(), first), default);
+
+        Assert.Empty(kit.Bindings.Values);
+        Assert.Empty(kit.Server.Requests); // forgetting asks nothing of Keeper
+    }
+
+    [Fact]
     public async Task With_a_store_that_never_reuses_a_name_a_used_token_is_refused_without_a_request()
     {
         await using var kit = await KeeperTestKit.StartAsync();

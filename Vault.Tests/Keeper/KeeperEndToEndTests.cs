@@ -76,6 +76,23 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
         AssertNoSecretLeaked([], scope);
     }
 
+    [Fact]
+    public async Task Disconnecting_right_after_connect_forgets_the_tokens_pending_binding_too()
+    {
+        var (accountId, apiKey) = await _host.CreateAccountAsync("forget");
+        var token = _server.MintToken(_data.Application);
+        var connectionId = await ConnectionIdAsync(apiKey, token);
+        var secrets = _host.Services.GetRequiredService<Vault.Core.Storage.ISecretStore>();
+        var pending = Vault.Core.Providers.Keeper.PendingBinding.NameFor(accountId, Vault.Core.Providers.Keeper.KeeperCredentialInput.Parse(token, true).ClientId);
+        Assert.NotNull(await secrets.GetAsync(pending, CancellationToken.None)); // kept until a sync from the stored connection
+        _server.ClearRequests();
+
+        await HttpAssert.Status(await _host.SendAsync(HttpMethod.Delete, $"/v1/vault/connections/{connectionId}", apiKey), 200);
+
+        Assert.Null(await secrets.GetAsync(pending, CancellationToken.None));
+        Assert.Empty(_server.Requests);
+    }
+
     private async Task<string> ConnectionIdAsync(string apiKey, string token) =>
         (await HttpAssert.Status(await ConnectAsync(apiKey, token), 201))!["connectionId"]!.GetValue<string>();
 

@@ -61,6 +61,18 @@ public sealed class KeeperProvider : IVaultProvider
         return snapshot;
     }
 
+    /// <summary>
+    /// A connection deleted before a sync from it removed its token's pending binding: remove it now, so disconnect
+    /// leaves nothing of the device behind (it was sealed under the token's key, which the service never keeps).
+    /// </summary>
+    public async Task ForgetAsync(ProviderContext context, CancellationToken cancellationToken)
+    {
+        if (KeeperDevice.TryParse(context.Credentials.Secret) is { PendingBinding: true } device)
+        {
+            await new TokenBinding(_bindings, context.AccountId, device).ForgetQuietlyAsync(_logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Every sync reads every secret, so this is only a fresh read (1 request) for the one item.</summary>
     public async Task<ProviderItemDetails> ReadItemDetailsAsync(ProviderContext context, string vaultId, string providerItemId, CancellationToken cancellationToken)
     {
