@@ -84,34 +84,7 @@ public static class KeeperSyncBenchmark
         }
 
         var syncRequests = server.Requests.Count;
-        var (runRequests, runTime) = await HundredRunsAsync(server, client, items);
+        var (runRequests, runTime) = await BenchRuns.HundredReadsAsync(client, items, server.ClearRequests, () => server.Requests.Count);
         Console.WriteLine($"{count,7} | {connectRequests,11} | {connectTime.TotalMilliseconds,5:F0} | {items.Count,5} | {syncRequests,20} | {syncTime.TotalMilliseconds,5:F0} | {runRequests,19} | {runTime.TotalMilliseconds,4:F0}");
-    }
-
-    /// <summary>100 runs, each granted one item spread over the vault, each reading its credential once.</summary>
-    private static async Task<(int Requests, TimeSpan Time)> HundredRunsAsync(FakeKeeperServer server, HttpClient client, List<string> items)
-    {
-        var runs = new List<(string Id, string Token)>();
-        for (var r = 0; r < 100; r++)
-        {
-            var run = (await (await client.PostAsJsonAsync("/v1/runs", new { use_vault = true, credential_item_ids = new[] { items[r * items.Count / 100 % items.Count] } }))
-                .Content.ReadFromJsonAsync<JsonObject>())!;
-            runs.Add((run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>()));
-        }
-
-        server.ClearRequests();
-        var watch = Stopwatch.StartNew();
-        foreach (var (id, token) in runs)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{id}/credentials");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            using var response = await client.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"run credential read failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-        }
-
-        return (server.Requests.Count, watch.Elapsed);
     }
 }

@@ -69,7 +69,7 @@ public static class OnePasswordSyncBenchmark
         var connectRequests = server.Requests.Count;
         var items = connected["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
         var cachedAtConnect = await CachedCountAsync(host);
-        var (earlyRunRequests, earlyRunTime) = await HundredRunsAsync(server, client, items);
+        var (earlyRunRequests, earlyRunTime) = await BenchRuns.HundredReadsAsync(client, items, server.ClearRequests, () => server.Requests.Count);
 
         // Later hours: a resync an hour fills the rest of the details, oldest first.
         var hours = 0;
@@ -90,7 +90,7 @@ public static class OnePasswordSyncBenchmark
         var again = await client.PostAsJsonAsync("/v1/vault/items/sync", new { });
         var resyncTime = watch.Elapsed;
         var resyncRequests = again.IsSuccessStatusCode ? server.Requests.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{(int)again.StatusCode}";
-        var (runRequests, runTime) = await HundredRunsAsync(server, client, items);
+        var (runRequests, runTime) = await BenchRuns.HundredReadsAsync(client, items, server.ClearRequests, () => server.Requests.Count);
 
         // The background resync of the unchanged account, a day later (due; the kept session has expired by then, as
         // after a real 6-hour interval): the vault list's versions equal the last complete read's, so no item is listed.
@@ -113,33 +113,6 @@ public static class OnePasswordSyncBenchmark
     /// <summary>Items whose details are in the cache (not waiting for a sync or a run to read them).</summary>
     private static async Task<int> CachedCountAsync(BenchHost host) =>
         (await host.App.Services.GetRequiredService<Vault.Core.Items.ItemStore>().ListAllAsync(host.AccountId, default)).Count(i => !i.Data.SecretsLive);
-
-    /// <summary>100 runs, each granted one item spread over the vault, each reading its credential once.</summary>
-    private static async Task<(int Requests, TimeSpan Time)> HundredRunsAsync(FakeOnePasswordServer server, HttpClient client, List<string> items)
-    {
-        var runs = new List<(string Id, string Token)>();
-        for (var r = 0; r < 100; r++)
-        {
-            var run = (await (await client.PostAsJsonAsync("/v1/runs", new { use_vault = true, credential_item_ids = new[] { items[r * items.Count / 100 % items.Count] } }))
-                .Content.ReadFromJsonAsync<JsonObject>())!;
-            runs.Add((run["runId"]!.GetValue<string>(), run["runToken"]!.GetValue<string>()));
-        }
-
-        server.ClearRequests();
-        var watch = Stopwatch.StartNew();
-        foreach (var (id, token) in runs)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{id}/credentials");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            using var response = await client.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"run credential read failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-        }
-
-        return (server.Requests.Count, watch.Elapsed);
-    }
 
     /// <summary>The real clock, moved forward on demand (to the next budget hour) without waiting.</summary>
     private sealed class JumpingClock : TimeProvider
