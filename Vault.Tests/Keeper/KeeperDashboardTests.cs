@@ -19,14 +19,7 @@ public sealed class KeeperDashboardTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(30_000);
-        _server = await FakeKeeperServer.StartAsync(null, 10);
-        _data = KeeperStandardData.Seed(_server.CreateApplication("Agents fleet"));
-        _host = await VaultTestHost.StartAsync(new Dictionary<string, string>
-        {
-            ["Vault:Keeper:PrivateCaPem"] = _server.Ca.CaPem,
-            ["Vault:Keeper:ServerPublicKey"] = _server.PublicKeyOf(10),
-            ["Vault:Keeper:ServerPublicKeyId"] = "10",
-        }, useScriptedProviders: false);
+        (_server, _data, _host) = await KeeperHost.StartAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -21,14 +21,7 @@ public sealed class KeeperEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await FakeKeeperServer.StartAsync(null, 10);
-        _data = KeeperStandardData.Seed(_server.CreateApplication("Agents fleet"));
-        _host = await VaultTestHost.StartAsync(new Dictionary<string, string>
-        {
-            ["Vault:Keeper:PrivateCaPem"] = _server.Ca.CaPem,
-            ["Vault:Keeper:ServerPublicKey"] = _server.PublicKeyOf(10),
-            ["Vault:Keeper:ServerPublicKeyId"] = "10",
-        }, useScriptedProviders: false);
+        (_server, _data, _host) = await KeeperHost.StartAsync();
     }
 
     public async Task DisposeAsync()

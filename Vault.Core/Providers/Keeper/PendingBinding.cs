@@ -25,33 +25,30 @@ internal sealed record PendingBinding
 
     public string Seal(byte[] clientKey, string name)
     {
-        var key = SealKey(clientKey);
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(this, KeeperJson.Default.PendingBinding);
-        var output = new byte[12 + plaintext.Length + 16];
-        RandomNumberGenerator.Fill(output.AsSpan(0, 12));
-        using var aes = new AesGcm(key, 16);
-        aes.Encrypt(output.AsSpan(0, 12), plaintext, output.AsSpan(12, plaintext.Length), output.AsSpan(12 + plaintext.Length), Encoding.UTF8.GetBytes(name));
-        CryptographicOperations.ZeroMemory(plaintext);
-        return KeeperBase64.EncodeUrl(output);
+        try
+        {
+            return KeeperBase64.EncodeUrl(KeeperCrypto.Encrypt(plaintext, SealKey(clientKey), Encoding.UTF8.GetBytes(name)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
     }
 
     /// <summary>The record, or null when it does not open under this token (another token, altered, or not ours).</summary>
     public static PendingBinding? Open(string sealedValue, byte[] clientKey, string name)
     {
-        var data = KeeperBase64.TryDecode(sealedValue);
-        if (data is null || data.Length < 28)
+        if (KeeperBase64.TryDecode(sealedValue) is not { } data)
         {
             return null;
         }
 
-        var plaintext = new byte[data.Length - 28];
         try
         {
-            using var aes = new AesGcm(SealKey(clientKey), 16);
-            aes.Decrypt(data.AsSpan(0, 12), data.AsSpan(12, plaintext.Length), data.AsSpan(12 + plaintext.Length), plaintext, Encoding.UTF8.GetBytes(name));
-            return JsonSerializer.Deserialize(plaintext, KeeperJson.Default.PendingBinding);
+            return JsonSerializer.Deserialize(KeeperCrypto.Decrypt(data, SealKey(clientKey), "a pending binding", Encoding.UTF8.GetBytes(name)), KeeperJson.Default.PendingBinding);
         }
-        catch (Exception ex) when (ex is CryptographicException or JsonException)
+        catch (Exception ex) when (ex is KeeperCryptoException or JsonException)
         {
             return null;
         }

@@ -86,7 +86,8 @@ internal sealed class KeeperClient(HttpClient http, KeeperServerKeys serverKeys,
         {
         }
 
-        var code = parsed?.ResultCode ?? parsed?.Error;
+        // A server's own words reach logs and error bodies: codes are Keeper's short identifiers, so longer is cut.
+        var code = (parsed?.ResultCode ?? parsed?.Error) is { } named ? (named.Length > 64 ? named[..64] : named) : null;
         int? keyId = parsed?.KeyId is { ValueKind: JsonValueKind.Number } k && k.TryGetInt32(out var id) ? id
             : parsed?.KeyId is { ValueKind: JsonValueKind.String } s && int.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var sid) ? sid : null;
         // Keeper names the wait in the body; a 429 may name it in its header. Without either, the SDK's first back-off (11 s).

@@ -10,24 +10,8 @@ internal static class KeeperBase64
 
     public static string EncodeUrl(ReadOnlySpan<byte> data) => System.Buffers.Text.Base64Url.EncodeToString(data);
 
-    /// <summary>The bytes of standard or url-safe base64, padded or not; null when it is neither.</summary>
-    public static byte[]? TryDecode(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var normalized = text.Trim().TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        try
-        {
-            return System.Buffers.Text.Base64Url.DecodeFromChars(normalized);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The bytes of standard or url-safe base64, padded or not; null when it is neither, or blank.</summary>
+    public static byte[]? TryDecode(string? text) => string.IsNullOrWhiteSpace(text) ? null : LenientBase64Url.TryDecode(text);
 
     public static byte[] Decode(string? text) => TryDecode(text) ?? throw new KeeperCryptoException("a value is not base64");
 }

@@ -14,17 +14,18 @@ internal static class KeeperCrypto
     private const int TagSize = 16;
     private static readonly byte[] ClientIdTag = "KEEPER_SECRETS_MANAGER_CLIENT_ID"u8.ToArray();
 
-    public static byte[] Encrypt(ReadOnlySpan<byte> plaintext, byte[] key)
+    /// <summary>AES-256-GCM, <c>nonce ‖ ciphertext ‖ tag</c>; Keeper's payloads carry no associated data, this service's own records do.</summary>
+    public static byte[] Encrypt(ReadOnlySpan<byte> plaintext, byte[] key, ReadOnlySpan<byte> associatedData = default)
     {
         var output = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length));
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), associatedData);
         return output;
     }
 
-    public static byte[] Decrypt(ReadOnlySpan<byte> data, byte[] key, string what)
+    public static byte[] Decrypt(ReadOnlySpan<byte> data, byte[] key, string what, ReadOnlySpan<byte> associatedData = default)
     {
         if (data.Length < NonceSize + TagSize || key.Length != 32)
         {
@@ -35,7 +36,7 @@ internal static class KeeperCrypto
         try
         {
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(data[..NonceSize], data[NonceSize..^TagSize], data[^TagSize..], plaintext);
+            aes.Decrypt(data[..NonceSize], data[NonceSize..^TagSize], data[^TagSize..], plaintext, associatedData);
             return plaintext;
         }
         catch (CryptographicException ex)

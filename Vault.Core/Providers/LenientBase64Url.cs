@@ -1,6 +1,10 @@
-namespace Vault.Core.Providers.OnePassword.Crypto;
+namespace Vault.Core.Providers;
 
-/// <summary>Base64url without padding, as 1Password's JSON uses for keys, IVs and ciphertexts (padding tolerated on input).</summary>
+/// <summary>
+/// Providers' base64 as their own clients read it: base64url without padding on output (1Password's keys, IVs and
+/// ciphertexts), and on input either alphabet, padded or not (1Password, Keeper). The service's own tokens use the strict
+/// <see cref="Common.Base64Url"/>.
+/// </summary>
 internal static class LenientBase64Url
 {
     public static string Encode(ReadOnlySpan<byte> data) => System.Buffers.Text.Base64Url.EncodeToString(data);
